@@ -1,0 +1,57 @@
+import compression from 'compression';
+import express, { type Express } from 'express';
+import type nunjucks from 'nunjucks';
+import type { Config } from './config.ts';
+import type { Db } from './db/knex.ts';
+import type { Logger } from './logger.ts';
+import type { AssetUrls } from './middleware/assets.ts';
+import { csrfProtection } from './middleware/csrf.ts';
+import { errorPages, notFound } from './middleware/errors.ts';
+import { healthRoutes } from './middleware/health.ts';
+import { htmxDetection } from './middleware/htmx.ts';
+import { requireRegisteredPages } from './middleware/page-registry.ts';
+import { requestLogging } from './middleware/request-logging.ts';
+import { securityHeaders } from './middleware/security.ts';
+import type { SessionSetup } from './middleware/session.ts';
+import { setUpViews } from './middleware/views.ts';
+import { devRoutes } from './routes/dev.ts';
+import { eligibilityRoutes } from './routes/eligibility.ts';
+import { publicRoutes } from './routes/public.ts';
+import type { Services } from './services/index.ts';
+
+export type AppDeps = {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  services: Services;
+  views: nunjucks.Environment;
+  assets: { router: express.Router; urls: AssetUrls };
+  sessions: SessionSetup;
+};
+
+/** The service, in the order a request meets it. */
+export function createApp({ config, db, logger, services, views, assets, sessions }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+
+  app.use(requestLogging(logger));
+  app.use(healthRoutes(db, config.dbTimeoutMs));
+  app.use(securityHeaders(config));
+  app.use(compression());
+  app.use(assets.router);
+  app.use(setUpViews(app, views));
+  if (config.env !== 'production') app.use(requireRegisteredPages);
+  app.use(htmxDetection);
+  app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 500 }));
+  app.use(sessions.middleware);
+  app.use(csrfProtection(config.baseUrl.origin));
+
+  app.use(publicRoutes(services));
+  app.use(eligibilityRoutes(services));
+  if (config.env !== 'production') app.use(devRoutes(services, views));
+
+  app.use(notFound);
+  app.use(errorPages);
+  return app;
+}

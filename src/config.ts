@@ -1,0 +1,89 @@
+import Joi from 'joi';
+
+export type Config = Readonly<{
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  baseUrl: URL;
+  databaseUrl: string | undefined;
+  embeddedDataDir: string;
+  embeddedPort: number;
+  sessionSecret: string;
+  sessionIdleMinutes: number;
+  trustProxy: string | number | boolean;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  runWorker: boolean;
+  logLevel: string;
+  bodyLimit: string;
+  dbTimeoutMs: number;
+  accessibilityRate: number | null;
+}>;
+
+const productionRequired = ['SESSION_SECRET', 'DATABASE_URL', 'BASE_URL', 'SMTP_URL'] as const;
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
+  PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  HOST: Joi.string().default('0.0.0.0'),
+  BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  EMBEDDED_PG_DIR: Joi.string().default('.data/postgres'),
+  EMBEDDED_PG_PORT: Joi.number().integer().min(1).max(65535).default(5433),
+  SESSION_SECRET: Joi.string().min(32),
+  SESSION_IDLE_MINUTES: Joi.number().integer().min(5).max(600).default(30),
+  TRUST_PROXY: Joi.string().default('false'),
+  SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
+  MAIL_FROM: Joi.string().default('SignUp <ne-pas-repondre@signup.api.gouv.fr>'),
+  RUN_WORKER: Joi.boolean().truthy('1').falsy('0').default(true),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  BODY_LIMIT: Joi.string().pattern(/^\d+(kb|mb)$/i).default('100kb'),
+  DB_TIMEOUT_MS: Joi.number().integer().min(200).max(30000).default(3000),
+  ACCESSIBILITY_RATE: Joi.number().min(0).max(100),
+}).unknown(true);
+
+export class ConfigError extends Error {}
+
+function parseTrustProxy(value: string): string | number | boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/** Reads the environment into a frozen, typed configuration; throws a readable ConfigError when it is wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const { error, value } = schema.validate(env, { abortEarly: false, convert: true });
+  if (error) {
+    throw new ConfigError(`Configuration invalide : ${error.details.map((d) => d.message).join('; ')}`);
+  }
+  const nodeEnv = value.NODE_ENV as Config['env'];
+  if (nodeEnv === 'production') {
+    const missing = productionRequired.filter((name) => !value[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Configuration incomplète pour la production : ${missing.join(', ')} manquant(s). Voir .env.example.`,
+      );
+    }
+  }
+  const port = value.PORT as number;
+  return Object.freeze({
+    env: nodeEnv,
+    port,
+    host: value.HOST,
+    baseUrl: new URL(value.BASE_URL ?? `http://localhost:${port}`),
+    databaseUrl: value.DATABASE_URL,
+    embeddedDataDir: value.EMBEDDED_PG_DIR,
+    embeddedPort: value.EMBEDDED_PG_PORT,
+    sessionSecret: value.SESSION_SECRET ?? 'dev-only-session-secret-not-for-production-use',
+    sessionIdleMinutes: value.SESSION_IDLE_MINUTES,
+    trustProxy: parseTrustProxy(value.TRUST_PROXY),
+    smtpUrl: value.SMTP_URL,
+    mailFrom: value.MAIL_FROM,
+    runWorker: value.RUN_WORKER,
+    logLevel: value.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    bodyLimit: value.BODY_LIMIT,
+    dbTimeoutMs: value.DB_TIMEOUT_MS,
+    accessibilityRate: value.ACCESSIBILITY_RATE ?? null,
+  });
+}

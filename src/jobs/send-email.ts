@@ -1,0 +1,41 @@
+import type { Task } from 'graphile-worker';
+import type { Transporter } from 'nodemailer';
+import type { Db } from '../db/knex.ts';
+import { MAX_EMAIL_ATTEMPTS } from '../mail/outbox.ts';
+
+type EmailRow = { id: string; to_address: string; subject: string; text_body: string; html_body: string | null; status: string };
+
+/**
+ * Delivers one outbox email. Idempotent: an email already sent is skipped; the Message-ID is derived from the email
+ * id so a duplicate delivery (worker killed after sending, before recording) can be recognised by the receiver.
+ * A failure records the attempt and rethrows, and graphile-worker retries with exponential backoff.
+ */
+export function sendEmailTask(db: Db, transport: Transporter, from: string, messageIdDomain: string): Task {
+  return async (payload) => {
+    const { emailId } = payload as { emailId: string };
+    const email = (await db('emails').where({ id: emailId }).first()) as EmailRow | undefined;
+    if (!email || email.status === 'sent') return;
+    const [{ attempts }] = (await db('emails')
+      .where({ id: emailId })
+      .increment('attempts', 1)
+      .update({ last_attempt_at: db.fn.now() })
+      .returning('attempts')) as [{ attempts: number }];
+    try {
+      await transport.sendMail({
+        from,
+        to: email.to_address,
+        subject: email.subject,
+        text: email.text_body,
+        ...(email.html_body ? { html: email.html_body } : {}),
+        messageId: `<${email.id}@${messageIdDomain}>`,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await db('emails')
+        .where({ id: emailId })
+        .update({ last_error: message.slice(0, 500), status: attempts >= MAX_EMAIL_ATTEMPTS ? 'failed' : 'pending' });
+      throw error;
+    }
+    await db('emails').where({ id: emailId }).update({ status: 'sent', sent_at: db.fn.now(), last_error: null });
+  };
+}

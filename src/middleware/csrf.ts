@@ -1,0 +1,48 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import { HttpError } from './http-error.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+declare module 'express-session' {
+  interface SessionData {
+    csrfToken?: string;
+  }
+}
+
+function sameToken(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function originAllowed(req: Request, baseOrigin: string): boolean {
+  const origin = req.get('Origin');
+  if (origin === undefined) return true; // old browsers and same-origin GET-less navigations omit it: the token decides
+  return origin === baseOrigin || origin === `${req.protocol}://${req.get('Host')}`;
+}
+
+/**
+ * Synchroniser-token CSRF protection. The token lives in the session and is created only when a page asks for it
+ * (`csrfToken` in templates), so visitors who never see a form get no session row. Every POST/PUT/PATCH/DELETE must
+ * send it back in the `_csrf` field or the `X-CSRF-Token` header (htmx), from an allowed Origin.
+ */
+export function csrfProtection(baseOrigin: string): RequestHandler {
+  return (req, res, next) => {
+    Object.defineProperty(res.locals, 'csrfToken', {
+      enumerable: true,
+      configurable: true,
+      get() {
+        req.session.csrfToken ??= randomBytes(32).toString('base64url');
+        return req.session.csrfToken;
+      },
+    });
+    if (SAFE_METHODS.has(req.method)) return next();
+    const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('X-CSRF-Token');
+    const expected = req.session.csrfToken;
+    if (typeof sent !== 'string' || !expected || !sameToken(sent, expected) || !originAllowed(req, baseOrigin)) {
+      return next(new HttpError(403, 'Jeton CSRF absent ou invalide', 'csrf'));
+    }
+    next();
+  };
+}

@@ -1,0 +1,42 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDatabaseUnavailable } from '../db/knex.ts';
+import { HttpError } from './http-error.ts';
+
+type ErrorView = { status: number; view: string; headers?: Record<string, string>; reason?: string };
+
+function classify(error: unknown): ErrorView {
+  if (error instanceof HttpError) {
+    const view = error.status === 405 ? '404' : String(error.status);
+    return { status: error.status, view: ['403', '404', '413', '429', '503'].includes(view) ? view : '500', reason: error.reason };
+  }
+  const status = (error as { status?: number; type?: string }).status;
+  if ((error as { type?: string }).type === 'entity.too.large' || status === 413) return { status: 413, view: '413' };
+  if (isDatabaseUnavailable(error)) return { status: 503, view: '503', headers: { 'Retry-After': '30' } };
+  if (status === 400) return { status: 400, view: '500' };
+  return { status: 500, view: '500' };
+}
+
+/** Unknown URLs: the French 404 page. */
+export const notFound: RequestHandler = (_req, _res, next) => {
+  next(new HttpError(404, 'Page non trouvée'));
+};
+
+/**
+ * Every error ends on a French page with the right status. Stack traces go to the logs with the request id,
+ * never to the user, who gets the request id as an incident reference.
+ */
+export const errorPages: ErrorRequestHandler = (error, req, res, next) => {
+  if (res.headersSent) return next(error);
+  const { status, view, headers, reason } = classify(error);
+  if (status >= 500) req.log?.error({ err: error }, 'request failed');
+  else req.log?.warn({ status, reason }, (error as Error).message);
+  res.status(status).set({ 'Cache-Control': 'no-store', ...headers });
+  res.render(`errors/${view}`, { status, reason, incidentId: status >= 500 ? String(req.id) : undefined }, (renderError, html) => {
+    if (renderError) {
+      req.log?.error({ err: renderError }, 'error page failed to render');
+      res.type('text/plain; charset=utf-8').send(`Erreur ${status}. Le service rencontre un problème, réessayez plus tard.`);
+      return;
+    }
+    res.send(html);
+  });
+};

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import type { Express, RequestHandler } from 'express';
+import nunjucks from 'nunjucks';
+import type { Config } from '../config.ts';
+import { accessibilityStatus } from '../domain/accessibility.ts';
+import type { AssetUrls } from './assets.ts';
+
+export const viewsDir = path.resolve(import.meta.dirname, '../../views');
+
+const HTMX_CONFIG = JSON.stringify({
+  allowEval: false,
+  allowScriptTags: false,
+  includeIndicatorStyles: false,
+  selfRequestsOnly: true,
+  historyCacheSize: 0,
+  refreshOnHistoryMiss: true,
+  responseHandling: [
+    { code: '204', swap: false },
+    { code: '[23]..', swap: true },
+    { code: '422', swap: true },
+    { code: '[45]..', swap: false, error: true },
+  ],
+});
+
+const timeFormat = new Intl.DateTimeFormat('fr-FR', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/Paris' });
+const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+
+/** "14 h 32", the French typographic form. */
+export function frenchTime(value: Date): string {
+  return timeFormat.format(value).replace(':', ' h ');
+}
+
+export function createViewEnvironment(config: Config, assets: AssetUrls): nunjucks.Environment {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewsDir, { noCache: config.env === 'development' }), {
+    autoescape: true,
+    throwOnUndefined: false,
+  });
+  env.addGlobal('serviceName', 'SignUp');
+  env.addGlobal('assets', assets);
+  env.addGlobal('htmxConfig', HTMX_CONFIG);
+  env.addGlobal('accessibility', accessibilityStatus(config.accessibilityRate));
+  env.addGlobal('strictTitles', config.env !== 'production');
+  env.addGlobal('fail', (message: string) => {
+    throw new Error(message);
+  });
+  env.addFilter('heure', (value: Date | string) => frenchTime(new Date(value)));
+  env.addFilter('date', (value: Date | string) => dateFormat.format(new Date(value)));
+  return env;
+}
+
+/** Nunjucks as Express's view engine (autoescape on) and the locals every page uses. */
+export function setUpViews(app: Express, env: nunjucks.Environment): RequestHandler {
+  env.express(app);
+  app.set('view engine', 'njk');
+  return (req, res, next) => {
+    res.locals.currentPath = req.path;
+    next();
+  };
+}

@@ -1,0 +1,30 @@
+import type { Knex } from 'knex';
+
+export type Scope = { id: string; label: string; description: string | null; provider: string; groupLabel: string; openData: boolean; personalData: boolean | null };
+export type UseCase = { id: string; label: string; description: string; legalBasisTitle: string | null; legalBasisUrl: string | null };
+export type UseCaseScope = Scope & { mode: 'preticked' | 'included' | 'disabled' | 'hidden' };
+
+const scopeColumns = [
+  's.id', 's.label', 's.description', 's.provider', 's.group_label as groupLabel', 's.open_data as openData',
+  's.personal_data as personalData',
+];
+const useCaseColumns = ['id', 'label', 'description', 'legal_basis_title as legalBasisTitle', 'legal_basis_url as legalBasisUrl'];
+
+export async function listUseCases(db: Knex): Promise<UseCase[]> {
+  return db('use_cases').where('startable_by_applicant', true).orderBy('position').select(useCaseColumns);
+}
+
+export async function findUseCase(db: Knex, id: string): Promise<UseCase | undefined> {
+  return db('use_cases').where({ id }).first(useCaseColumns);
+}
+
+/** The scopes a use case ticks (preticked, included), in catalogue order. */
+export async function scopesOfUseCase(db: Knex, useCaseId: string): Promise<UseCaseScope[]> {
+  return db('use_case_scopes as u')
+    .join('scopes as s', 's.id', 'u.scope_id')
+    .join('scope_groups as g', 'g.label', 's.group_label')
+    .where('u.use_case_id', useCaseId)
+    .whereIn('u.mode', ['preticked', 'included'])
+    .orderBy([{ column: 'g.position' }, { column: 's.position' }])
+    .select([...scopeColumns, 'u.mode']);
+}

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import type { Services } from '../services/index.ts';
+import { PAGES } from './registry.ts';
+
+const STATIC_PAGES: Record<string, string> = {
+  '/': 'public/accueil',
+  '/cgu': 'public/cgu',
+  '/accessibilite': 'public/accessibilite',
+  '/mentions-legales': 'public/mentions-legales',
+  '/donnees-personnelles': 'public/donnees-personnelles',
+};
+
+/** Public pages: home, use cases, legal pages, site map. */
+export function publicRoutes(services: Services): Router {
+  const router = Router();
+  for (const [path, view] of Object.entries(STATIC_PAGES)) {
+    router.get(path, (_req, res) => res.render(view));
+  }
+  router.get('/plan-du-site', (_req, res) => {
+    res.render('public/plan-du-site', { pages: PAGES.filter((p) => p.inSitemap) });
+  });
+  router.get('/cas-usage', async (_req, res) => {
+    res.render('public/cas-usage', { useCases: await services.catalogue.useCases() });
+  });
+  router.get('/cas-usage/:id', async (req, res, next) => {
+    const detail = await services.catalogue.useCaseDetail(req.params.id);
+    if (!detail) return next();
+    res.render('public/cas-usage-detail', detail);
+  });
+  return router;
+}

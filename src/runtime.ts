@@ -1,0 +1,54 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { createDb, type Db } from './db/knex.ts';
+import type { Logger } from './logger.ts';
+import { staticAssets } from './middleware/assets.ts';
+import { sessions as createSessions } from './middleware/session.ts';
+import { createViewEnvironment } from './middleware/views.ts';
+import { createServices } from './services/index.ts';
+import { startWorker, type Worker } from './jobs/runner.ts';
+
+export type Runtime = {
+  app: ReturnType<typeof createApp>;
+  db: Db;
+  views: ReturnType<typeof createViewEnvironment>;
+  startWorker: () => Promise<Worker>;
+  close: () => Promise<void>;
+};
+
+/** Wires configuration, database, views, services and the Express app; `close` releases everything it opened. */
+export function createRuntime(config: Config, logger: Logger, databaseUrl: string): Runtime {
+  const db = createDb(databaseUrl, { timeoutMs: config.dbTimeoutMs });
+  const assets = staticAssets();
+  const views = createViewEnvironment(config, assets.urls);
+  const sessions = createSessions(config, db);
+  const services = createServices(db, config);
+  const app = createApp({ config, db, logger, services, views, assets, sessions });
+  return {
+    app,
+    db,
+    views,
+    startWorker: () => startWorker(db, databaseUrl, config, logger),
+    close: async () => {
+      sessions.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** Stops accepting connections, lets requests in flight finish (up to `graceMs`), then resolves. */
+export function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
