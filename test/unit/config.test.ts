@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+import { accessibilityStatus } from '../../src/domain/accessibility.ts';
+
+describe('configuration', () => {
+  it('needs nothing in development', () => {
+    const config = loadConfig({});
+    assert.equal(config.env, 'development');
+    assert.equal(config.port, 3000);
+    assert.equal(config.databaseUrl, undefined);
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('stops production when a required variable is missing, naming every one', () => {
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://signup.example.gouv.fr' }),
+      (error: unknown) =>
+        error instanceof ConfigError && /SESSION_SECRET/.test(error.message) && /DATABASE_URL/.test(error.message) &&
+        /SMTP_URL/.test(error.message) && !/[\s:,]BASE_URL/.test(error.message),
+    );
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production', BASE_URL: 'https://signup.example.gouv.fr', DATABASE_URL: 'postgres://u:p@db/signup',
+      SMTP_URL: 'smtp://mail.example:587', SESSION_SECRET: 'x'.repeat(40), TRUST_PROXY: '1',
+    });
+    assert.equal(config.trustProxy, 1);
+    assert.equal(config.baseUrl.protocol, 'https:');
+  });
+
+  it('rejects malformed values with a French message', () => {
+    assert.throws(() => loadConfig({ PORT: 'abc' }), /Configuration invalide/);
+    assert.throws(() => loadConfig({ SESSION_SECRET: 'short' }), /Configuration invalide/);
+  });
+});
+
+describe('accessibility mention', () => {
+  it('derives the mandatory mention from the audit rate', () => {
+    assert.equal(accessibilityStatus(null).label, 'non conforme');
+    assert.equal(accessibilityStatus(49.9).label, 'non conforme');
+    assert.equal(accessibilityStatus(50).label, 'partiellement conforme');
+    assert.equal(accessibilityStatus(100).label, 'totalement conforme');
+  });
+});
