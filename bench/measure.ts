@@ -26,8 +26,12 @@ async function preflight(target: Target): Promise<void> {
   if (!response.ok) throw new Error(`${target.name}: GET ${target.url} answered ${response.status}, not 2xx`);
 }
 
+/**
+ * The load generator runs in a worker thread: the baseline server lives in this process, and sharing its event loop
+ * with autocannon would slow the baseline down and flatter every ratio.
+ */
 function fire(url: string, connections: number, durationSeconds: number): Promise<Result> {
-  return Promise.resolve(autocannon({ url, connections, duration: durationSeconds, pipelining: 1, timeout: 10 }));
+  return Promise.resolve(autocannon({ url, connections, duration: durationSeconds, pipelining: 1, timeout: 10, workers: 1 }));
 }
 
 function statusCounts(result: Result): Record<string, number> {

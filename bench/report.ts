@@ -51,7 +51,8 @@ export async function writeResults(measurements: Measurement[], baseline: Measur
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     cpuCount: cpus.length,
     cpuModel: cpus[0]?.model ?? 'unknown',
-    parameters: { ...settings, pipelining: 1, host: '127.0.0.1', nodeEnv: 'development' },
+    loadAverage: os.loadavg(),
+    parameters: { ...settings, pipelining: 1, loadGeneratorWorkers: 1, host: '127.0.0.1', nodeEnv: 'development' },
     results: measurements.map((m) => ({ ...m, ratioToBaseline: m.requestsPerSecond / baseline.requestsPerSecond })),
   };
   await mkdir(path.dirname(RESULTS_FILE), { recursive: true });

@@ -19,7 +19,7 @@ export type Runtime = {
 
 /** Wires configuration, database, views, services and the Express app; `close` releases everything it opened. */
 export function createRuntime(config: Config, logger: Logger, databaseUrl: string): Runtime {
-  const db = createDb(databaseUrl, { timeoutMs: config.dbTimeoutMs });
+  const db = createDb(databaseUrl, { timeoutMs: config.dbTimeoutMs, logger });
   const assets = staticAssets();
   const views = createViewEnvironment(config, assets.urls);
   const sessions = createSessions(config, db);

@@ -113,6 +113,11 @@ async function main(): Promise<number> {
   }
 }
 
+process.on('SIGINT', () => {
+  console.error('\nInterrompu : arrêt de PostgreSQL…');
+  process.exitCode = 130;
+});
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -1,5 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import type { Logger } from '../logger.ts';
 
 // Return DATE columns as strings ("2026-11-28"), not midnight-local Date objects.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
@@ -10,7 +11,8 @@ export type Db = Knex;
  * One knex pool per process. Short timeouts so that an unreachable database gives a 503 within seconds
  * instead of knex's 60 s default.
  */
-export function createDb(connectionString: string, options: { timeoutMs: number; poolMax?: number }): Db {
+export function createDb(connectionString: string, options: { timeoutMs: number; poolMax?: number; logger?: Logger }): Db {
+  const log = options.logger;
   return knexFactory({
     client: 'pg',
     connection: {
@@ -21,6 +23,13 @@ export function createDb(connectionString: string, options: { timeoutMs: number;
     },
     pool: { min: 0, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 },
     acquireConnectionTimeout: options.timeoutMs,
+    // knex writes pool and connection errors to the console by default: send them to our logs instead
+    log: {
+      warn: (message: unknown) => log?.warn({ knex: String(message) }, 'knex'),
+      error: (message: unknown) => log?.error({ knex: String(message) }, 'knex'),
+      deprecate: (message: unknown) => log?.warn({ knex: String(message) }, 'knex deprecation'),
+      debug: (message: unknown) => log?.debug({ knex: String(message) }, 'knex'),
+    },
   });
 }
 

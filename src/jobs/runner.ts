@@ -1,4 +1,5 @@
 import { run, runOnce, type TaskList } from 'graphile-worker';
+import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/knex.ts';
 import { workerLogger, type Logger } from '../logger.ts';
@@ -12,10 +13,21 @@ export function taskList(db: Db, config: Config): TaskList {
   return { send_email: sendEmailTask(db, transport, config.mailFrom, config.baseUrl.hostname) };
 }
 
+/**
+ * graphile-worker's own pool, with an error listener: without it, a connection killed by the server (restart,
+ * failover) is an unhandled 'error' event that ends the process.
+ */
+export function workerPool(connectionString: string, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: 4, connectionTimeoutMillis: 5000 });
+  pool.on('error', (error) => logger.warn({ err: error }, 'job queue connection lost'));
+  return pool;
+}
+
 /** Runs the job queue until stopped: in the web process by default, in its own process in production (Procfile). */
 export async function startWorker(db: Db, connectionString: string, config: Config, logger: Logger): Promise<Worker> {
+  const pgPool = workerPool(connectionString, logger);
   const runner = await run({
-    connectionString,
+    pgPool,
     concurrency: 2,
     noHandleSignals: true,
     pollInterval: 2000,
@@ -23,10 +35,20 @@ export async function startWorker(db: Db, connectionString: string, config: Conf
     logger: workerLogger(logger),
     taskList: taskList(db, config),
   });
-  return { stop: () => runner.stop() };
+  return {
+    stop: async () => {
+      await runner.stop();
+      await pgPool.end();
+    },
+  };
 }
 
 /** Runs every job that is due, then returns (tests and one-off maintenance). */
 export async function runDueJobs(db: Db, connectionString: string, config: Config, logger: Logger): Promise<void> {
-  await runOnce({ connectionString, logger: workerLogger(logger), taskList: taskList(db, config) });
+  const pgPool = workerPool(connectionString, logger);
+  try {
+    await runOnce({ pgPool, logger: workerLogger(logger), taskList: taskList(db, config) });
+  } finally {
+    await pgPool.end();
+  }
 }

@@ -16,6 +16,19 @@ function classify(error: unknown): ErrorView {
   return { status: 500, view: '500' };
 }
 
+const SECRET_FIELD = /^_csrf$|pass|mot.?de.?passe|token|jeton|secret/i;
+
+/**
+ * What the user had typed in a form that failed (403, 500, 503…): shown back on the error page so that nothing is
+ * lost, secrets excepted.
+ */
+export function submittedValues(body: unknown): { key: string; value: string }[] {
+  if (!body || typeof body !== 'object') return [];
+  return Object.entries(body as Record<string, unknown>)
+    .filter(([key, value]) => !SECRET_FIELD.test(key) && value !== '' && value !== undefined)
+    .map(([key, value]) => ({ key, value: Array.isArray(value) ? value.join(', ') : String(value) }));
+}
+
 /** Unknown URLs: the French 404 page. */
 export const notFound: RequestHandler = (_req, _res, next) => {
   next(new HttpError(404, 'Page non trouvée'));
@@ -31,7 +44,8 @@ export const errorPages: ErrorRequestHandler = (error, req, res, next) => {
   if (status >= 500) req.log?.error({ err: error }, 'request failed');
   else req.log?.warn({ status, reason }, (error as Error).message);
   res.status(status).set({ 'Cache-Control': 'no-store', ...headers });
-  res.render(`errors/${view}`, { status, reason, incidentId: status >= 500 ? String(req.id) : undefined }, (renderError, html) => {
+  const context = { status, reason, incidentId: status >= 500 ? String(req.id) : undefined, submitted: req.method === 'POST' ? submittedValues(req.body) : [] };
+  res.render(`errors/${view}`, context, (renderError, html) => {
     if (renderError) {
       req.log?.error({ err: renderError }, 'error page failed to render');
       res.type('text/plain; charset=utf-8').send(`Erreur ${status}. Le service rencontre un problème, réessayez plus tard.`);

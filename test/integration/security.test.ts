@@ -160,3 +160,13 @@ describe('limits and errors', () => {
     }
   });
 });
+
+describe('nothing typed is lost on a refused form', () => {
+  it('shows the submitted values, but never secrets, on the 403 page', async () => {
+    const res = await request(app.app).post('/eligibilite').type('form').send({ siret: '130 025 265 00013', motDePasse: 'secret-à-ne-pas-montrer', _csrf: 'faux' });
+    assert.equal(res.status, 403);
+    assert.match(res.text, /Ce que vous aviez saisi/);
+    assert.match(res.text, /130 025 265 00013/);
+    assert.doesNotMatch(res.text, /secret-à-ne-pas-montrer|faux/);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * Browser suite (checklist A): every page of the registry, JavaScript off then on, through axe (RGAA + WCAG 2.1 AA),
+ * CSP, a few DOM checks and html-validate; then the states that are not plain GETs (the eligibility form with and
+ * without htmx) and the skip link. Writes test-results/browser-summary.json when the crawl ran.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, test } from 'node:test';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { PAGES } from '../../src/routes/registry.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import {
+  CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, MODES, cspViolations, domProblems, htmlErrors, launchChromium, registryUrls, runAxe, writeSummary,
+  type Mode,
+} from '../helpers/browser.ts';
+
+const chromiumMissing = !existsSync(CHROMIUM_PATH);
+if (chromiumMissing && !process.env.CI) process.stderr.write(`\n${'!'.repeat(100)}\n!!! ${MISSING_CHROMIUM}\n${'!'.repeat(100)}\n\n`);
+
+let app: TestApp | undefined;
+let browser: Browser | undefined;
+const contexts = new Map<Mode, BrowserContext>();
+
+after(async () => {
+  for (const context of contexts.values()) await context.close();
+  await browser?.close();
+  await app?.stop();
+});
+
+/** Error pages previewed under /dev/erreurs/:code answer with their own status on purpose. */
+function expectedStatus(path: string): number {
+  return Number(/^\/dev\/erreurs\/(\d{3})$/.exec(path)?.[1] ?? 200);
+}
+
+function fail(problems: string[]): void {
+  if (problems.length > 0) assert.fail(`${problems.length} problème(s) :\n  - ${problems.join('\n  - ')}`);
+}
+
+const totals = { axe: 0, html: 0, csp: 0 };
+function count(kind: keyof typeof totals, problems: string[]): string[] {
+  totals[kind] += problems.length;
+  return problems;
+}
+
+await test('navigateur : pages du registre, JS désactivé puis activé', { skip: chromiumMissing && !process.env.CI ? MISSING_CHROMIUM : false }, async (t) => {
+  assert.ok(!chromiumMissing, `${MISSING_CHROMIUM} (CI est défini : les tests navigateur sont obligatoires)`);
+  const started = Date.now();
+  app = await startTestApp();
+  const { url: base } = await app.listen();
+  browser = await launchChromium();
+  for (const mode of MODES) {
+    const context = await browser.newContext({ javaScriptEnabled: mode === 'js-on', locale: 'fr-FR' });
+    if (mode === 'js-on') await context.addInitScript(CSP_LISTENER);
+    contexts.set(mode, context);
+  }
+  const contextFor = (mode: Mode): BrowserContext => contexts.get(mode)!;
+
+  // The URLs: /dev/courriels/:id needs an email, sent with the button of /dev/courriels.
+  const setupPage = await contextFor('js-on').newPage();
+  const byEntry = await registryUrls(PAGES, setupPage, base, {
+    '/dev/courriels': async (page) => {
+      await Promise.all([page.waitForURL(`${base}/dev/courriels`, { waitUntil: 'load' }), page.getByRole('button', { name: 'Envoyer un courriel de test' }).click()]);
+    },
+  });
+  await setupPage.close();
+  const empty = [...byEntry].filter(([, urls]) => urls.length === 0).map(([entry]) => entry.path);
+  assert.deepEqual(empty, [], `entrées du registre sans aucune URL : ${empty.join(', ')}`);
+  const urls = [...new Set([...byEntry.values()].flat())];
+  t.diagnostic(`${urls.length} URL : ${urls.join(' ')}`);
+
+  const serverHtml = new Map<string, string>();
+  let incomplete = 0;
+  for (const path of urls) {
+    for (const mode of MODES) {
+      await t.test(`${path} (${mode})`, async () => {
+        const where = `${path} (${mode})`;
+        const page = await contextFor(mode).newPage();
+        try {
+          const response = await page.goto(base + path, { waitUntil: 'load' });
+          assert.ok(response, `${where} : pas de réponse`);
+          const problems: string[] = [];
+          if (response.status() !== expectedStatus(path)) problems.push(`${where} : HTTP ${response.status()} au lieu de ${expectedStatus(path)}`);
+          if (mode === 'js-off') {
+            serverHtml.set(path, await response.text());
+            if (!response.headers()['content-security-policy']) problems.push(`${where} : en-tête Content-Security-Policy absent`);
+          } else {
+            problems.push(...count('csp', (await cspViolations(page)).map((v) => `${where} : CSP ${v}`)));
+          }
+          problems.push(...(await domProblems(page, where)));
+          const axe = await runAxe(page, where);
+          incomplete += axe.incomplete;
+          if (axe.incomplete > 0) t.diagnostic(`${where} : ${axe.incomplete} résultat(s) axe « incomplete » à revoir`);
+          problems.push(...count('axe', axe.violations));
+          fail(problems);
+        } finally {
+          await page.close();
+        }
+      });
+    }
+    await t.test(`${path} (HTML du serveur)`, async () => {
+      const html = serverHtml.get(path);
+      assert.ok(html, `${path} : HTML du serveur non récupéré`);
+      fail(count('html', await htmlErrors(html, path)));
+    });
+  }
+
+  await t.test('/eligibilite : erreur sans JS (422, titre « Erreur : », axe, HTML)', async () => {
+    const page = await contextFor('js-off').newPage();
+    try {
+      await page.goto(`${base}/eligibilite`);
+      await page.fill('#siret', '123');
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/eligibilite'),
+        page.getByRole('button', { name: 'Vérifier' }).click(),
+      ]);
+      await page.waitForLoadState('load');
+      const where = '/eligibilite POST siret=123 (js-off)';
+      const problems: string[] = [];
+      if (response.status() !== 422) problems.push(`${where} : HTTP ${response.status()} au lieu de 422`);
+      const title = await page.title();
+      if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : » (A-4)`);
+      problems.push(...(await domProblems(page, where)));
+      problems.push(...count('axe', (await runAxe(page, where)).violations));
+      problems.push(...count('html', await htmlErrors(await response.text(), where)));
+      fail(problems);
+    } finally {
+      await page.close();
+    }
+  });
+
+  await t.test('/eligibilite : validation htmx, région live, focus, puis envoi (js-on)', async () => {
+    const page = await contextFor('js-on').newPage();
+    try {
+      await page.goto(`${base}/eligibilite`);
+      const live = page.locator('#statut-formulaire');
+      assert.equal(await live.count(), 1, 'la région live #statut-formulaire doit exister au chargement (A-12)');
+      const problems: string[] = [];
+      await page.fill('#siret', '123');
+      await page.press('#siret', 'Tab');
+      await page.waitForSelector('#siret-groupe.fr-input-group--error');
+      const where = '/eligibilite après échange htmx, SIRET invalide (js-on)';
+      problems.push(...count('axe', (await runAxe(page, where)).violations));
+      const liveText = (await live.textContent())?.trim() ?? '';
+      if (liveText === '') problems.push(`${where} : la région live #statut-formulaire est restée vide (A-12)`);
+      const focused = await page.evaluate(() => document.activeElement?.tagName.toLowerCase() ?? 'aucun');
+      if (focused === 'body' || focused === 'aucun') problems.push(`${where} : le focus est perdu (${focused}) après l’échange (A-15)`);
+
+      await page.fill('#siret', '13002526500013');
+      await page.press('#siret', 'Tab');
+      await page.waitForSelector('#siret-groupe.fr-input-group--valid');
+      problems.push(...count('axe', (await runAxe(page, '/eligibilite après échange htmx, SIRET valide (js-on)')).violations));
+
+      await Promise.all([page.waitForURL(`${base}/eligibilite/13002526500013`), page.getByRole('button', { name: 'Vérifier' }).click()]);
+      problems.push(...count('csp', (await cspViolations(page)).map((v) => `/eligibilite/13002526500013 après envoi (js-on) : CSP ${v}`)));
+      fail(problems);
+    } finally {
+      await page.close();
+    }
+  });
+
+  await t.test('lien d’évitement : Tab puis Entrée mène dans main (A-7, js-off)', async () => {
+    const page = await contextFor('js-off').newPage();
+    try {
+      await page.goto(`${base}/`);
+      await page.keyboard.press('Tab');
+      const first = await page.evaluate(() => ({ tag: document.activeElement?.tagName.toLowerCase(), href: document.activeElement?.getAttribute('href') }));
+      assert.deepEqual(first, { tag: 'a', href: '#contenu' }, 'la première tabulation doit atteindre le lien « Contenu » (#contenu)');
+      await page.keyboard.press('Enter');
+      const inMain = await page.evaluate(() => document.activeElement?.closest('main') !== null && document.activeElement?.closest('main') !== undefined);
+      assert.ok(inMain, 'après Entrée sur le lien d’évitement, le focus doit être dans <main>');
+    } finally {
+      await page.close();
+    }
+  });
+
+  const file = writeSummary({
+    pagesCrawled: urls.length,
+    urls,
+    modes: MODES,
+    axeViolations: totals.axe,
+    htmlErrors: totals.html,
+    cspViolations: totals.csp,
+    date: new Date().toISOString(),
+  });
+  t.diagnostic(`${urls.length} URL × ${MODES.length} modes en ${((Date.now() - started) / 1000).toFixed(1)} s ; ${incomplete} résultats axe incomplete ; résumé : ${file}`);
+});
