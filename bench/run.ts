@@ -73,7 +73,13 @@ async function main(): Promise<void> {
   }
 }
 
+/** The message, and the cause's when there is one ("fetch failed" alone says little). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause === undefined ? error.message : `${error.message}: ${describe(error.cause)}`;
+}
+
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(describe(error));
   process.exitCode = 1;
 });

@@ -127,9 +127,14 @@ export async function startSignUp(): Promise<RunningSignUp> {
   });
   const tail: string[] = [];
   relayOutput(child, tail);
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`SignUp exited unexpectedly (code ${code}, signal ${signal})\n`);
+  });
   const url = `http://127.0.0.1:${ports.http}`;
   let stopped: Promise<void> | undefined;
   const stop = () => {
+    stopping = true;
     stopped ??= stopChild(child).then(() => rm(tempDir, { recursive: true, force: true }));
     return stopped;
   };

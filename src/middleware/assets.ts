@@ -19,9 +19,8 @@ export const DSFR_PARTS = [
   'component/logo/logo', 'component/header/header', 'component/footer/footer', 'component/breadcrumb/breadcrumb',
   'component/navigation/navigation', 'component/form/form', 'component/input/input', 'component/select/select',
   'component/radio/radio', 'component/checkbox/checkbox', 'component/upload/upload', 'component/alert/alert',
-  'component/notice/notice', 'component/callout/callout', 'component/badge/badge', 'component/tag/tag',
-  'component/stepper/stepper', 'component/table/table', 'component/card/card', 'component/content/content',
-  'component/summary/summary',
+  'component/badge/badge', 'component/stepper/stepper', 'component/table/table', 'component/card/card',
+  'component/content/content',
 ];
 /** The DSFR folders that its CSS points to (fonts, icons); served as they are under a versioned path. */
 const DSFR_STATIC = ['fonts', 'icons', 'artwork', 'favicon'];
