@@ -23,6 +23,7 @@ export function devRoutes(services: Services, env: nunjucks.Environment): Router
     if (!email) return next();
     res.set('Cache-Control', 'no-store').render('dev/courriel', { email, links: email.text.match(URL_PATTERN) ?? [] });
   });
+  router.get('/dev/composants', (_req, res) => res.render('dev/composants'));
   router.get('/dev/erreurs/:code', (req, res, next) => {
     const code = req.params.code;
     if (!ERROR_CODES.includes(code)) return next();

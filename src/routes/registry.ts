@@ -46,6 +46,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/plan-du-site', label: 'Plan du site', area: 'public', inSitemap: true },
   { path: '/dev/courriels', label: 'Courriels envoyés (développement)', area: 'dev' },
   { path: '/dev/courriels/:id', label: 'Un courriel (développement)', area: 'dev', examplesFrom: '/dev/courriels' },
+  { path: '/dev/composants', label: 'Composants (développement)', area: 'dev' },
   {
     path: '/dev/erreurs/:code',
     label: 'Pages d’erreur (développement)',
