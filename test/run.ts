@@ -69,13 +69,13 @@ function runNodeTests(files: string[], env: NodeJS.ProcessEnv): Promise<{ code: 
   const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let tail = '';
+    let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
-      tail = (tail + chunk.toString()).slice(-4000);
+      output += chunk.toString();
     });
     child.on('close', (code) => {
-      const count = (label: string) => Number(new RegExp(`ℹ ${label} (\\d+)`).exec(tail)?.[1] ?? 0);
+      const count = (label: string) => Number(new RegExp(`^ℹ ${label} (\\d+)$`, 'm').exec(output)?.[1] ?? 0);
       resolve({ code: code ?? 1, passed: count('pass'), failed: count('fail'), skipped: count('skipped') });
     });
   });
@@ -101,7 +101,7 @@ async function main(): Promise<number> {
     console.log(`${files.length} fichiers de test, PostgreSQL ${embedded ? 'embarqué' : 'externe'}\n`);
     const result = await runNodeTests(files, { ...process.env, NODE_ENV: 'test', TEST_PG_ADMIN_URL: adminUrl, TEST_PG_TEMPLATE: TEMPLATE });
     console.log(`\nTests: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`);
-    if (result.passed + result.failed === 0) {
+    if (result.passed + result.failed + result.skipped === 0) {
       console.error('Aucun test n’a été exécuté : échec.');
       return 1;
     }

@@ -10,13 +10,16 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { PAGES } from '../../src/routes/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import {
-  CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, MODES, cspViolations, domProblems, htmlErrors, launchChromium, registryUrls, runAxe, writeSummary,
+  CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, MODES, cspViolations, domProblems, htmlErrors, launchChromium, registryUrls, removeSummary, runAxe,
+  writeSummary,
   type Mode,
 } from '../helpers/browser.ts';
 
+removeSummary();
 const chromiumMissing = !existsSync(CHROMIUM_PATH);
 if (chromiumMissing && !process.env.CI) process.stderr.write(`\n${'!'.repeat(100)}\n!!! ${MISSING_CHROMIUM}\n${'!'.repeat(100)}\n\n`);
 
+const STEP_TIMEOUT = 60_000;
 let app: TestApp | undefined;
 let browser: Browser | undefined;
 const contexts = new Map<Mode, BrowserContext>();
@@ -42,8 +45,8 @@ function count(kind: keyof typeof totals, problems: string[]): string[] {
   return problems;
 }
 
-await test('navigateur : pages du registre, JS désactivé puis activé', { skip: chromiumMissing && !process.env.CI ? MISSING_CHROMIUM : false }, async (t) => {
-  assert.ok(!chromiumMissing, `${MISSING_CHROMIUM} (CI est défini : les tests navigateur sont obligatoires)`);
+await test('navigateur : pages du registre, JS désactivé puis activé', { skip: chromiumMissing && !process.env.CI ? MISSING_CHROMIUM : false, timeout: 600_000 }, async (t) => {
+  assert.ok(!chromiumMissing, `Chromium absent (${CHROMIUM_PATH}) alors que CI est défini : les tests navigateur sont obligatoires. Installez-le avec apt-get install -y chromium`);
   const started = Date.now();
   app = await startTestApp();
   const { url: base } = await app.listen();
@@ -59,7 +62,8 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
   const setupPage = await contextFor('js-on').newPage();
   const byEntry = await registryUrls(PAGES, setupPage, base, {
     '/dev/courriels': async (page) => {
-      await Promise.all([page.waitForURL(`${base}/dev/courriels`, { waitUntil: 'load' }), page.getByRole('button', { name: 'Envoyer un courriel de test' }).click()]);
+      await page.getByRole('button', { name: 'Envoyer un courriel de test' }).click();
+      await page.waitForSelector('a[href^="/dev/courriels/"]');
     },
   });
   await setupPage.close();
@@ -72,7 +76,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
   let incomplete = 0;
   for (const path of urls) {
     for (const mode of MODES) {
-      await t.test(`${path} (${mode})`, async () => {
+      await t.test(`${path} (${mode})`, { timeout: STEP_TIMEOUT }, async () => {
         const where = `${path} (${mode})`;
         const page = await contextFor(mode).newPage();
         try {
@@ -87,9 +91,9 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
             problems.push(...count('csp', (await cspViolations(page)).map((v) => `${where} : CSP ${v}`)));
           }
           problems.push(...(await domProblems(page, where)));
-          const axe = await runAxe(page, where);
-          incomplete += axe.incomplete;
-          if (axe.incomplete > 0) t.diagnostic(`${where} : ${axe.incomplete} résultat(s) axe « incomplete » à revoir`);
+          const axe = await runAxe(page, where, mode);
+          incomplete += axe.incomplete.length;
+          if (axe.incomplete.length > 0) t.diagnostic(`${where} : ${axe.incomplete.length} résultat(s) axe « incomplete » à revoir : ${axe.incomplete.join(', ')}`);
           problems.push(...count('axe', axe.violations));
           fail(problems);
         } finally {
@@ -97,14 +101,14 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
         }
       });
     }
-    await t.test(`${path} (HTML du serveur)`, async () => {
+    await t.test(`${path} (HTML du serveur)`, { timeout: STEP_TIMEOUT }, async () => {
       const html = serverHtml.get(path);
       assert.ok(html, `${path} : HTML du serveur non récupéré`);
       fail(count('html', await htmlErrors(html, path)));
     });
   }
 
-  await t.test('/eligibilite : erreur sans JS (422, titre « Erreur : », axe, HTML)', async () => {
+  await t.test('/eligibilite : erreur sans JS (422, titre « Erreur : », axe, HTML)', { timeout: STEP_TIMEOUT }, async () => {
     const page = await contextFor('js-off').newPage();
     try {
       await page.goto(`${base}/eligibilite`);
@@ -113,6 +117,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
         page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/eligibilite'),
         page.getByRole('button', { name: 'Vérifier' }).click(),
       ]);
+      await page.waitForSelector('#siret-groupe.fr-input-group--error');
       await page.waitForLoadState('load');
       const where = '/eligibilite POST siret=123 (js-off)';
       const problems: string[] = [];
@@ -120,7 +125,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
       const title = await page.title();
       if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : » (A-4)`);
       problems.push(...(await domProblems(page, where)));
-      problems.push(...count('axe', (await runAxe(page, where)).violations));
+      problems.push(...count('axe', (await runAxe(page, where, 'js-off')).violations));
       problems.push(...count('html', await htmlErrors(await response.text(), where)));
       fail(problems);
     } finally {
@@ -128,7 +133,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
     }
   });
 
-  await t.test('/eligibilite : validation htmx, région live, focus, puis envoi (js-on)', async () => {
+  await t.test('/eligibilite : validation htmx, région live, focus, puis envoi (js-on)', { timeout: STEP_TIMEOUT }, async () => {
     const page = await contextFor('js-on').newPage();
     try {
       await page.goto(`${base}/eligibilite`);
@@ -139,7 +144,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
       await page.press('#siret', 'Tab');
       await page.waitForSelector('#siret-groupe.fr-input-group--error');
       const where = '/eligibilite après échange htmx, SIRET invalide (js-on)';
-      problems.push(...count('axe', (await runAxe(page, where)).violations));
+      problems.push(...count('axe', (await runAxe(page, where, 'js-on')).violations));
       const liveText = (await live.textContent())?.trim() ?? '';
       if (liveText === '') problems.push(`${where} : la région live #statut-formulaire est restée vide (A-12)`);
       const focused = await page.evaluate(() => document.activeElement?.tagName.toLowerCase() ?? 'aucun');
@@ -148,8 +153,9 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
       await page.fill('#siret', '13002526500013');
       await page.press('#siret', 'Tab');
       await page.waitForSelector('#siret-groupe.fr-input-group--valid');
-      problems.push(...count('axe', (await runAxe(page, '/eligibilite après échange htmx, SIRET valide (js-on)')).violations));
+      problems.push(...count('axe', (await runAxe(page, '/eligibilite après échange htmx, SIRET valide (js-on)', 'js-on')).violations));
 
+      problems.push(...count('csp', (await cspViolations(page)).map((v) => `/eligibilite pendant les échanges htmx (js-on) : CSP ${v}`)));
       await Promise.all([page.waitForURL(`${base}/eligibilite/13002526500013`), page.getByRole('button', { name: 'Vérifier' }).click()]);
       problems.push(...count('csp', (await cspViolations(page)).map((v) => `/eligibilite/13002526500013 après envoi (js-on) : CSP ${v}`)));
       fail(problems);
@@ -158,7 +164,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
     }
   });
 
-  await t.test('lien d’évitement : Tab puis Entrée mène dans main (A-7, js-off)', async () => {
+  await t.test('lien d’évitement : Tab puis Entrée mène dans main (A-7, js-off)', { timeout: STEP_TIMEOUT }, async () => {
     const page = await contextFor('js-off').newPage();
     try {
       await page.goto(`${base}/`);

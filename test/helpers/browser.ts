@@ -2,7 +2,7 @@
  * Pieces of the browser suite (test/browser/crawl.test.ts): Chromium, the URLs of the page registry, axe, the DOM
  * checks of the accessibility checklist (A-3, A-5, A-6), CSP violations and html-validate.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { HtmlValidate, StaticConfigLoader, type ConfigData } from 'html-validate';
@@ -71,13 +71,44 @@ export async function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => new Promise<string[]>((resolve) => setTimeout(() => resolve((window as unknown as { __cspViolations?: string[] }).__cspViolations ?? ['écouteur CSP absent']), 50)));
 }
 
-/** axe with the RGAA + WCAG 2.1 AA tags: one line per violation, and the number of `incomplete` results. */
-export async function runAxe(page: Page, where: string): Promise<{ violations: string[]; incomplete: number }> {
-  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+/**
+ * With JavaScript disabled, Chromium still runs code evaluated by Playwright and promise reactions, but never fires
+ * timers, `queueMicrotask` or observer callbacks, so axe would wait forever. The page's own scripts never ran: give
+ * axe timers made of promise reactions (long ones, only axe's failure timeouts, never fire) and no MutationObserver.
+ * A string, not a function: tsx adds `__name()` calls to named functions, which do not exist in the page.
+ */
+const TIMERS_WITHOUT_SCRIPTING = `(() => {
+  let next = 1;
+  const pending = new Set();
+  const later = (fn) => void Promise.resolve().then(fn);
+  window.setTimeout = (fn, delay = 0, ...args) => {
+    const id = next++;
+    if (delay > 100) return id;
+    pending.add(id);
+    later(() => { if (pending.delete(id)) fn(...args); });
+    return id;
+  };
+  window.clearTimeout = (id) => void pending.delete(id);
+  window.queueMicrotask = (fn) => later(fn);
+  window.MutationObserver = undefined;
+  window.WebKitMutationObserver = undefined;
+})()`;
+
+/**
+ * axe with the RGAA + WCAG 2.1 AA tags: one line per violation, and the `incomplete` results (rule, node count). Without
+ * JavaScript, legacy mode runs axe in the page itself (the default mode finishes in a new page, where it would hang).
+ */
+export async function runAxe(page: Page, where: string, mode: Mode): Promise<{ violations: string[]; incomplete: string[] }> {
+  const builder = new AxeBuilder({ page }).withTags(AXE_TAGS);
+  if (mode === 'js-off') {
+    await page.evaluate(TIMERS_WITHOUT_SCRIPTING);
+    builder.setLegacyMode(true);
+  }
+  const results = await builder.analyze();
   const violations = results.violations.map(
     (v) => `${where} : axe ${v.id} [${v.impact ?? '?'}] ${v.help} – ${v.nodes.map((n) => n.target.join(' ')).join(' | ')} (${v.helpUrl})`,
   );
-  return { violations, incomplete: results.incomplete.length };
+  return { violations, incomplete: results.incomplete.map((r) => `${r.id} (${r.nodes.length})`) };
 }
 
 /** A-3 (`<html lang="fr">`), A-4 (a real title), A-5 (one h1), A-6 (one `main#contenu`). */
@@ -97,11 +128,21 @@ export async function domProblems(page: Page, where: string): Promise<string[]> 
   return problems;
 }
 
-/** `.htmlvalidate.json` at the repository root, without the `_why` keys that explain each exception. */
+/**
+ * Why each rule of `.htmlvalidate.json` departs from the recommended preset (JSON has no comments and html-validate
+ * rejects unknown keys such as `_why`). A rule changed there without a reason here makes the suite fail.
+ */
+export const HTML_RULE_EXCEPTIONS: Record<string, string> = {
+  'no-trailing-whitespace': 'style du code source, sans effet sur le document : les balises {% %} de Nunjucks laissent des espaces en fin de ligne',
+  'form-dup-name': 'les cases à cocher d’un même groupe partagent leur name (HTML standard, fr-checkbox-group du DSFR, tableau pour express.urlencoded) ; la règle reste active pour les autres champs',
+  'long-title': 'le modèle de titre de A-4 (« Page – Étape n sur N : Nom – Démarche – SignUp ») dépasse souvent 70 caractères ; RGAA 8.6 demande un titre pertinent, pas court ; 120 reste un garde-fou',
+};
+
 function htmlValidateConfig(): ConfigData {
-  const file = path.join(root, '.htmlvalidate.json');
-  const data = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : { extends: ['html-validate:recommended'] };
-  return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('_'))) as ConfigData;
+  const config = JSON.parse(readFileSync(path.join(root, '.htmlvalidate.json'), 'utf8')) as ConfigData;
+  const unexplained = Object.keys(config.rules ?? {}).filter((rule) => !(rule in HTML_RULE_EXCEPTIONS));
+  if (unexplained.length > 0) throw new Error(`.htmlvalidate.json : règles modifiées sans justification dans HTML_RULE_EXCEPTIONS : ${unexplained.join(', ')}`);
+  return config;
 }
 
 const htmlValidate = new HtmlValidate(new StaticConfigLoader(htmlValidateConfig()));
@@ -116,10 +157,15 @@ export async function htmlErrors(html: string, where: string): Promise<string[]>
 
 export type Summary = { pagesCrawled: number; urls: string[]; modes: readonly Mode[]; axeViolations: number; htmlErrors: number; cspViolations: number; date: string };
 
+const summaryFile = path.join(root, 'test-results', 'browser-summary.json');
+
+/** Removes the summary of a previous run, so that a skipped or aborted crawl never leaves one behind. */
+export function removeSummary(): void {
+  rmSync(summaryFile, { force: true });
+}
+
 export function writeSummary(summary: Summary): string {
-  const dir = path.join(root, 'test-results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'browser-summary.json');
-  writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-  return file;
+  mkdirSync(path.dirname(summaryFile), { recursive: true });
+  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  return summaryFile;
 }
