@@ -38,8 +38,15 @@ export const notFound: RequestHandler = (_req, _res, next) => {
  * Every error ends on a French page with the right status. Stack traces go to the logs with the request id,
  * never to the user, who gets the request id as an incident reference.
  */
-export const errorPages: ErrorRequestHandler = (error, req, res, next) => {
-  if (res.headersSent) return next(error);
+export const errorPages: ErrorRequestHandler = (error, req, res, _next) => {
+  if (res.headersSent) {
+    // A late error, after the answer was written (e.g. the session store failing to save when the response ends):
+    // the user already has the page. Passing it on to Express would destroy the socket and lose that page.
+    req.log?.warn({ err: error }, 'error after the response was sent');
+    const guard = setTimeout(() => res.writableEnded || res.destroy(), 30_000);
+    guard.unref();
+    return;
+  }
   const { status, view, headers, reason } = classify(error);
   if (status >= 500) req.log?.error({ err: error }, 'request failed');
   else req.log?.warn({ status, reason }, (error as Error).message);

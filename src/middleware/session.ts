@@ -30,7 +30,6 @@ export function sessions(config: Config, db: Db): SessionSetup {
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    unset: 'destroy',
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
