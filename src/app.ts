@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/knex.ts';
 import type { Logger } from './logger.ts';
 import type { AssetUrls } from './middleware/assets.ts';
+import { loadCurrentUser } from './middleware/auth.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { errorPages, notFound } from './middleware/errors.ts';
 import { healthRoutes } from './middleware/health.ts';
@@ -12,10 +13,18 @@ import { htmxDetection } from './middleware/htmx.ts';
 import { requireRegisteredPages } from './middleware/page-registry.ts';
 import { requestLogging } from './middleware/request-logging.ts';
 import { securityHeaders } from './middleware/security.ts';
-import type { SessionSetup } from './middleware/session.ts';
+import { createRateLimits } from './middleware/rate-limit.ts';
+import { sessionCookieName, type SessionSetup } from './middleware/session.ts';
 import { setUpViews } from './middleware/views.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { signInRoutes } from './routes/compte/connexion.ts';
+import { emailLinkRoutes } from './routes/compte/email-links.ts';
+import { signUpRoutes } from './routes/compte/inscription.ts';
+import { accountRoutes } from './routes/compte/profil.ts';
 import { devRoutes } from './routes/dev.ts';
+import { directorySearchRoutes } from './routes/directory-search.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
+import { organisationRoutes } from './routes/organisations.ts';
 import { publicRoutes } from './routes/public.ts';
 import type { Services } from './services/index.ts';
 
@@ -46,9 +55,18 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 500 }));
   app.use(sessions.middleware);
   app.use(csrfProtection(config.baseUrl.origin));
+  app.use(loadCurrentUser(services.accounts, config));
 
+  const limits = createRateLimits(db);
   app.use(publicRoutes(services));
   app.use(eligibilityRoutes(services));
+  app.use(directorySearchRoutes(db));
+  app.use(signUpRoutes(services));
+  app.use(signInRoutes(services, limits, sessionCookieName(config)));
+  app.use(emailLinkRoutes(services, limits));
+  app.use(accountRoutes(services, db));
+  app.use(organisationRoutes(services, db));
+  app.use(adminRoutes(services, db));
   if (config.env !== 'production') app.use(devRoutes(services, views));
 
   app.use(notFound);

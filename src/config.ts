@@ -18,6 +18,8 @@ export type Config = Readonly<{
   bodyLimit: string;
   dbTimeoutMs: number;
   accessibilityRate: number | null;
+  sireneApiUrl: string | undefined;
+  sireneApiTimeoutMs: number;
 }>;
 
 const productionRequired = ['SESSION_SECRET', 'DATABASE_URL', 'BASE_URL', 'SMTP_URL'] as const;
@@ -40,6 +42,8 @@ const schema = Joi.object({
   BODY_LIMIT: Joi.string().pattern(/^\d+(kb|mb)$/i).default('100kb'),
   DB_TIMEOUT_MS: Joi.number().integer().min(200).max(30000).default(3000),
   ACCESSIBILITY_RATE: Joi.number().min(0).max(100),
+  SIRENE_API_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  SIRENE_API_TIMEOUT_MS: Joi.number().integer().min(100).max(10000).default(2000),
 }).unknown(true);
 
 export class ConfigError extends Error {}
@@ -85,5 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: value.BODY_LIMIT,
     dbTimeoutMs: value.DB_TIMEOUT_MS,
     accessibilityRate: value.ACCESSIBILITY_RATE ?? null,
+    sireneApiUrl: value.SIRENE_API_URL,
+    sireneApiTimeoutMs: value.SIRENE_API_TIMEOUT_MS,
   });
 }

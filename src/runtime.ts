@@ -6,13 +6,14 @@ import type { Logger } from './logger.ts';
 import { staticAssets } from './middleware/assets.ts';
 import { sessions as createSessions } from './middleware/session.ts';
 import { createViewEnvironment } from './middleware/views.ts';
-import { createServices } from './services/index.ts';
+import { createServices, type Services } from './services/index.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
 
 export type Runtime = {
   app: ReturnType<typeof createApp>;
   db: Db;
   views: ReturnType<typeof createViewEnvironment>;
+  services: Services;
   startWorker: () => Promise<Worker>;
   close: () => Promise<void>;
 };
@@ -23,12 +24,13 @@ export function createRuntime(config: Config, logger: Logger, databaseUrl: strin
   const assets = staticAssets();
   const views = createViewEnvironment(config, assets.urls);
   const sessions = createSessions(config, db);
-  const services = createServices(db, config);
+  const services = createServices(db, config, views, logger);
   const app = createApp({ config, db, logger, services, views, assets, sessions });
   return {
     app,
     db,
     views,
+    services,
     startWorker: () => startWorker(db, databaseUrl, config, logger),
     close: async () => {
       sessions.close();

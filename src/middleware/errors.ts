@@ -7,7 +7,7 @@ type ErrorView = { status: number; view: string; headers?: Record<string, string
 function classify(error: unknown): ErrorView {
   if (error instanceof HttpError) {
     const view = error.status === 405 ? '404' : String(error.status);
-    return { status: error.status, view: ['403', '404', '413', '429', '503'].includes(view) ? view : '500', reason: error.reason };
+    return { status: error.status, view: ['403', '404', '409', '413', '429', '503'].includes(view) ? view : '500', reason: error.reason };
   }
   const status = (error as { status?: number; type?: string }).status;
   if ((error as { type?: string }).type === 'entity.too.large' || status === 413) return { status: 413, view: '413' };
@@ -51,7 +51,10 @@ export const errorPages: ErrorRequestHandler = (error, req, res, _next) => {
   if (status >= 500) req.log?.error({ err: error }, 'request failed');
   else req.log?.warn({ status, reason }, (error as Error).message);
   res.status(status).set({ 'Cache-Control': 'no-store', ...headers });
-  const context = { status, reason, incidentId: status >= 500 ? String(req.id) : undefined, submitted: req.method === 'POST' ? submittedValues(req.body) : [] };
+  const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+  if (retryAfter) res.set('Retry-After', String(retryAfter));
+  const message = error instanceof HttpError && status === 409 ? error.message : undefined;
+  const context = { status, reason, message, retryAfterMinutes: retryAfter ? Math.ceil(retryAfter / 60) : undefined, incidentId: status >= 500 ? String(req.id) : undefined, submitted: req.method === 'POST' ? submittedValues(req.body) : [] };
   res.render(`errors/${view}`, context, (renderError, html) => {
     if (renderError) {
       req.log?.error({ err: renderError }, 'error page failed to render');

@@ -43,8 +43,22 @@ export function createViewEnvironment(config: Config, assets: AssetUrls): nunjuc
   env.addGlobal('fail', (message: string) => {
     throw new Error(message);
   });
-  env.addFilter('heure', (value: Date | string) => frenchTime(new Date(value)));
-  env.addFilter('date', (value: Date | string) => dateFormat.format(new Date(value)));
+  addFilters(env);
+  return env;
+}
+
+function addFilters(env: nunjucks.Environment): void {
+  env.addFilter('heure', (value: Date | string | number) => frenchTime(new Date(value)));
+  env.addFilter('date', (value: Date | string | number) => dateFormat.format(new Date(value)));
+}
+
+/**
+ * Plain-text emails are not HTML: escaping would turn « D’Artagnan & Cie » into entities. This environment only
+ * renders `views/emails/*.txt.njk`, whose output is never placed in a page.
+ */
+export function createTextEnvironment(): nunjucks.Environment {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(path.join(viewsDir, 'emails')), { autoescape: false });
+  addFilters(env);
   return env;
 }
 

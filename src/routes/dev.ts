@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type nunjucks from 'nunjucks';
 import type { Services } from '../services/index.ts';
 
-const ERROR_CODES = ['403', '404', '413', '429', '500', '503'];
+const ERROR_CODES = ['403', '404', '409', '413', '429', '500', '503'];
 const URL_PATTERN = /https?:\/\/[^\s<>"]+/g;
 
 /**

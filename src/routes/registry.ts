@@ -9,7 +9,9 @@ import path from 'node:path';
 export type PageEntry = {
   path: string;
   label: string;
-  area: 'public' | 'dev';
+  area: 'public' | 'compte' | 'admin' | 'dev';
+  /** Who can see it: the crawl signs in as such a user first. Default: anyone. */
+  access?: 'user' | 'admin';
   /** Concrete URLs for routes with parameters. */
   examples?: string[];
   /** For routes whose examples exist only at run time: take them from the links of this page that match `path`. */
@@ -44,6 +46,30 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/mentions-legales', label: 'Mentions légales', area: 'public', inSitemap: true },
   { path: '/donnees-personnelles', label: 'Données personnelles', area: 'public', inSitemap: true },
   { path: '/plan-du-site', label: 'Plan du site', area: 'public', inSitemap: true },
+  {
+    path: '/recherche-organisation',
+    label: 'Retrouver le SIRET de votre organisation',
+    area: 'public',
+    inSitemap: true,
+    examples: ['/recherche-organisation', '/recherche-organisation?nom=clamart', '/recherche-organisation?nom=zzzzzz', '/recherche-organisation?nom=ab'],
+  },
+  { path: '/inscription', label: 'Créer un compte', area: 'compte', inSitemap: true },
+  { path: '/inscription/confirmation', label: 'Vérifiez votre boîte de réception', area: 'compte' },
+  { path: '/connexion', label: 'Se connecter', area: 'compte', inSitemap: true },
+  { path: '/connexion/deconnecte', label: 'Vous êtes déconnecté', area: 'compte' },
+  { path: '/activation', label: 'Activer votre compte', area: 'compte' },
+  { path: '/mot-de-passe-oublie', label: 'Mot de passe oublié', area: 'compte', inSitemap: true },
+  { path: '/mot-de-passe-oublie/envoye', label: 'Lien envoyé', area: 'compte' },
+  { path: '/mot-de-passe/nouveau', label: 'Choisir un nouveau mot de passe', area: 'compte' },
+  { path: '/compte', label: 'Mon compte', area: 'compte', access: 'user' },
+  { path: '/compte/mot-de-passe', label: 'Changer mon mot de passe', area: 'compte', access: 'user' },
+  { path: '/compte/sessions', label: 'Mes sessions ouvertes', area: 'compte', access: 'user' },
+  { path: '/organisations', label: 'Mes organisations', area: 'compte', access: 'user' },
+  { path: '/organisations/rejoindre', label: 'Rejoindre une organisation', area: 'compte', access: 'user' },
+  { path: '/admin/moderation', label: 'Modération des rattachements', area: 'admin', access: 'admin' },
+  { path: '/admin/moderation/:id', label: 'Dossier de modération', area: 'admin', access: 'admin', examplesFrom: '/admin/moderation' },
+  { path: '/admin/utilisateurs', label: 'Utilisateurs et rôles', area: 'admin', access: 'admin' },
+  { path: '/admin/journal', label: 'Journal des actions d’administration', area: 'admin', access: 'admin' },
   { path: '/dev/courriels', label: 'Courriels envoyés (développement)', area: 'dev' },
   { path: '/dev/courriels/:id', label: 'Un courriel (développement)', area: 'dev', examplesFrom: '/dev/courriels' },
   { path: '/dev/composants', label: 'Composants (développement)', area: 'dev' },
@@ -51,7 +77,7 @@ export const PAGES: readonly PageEntry[] = [
     path: '/dev/erreurs/:code',
     label: 'Pages d’erreur (développement)',
     area: 'dev',
-    examples: ['403', '404', '413', '429', '500', '503'].map((code) => `/dev/erreurs/${code}`),
+    examples: ['403', '404', '409', '413', '429', '500', '503'].map((code) => `/dev/erreurs/${code}`),
   },
 ];
 

@@ -1,15 +1,29 @@
+import type nunjucks from 'nunjucks';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/knex.ts';
+import { httpDirectoryFallback } from '../directory/http-adapter.ts';
+import type { Logger } from '../logger.ts';
+import { accountService } from './accounts.ts';
 import { catalogueService } from './catalogue.ts';
 import { eligibilityService } from './eligibility.ts';
+import { createMailer } from './emails.ts';
 import { mailService } from './mail.ts';
+import { moderationService } from './moderation.ts';
+import { organisationService } from './organisations.ts';
 
-/** Builds every use case once, from the database handle and the configuration; routes receive this object. */
-export function createServices(db: Db, config: Config) {
+/** Builds every use case once, from the database handle, the configuration and the views; routes receive this object. */
+export function createServices(db: Db, config: Config, views: nunjucks.Environment, logger: Logger) {
+  const mailer = createMailer(config, views);
+  const fallback = config.sireneApiUrl ? httpDirectoryFallback(db, config.sireneApiUrl, config.sireneApiTimeoutMs, logger) : undefined;
+  const eligibility = eligibilityService(db, fallback);
+  const organisations = organisationService(db, mailer);
   return {
     catalogue: catalogueService(db),
-    eligibility: eligibilityService(db),
+    eligibility,
     mail: mailService(db, config),
+    organisations,
+    accounts: accountService(db, mailer, organisations),
+    moderation: moderationService(db, mailer),
   };
 }
 

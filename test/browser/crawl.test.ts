@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { PAGES } from '../../src/routes/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { createAccount, createModerationCase, type FixtureAccount } from '../helpers/fixtures.ts';
 import {
   CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, MODES, cspViolations, domProblems, htmlErrors, launchChromium, registryUrls, removeSummary, runAxe,
   writeSummary,
@@ -22,13 +23,24 @@ if (chromiumMissing && !process.env.CI) process.stderr.write(`\n${'!'.repeat(100
 const STEP_TIMEOUT = 60_000;
 let app: TestApp | undefined;
 let browser: Browser | undefined;
-const contexts = new Map<Mode, BrowserContext>();
+type Access = 'public' | 'user' | 'admin';
+const contexts = new Map<string, BrowserContext>();
 
 after(async () => {
   for (const context of contexts.values()) await context.close();
   await browser?.close();
   await app?.stop();
 });
+
+/** Signs a browser context in through the sign-in form, as a person would. */
+async function signIn(context: BrowserContext, base: string, account: FixtureAccount): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(`${base}/connexion`);
+  await page.fill('#email', account.email);
+  await page.fill('#password', account.password);
+  await Promise.all([page.waitForURL(`${base}/compte`), page.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
+  await page.close();
+}
 
 /** Error pages previewed under /dev/erreurs/:code answer with their own status on purpose. */
 function expectedStatus(path: string): number {
@@ -51,15 +63,25 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
   app = await startTestApp();
   const { url: base } = await app.listen();
   browser = await launchChromium();
+  // Signed-in pages are crawled as a member of an organisation and as an admin (with a case in the moderation queue).
+  const accounts: Record<Exclude<Access, 'public'>, FixtureAccount> = {
+    user: await createAccount(app.db, { email: 'agent@clamart.fr', siret: '21920023500014' }),
+    admin: await createAccount(app.db, { email: 'support@signup.localhost', roles: ['admin'], givenName: 'Sam', familyName: 'Support' }),
+  };
+  const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr', givenName: 'Paul', familyName: 'Martin' });
+  await createModerationCase(app.db, waiting.id, '21920023500014');
   for (const mode of MODES) {
-    const context = await browser.newContext({ javaScriptEnabled: mode === 'js-on', locale: 'fr-FR' });
-    if (mode === 'js-on') await context.addInitScript(CSP_LISTENER);
-    contexts.set(mode, context);
+    for (const access of ['public', 'user', 'admin'] as const) {
+      const context = await browser.newContext({ javaScriptEnabled: mode === 'js-on', locale: 'fr-FR' });
+      if (mode === 'js-on') await context.addInitScript(CSP_LISTENER);
+      if (access !== 'public') await signIn(context, base, accounts[access]);
+      contexts.set(`${access}:${mode}`, context);
+    }
   }
-  const contextFor = (mode: Mode): BrowserContext => contexts.get(mode)!;
+  const contextFor = (mode: Mode, access: Access = 'public'): BrowserContext => contexts.get(`${access}:${mode}`)!;
 
   // The URLs: /dev/courriels/:id needs an email, sent with the button of /dev/courriels.
-  const setupPage = await contextFor('js-on').newPage();
+  const setupPage = await contextFor('js-on', 'admin').newPage();
   const byEntry = await registryUrls(PAGES, setupPage, base, {
     '/dev/courriels': async (page) => {
       await page.getByRole('button', { name: 'Envoyer un courriel de test' }).click();
@@ -70,6 +92,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
   const empty = [...byEntry].filter(([, urls]) => urls.length === 0).map(([entry]) => entry.path);
   assert.deepEqual(empty, [], `entrées du registre sans aucune URL : ${empty.join(', ')}`);
   const urls = [...new Set([...byEntry.values()].flat())];
+  const accessOf = new Map([...byEntry].flatMap(([entry, paths]) => paths.map((path) => [path, entry.access ?? 'public'] as const)));
   t.diagnostic(`${urls.length} URL : ${urls.join(' ')}`);
 
   const serverHtml = new Map<string, string>();
@@ -78,7 +101,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
     for (const mode of MODES) {
       await t.test(`${path} (${mode})`, { timeout: STEP_TIMEOUT }, async () => {
         const where = `${path} (${mode})`;
-        const page = await contextFor(mode).newPage();
+        const page = await contextFor(mode, accessOf.get(path)).newPage();
         try {
           const response = await page.goto(base + path, { waitUntil: 'load' });
           assert.ok(response, `${where} : pas de réponse`);

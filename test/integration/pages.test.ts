@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PAGES } from '../../src/routes/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { createAccount, createModerationCase, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
 import { PageClient, type Page } from '../helpers/page-client.ts';
 
 let app: TestApp;
@@ -10,18 +11,30 @@ before(async () => {
 });
 after(() => app.stop());
 
-/** Every concrete URL of the registry; `examplesFrom` entries are resolved by following links. */
-async function registryUrls(client: PageClient): Promise<string[]> {
-  await client.get('/dev/courriels');
-  await client.submit({});
-  const urls: string[] = [];
+async function signedIn(email: string, roles: string[] = []): Promise<PageClient> {
+  await createAccount(app.db, { email, roles, siret: roles.length ? undefined : '21920023500014' });
+  const client = new PageClient(app.app);
+  await client.get('/connexion');
+  await client.submit({ email, password: FIXTURE_PASSWORD });
+  return client;
+}
+
+/** Every concrete URL of the registry with who may see it; `examplesFrom` entries are resolved by following links. */
+async function registryUrls(clients: Record<'public' | 'user' | 'admin', PageClient>): Promise<[string, PageClient][]> {
+  const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr' });
+  await createModerationCase(app.db, waiting.id, '21920023500014');
+  await clients.public.get('/dev/courriels');
+  await clients.public.submit({});
+  const urls: [string, PageClient][] = [];
   for (const entry of PAGES) {
-    if (entry.examples) urls.push(...entry.examples);
+    const client = clients[entry.access ?? 'public'];
+    const add = (paths: string[]) => urls.push(...paths.map((path) => [path, client] as [string, PageClient]));
+    if (entry.examples) add(entry.examples);
     else if (entry.examplesFrom) {
       const pattern = new RegExp(`^${entry.path.replace(/:[a-z]+/g, '[^/]+')}$`);
       const page = await client.get(entry.examplesFrom);
-      urls.push(...new Set(page.$('a[href]').toArray().map((a) => page.$(a).attr('href') as string).filter((href) => pattern.test(href))));
-    } else urls.push(entry.path);
+      add([...new Set(page.$('a[href]').toArray().map((a) => page.$(a).attr('href') as string).filter((href) => pattern.test(href)))]);
+    } else add([entry.path]);
   }
   return urls;
 }
@@ -47,11 +60,11 @@ function checkLayout(url: string, page: Page) {
 
 describe('every page of the registry', () => {
   it('has the layout every page needs, a unique title, and the right status', async () => {
-    const client = new PageClient(app.app);
-    const urls = await registryUrls(client);
+    const clients = { public: new PageClient(app.app), user: await signedIn('agent@clamart.fr'), admin: await signedIn('support@signup.localhost', ['admin']) };
+    const urls = await registryUrls(clients);
     assert.ok(urls.length >= PAGES.length);
     const titles = new Map<string, string>();
-    for (const url of urls) {
+    for (const [url, client] of urls) {
       const page = await client.get(url);
       const expected = url.startsWith('/dev/erreurs/') ? Number(url.split('/').pop()) : 200;
       assert.equal(page.status, expected, url);

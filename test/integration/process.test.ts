@@ -62,3 +62,32 @@ describe('the server process', () => {
     assert.match(server.output(), /"msg":"stopped"/);
   });
 });
+
+describe('the create-user command', () => {
+  let database: TestDatabase;
+  before(async () => {
+    database = await createTestDatabase();
+  });
+  after(() => database.drop());
+
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/create-user.ts', ...args], { cwd: root, env: { PATH: process.env.PATH, DATABASE_URL: database.url } });
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      child.on('exit', (code) => resolve({ code, output }));
+    });
+
+  it('creates an activated instructor with a one-time password, then adds roles, and refuses bad arguments', async () => {
+    const created = await run(['--email', 'Instructrice@Exemple.gouv.fr', '--prenom', 'Inès', '--nom', 'Martin', '--role', 'instructor']);
+    assert.equal(created.code, 0, created.output);
+    assert.match(created.output, /Compte créé : instructrice@exemple\.gouv\.fr \(instructor\)/);
+    assert.match(created.output, /Mot de passe provisoire, affiché une seule fois : \S{20,}/);
+    const updated = await run(['--email', 'instructrice@exemple.gouv.fr', '--role', 'admin']);
+    assert.match(updated.output, /Rôles ajoutés/);
+    const bad = await run(['--email', 'x', '--role', 'chef']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.output, /Usage : npm run create-user/);
+  });
+});

@@ -1,0 +1,80 @@
+import type { Request, RequestHandler } from 'express';
+import type { Config } from '../config.ts';
+import type { User } from '../repositories/users.ts';
+import type { AccountService } from '../services/accounts.ts';
+import { HttpError } from './http-error.ts';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: string;
+    /** When the user signed in (ms): the session ends 12 hours later whatever the activity. */
+    authAt?: number;
+    organisationId?: string;
+    returnTo?: string;
+    userAgent?: string;
+    /** A token from an email link, kept here so that the page's URL no longer carries it. */
+    emailToken?: { purpose: 'activation' | 'reset'; token: string };
+    notice?: string;
+  }
+}
+
+export const ABSOLUTE_SESSION_MS = 12 * 3600_000;
+
+export function currentUserOf(res: { locals: Record<string, unknown> }): User {
+  const user = res.locals.user as User | undefined;
+  if (!user) throw new HttpError(404, 'Utilisateur absent');
+  return user;
+}
+
+/**
+ * Loads the signed-in user into `res.locals.user`. Ends the session after the absolute limit; applies the user's
+ * own idle timeout to the rolling cookie. Pages of signed-in users are never cached.
+ */
+export function loadCurrentUser(accounts: AccountService, config: Config): RequestHandler {
+  return async (req, res, next) => {
+    const { userId, authAt } = req.session;
+    if (!userId) return next();
+    const user = authAt && Date.now() - authAt < ABSOLUTE_SESSION_MS ? await accounts.findUser(userId) : undefined;
+    if (!user || !user.activatedAt) {
+      delete req.session.userId;
+      delete req.session.authAt;
+      req.session.notice = 'Votre session a expiré : connectez-vous à nouveau.';
+      return next();
+    }
+    req.session.cookie.maxAge = (user.sessionIdleMinutes ?? config.sessionIdleMinutes) * 60_000;
+    res.locals.user = user;
+    res.locals.sessionExpiresAt = new Date(Date.now() + req.session.cookie.maxAge);
+    res.set('Cache-Control', 'no-store');
+    next();
+  };
+}
+
+/** Only a same-site path may be a destination after sign-in (no open redirect). */
+export function safeReturnPath(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return undefined;
+  return /^\/[\w\-./?=&%À-ÿ]*$/.test(value) ? value : undefined;
+}
+
+function rememberDestination(req: Request): void {
+  if (req.method === 'GET') req.session.returnTo = safeReturnPath(req.originalUrl);
+}
+
+/** Signed-in users only; others go to the sign-in page and come back here afterwards. */
+export const requireUser: RequestHandler = (req, res, next) => {
+  if (res.locals.user) return next();
+  rememberDestination(req);
+  res.redirect(303, '/connexion');
+};
+
+/** Users with a role; others get a 404 (the page's existence is not revealed). */
+export function requireRole(...roles: string[]): RequestHandler {
+  return (req, res, next) => {
+    const user = res.locals.user as User | undefined;
+    if (!user) {
+      rememberDestination(req);
+      return res.redirect(303, '/connexion');
+    }
+    if (!roles.some((role) => user.roles.includes(role))) return next(new HttpError(404, 'Page réservée'));
+    next();
+  };
+}

@@ -1,0 +1,80 @@
+import type { Knex } from 'knex';
+
+export type User = {
+  id: string;
+  email: string;
+  givenName: string;
+  familyName: string;
+  jobTitle: string | null;
+  phone: string | null;
+  roles: string[];
+  activatedAt: Date | null;
+  sessionIdleMinutes: number | null;
+  signupSiret: string | null;
+  signupMissionJustification: string | null;
+};
+
+const columns = [
+  'id', 'email', 'given_name as givenName', 'family_name as familyName', 'job_title as jobTitle', 'phone', 'roles',
+  'activated_at as activatedAt', 'session_idle_minutes as sessionIdleMinutes', 'signup_siret as signupSiret',
+  'signup_mission_justification as signupMissionJustification',
+];
+
+export async function findUserById(db: Knex, id: string): Promise<User | undefined> {
+  return db('users').where({ id }).first(columns);
+}
+
+export async function findUserByEmail(db: Knex, email: string): Promise<(User & { passwordHash: string | null }) | undefined> {
+  return db('users').whereRaw('lower(email) = lower(?)', [email]).first([...columns, 'password_hash as passwordHash']);
+}
+
+export async function passwordHashOf(db: Knex, id: string): Promise<string | null> {
+  const row = (await db('users').where({ id }).first('password_hash')) as { password_hash: string | null } | undefined;
+  return row?.password_hash ?? null;
+}
+
+export type NewUser = { email: string; givenName: string; familyName: string; passwordHash: string; signupSiret: string; signupMissionJustification: string | null };
+
+/** Creates the account unless the email is taken; returns the new id, or undefined when it already existed. */
+export async function insertUser(db: Knex, user: NewUser): Promise<string | undefined> {
+  const rows = (await db('users')
+    .insert({
+      email: user.email, given_name: user.givenName, family_name: user.familyName, password_hash: user.passwordHash,
+      signup_siret: user.signupSiret, signup_mission_justification: user.signupMissionJustification,
+    })
+    .onConflict(db.raw('(lower(email))'))
+    .ignore()
+    .returning('id')) as { id: string }[];
+  return rows[0]?.id;
+}
+
+export async function markActivated(db: Knex, id: string): Promise<void> {
+  await db('users').where({ id }).whereNull('activated_at').update({ activated_at: db.fn.now(), updated_at: db.fn.now() });
+}
+
+export async function setPasswordHash(db: Knex, id: string, passwordHash: string): Promise<void> {
+  await db('users').where({ id }).update({ password_hash: passwordHash, password_changed_at: db.fn.now(), updated_at: db.fn.now() });
+}
+
+export type ProfileUpdate = { givenName: string; familyName: string; jobTitle: string | null; phone: string | null; sessionIdleMinutes: number | null };
+
+export async function updateProfile(db: Knex, id: string, profile: ProfileUpdate): Promise<void> {
+  await db('users').where({ id }).update({
+    given_name: profile.givenName, family_name: profile.familyName, job_title: profile.jobTitle, phone: profile.phone,
+    session_idle_minutes: profile.sessionIdleMinutes, updated_at: db.fn.now(),
+  });
+}
+
+export async function recordSignIn(db: Knex, id: string): Promise<void> {
+  await db('users').where({ id }).update({ last_sign_in_at: db.fn.now() });
+}
+
+export async function setRoles(db: Knex, id: string, roles: string[]): Promise<void> {
+  await db('users').where({ id }).update({ roles, updated_at: db.fn.now() });
+}
+
+export async function listUsers(db: Knex, search: string, limit = 50): Promise<User[]> {
+  const query = db('users').orderBy('family_name').limit(limit).select(columns);
+  if (search) query.whereRaw("lower(email || ' ' || given_name || ' ' || family_name) LIKE ?", [`%${search.toLowerCase()}%`]);
+  return query;
+}

@@ -1,0 +1,54 @@
+import { Router } from 'express';
+import { normaliseEmail } from '../../domain/email.ts';
+import { signInSchema } from '../../forms/accounts.ts';
+import { validateForm } from '../../forms/validation.ts';
+import { safeReturnPath } from '../../middleware/auth.ts';
+import { consume, ensureNotBlocked, type RateLimits } from '../../middleware/rate-limit.ts';
+import type { Services } from '../../services/index.ts';
+
+const WRONG = 'Adresse électronique ou mot de passe incorrect. Vérifiez-les, ou choisissez « Mot de passe oublié ».';
+
+/** Sign-in (session regenerated, rate-limited per account and per address) and sign-out (session destroyed). */
+export function signInRoutes(services: Services, limits: RateLimits, cookieName: string): Router {
+  const router = Router();
+  router.get('/connexion', (req, res) => {
+    const notice = req.session.notice;
+    delete req.session.notice;
+    if (res.locals.user) return res.redirect(303, '/compte');
+    res.render('compte/connexion', { values: {}, notice });
+  });
+
+  router.post('/connexion', async (req, res, next) => {
+    await consume(limits.signInByAddress, req.ip ?? 'inconnue');
+    const { value, errors, fieldErrors } = validateForm(signInSchema, req.body);
+    const values = { email: value.email };
+    if (errors.length) return res.status(422).render('compte/connexion', { values, errors, fieldErrors });
+    const accountKey = normaliseEmail(value.email);
+    await ensureNotBlocked(limits.signInFailuresByAccount, accountKey);
+    const user = await services.accounts.authenticate(value.email, value.password);
+    if (!user) {
+      await consume(limits.signInFailuresByAccount, accountKey);
+      const wrong = [{ field: 'email', message: WRONG }];
+      return res.status(422).render('compte/connexion', { values, errors: wrong, fieldErrors: { email: WRONG } });
+    }
+    if (user === 'inactive') return res.status(422).render('compte/connexion', { values, inactive: true, forceErrorTitle: true });
+    const returnTo = safeReturnPath(req.session.returnTo);
+    req.session.regenerate((error) => {
+      if (error) return next(error);
+      req.session.userId = user.id;
+      req.session.authAt = Date.now();
+      req.session.userAgent = String(req.get('User-Agent') ?? '').slice(0, 200);
+      req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, returnTo ?? '/compte')));
+    });
+  });
+
+  router.post('/deconnexion', (req, res, next) => {
+    req.session.destroy((error) => {
+      if (error) return next(error);
+      res.clearCookie(cookieName, { path: '/' });
+      res.redirect(303, '/connexion/deconnecte');
+    });
+  });
+  router.get('/connexion/deconnecte', (_req, res) => res.render('compte/deconnecte'));
+  return router;
+}

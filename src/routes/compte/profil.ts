@@ -1,0 +1,71 @@
+import { Router } from 'express';
+import { passwordChangeSchema, profileSchema, IDLE_CHOICES } from '../../forms/accounts.ts';
+import { validateForm } from '../../forms/validation.ts';
+import { currentUserOf, requireUser } from '../../middleware/auth.ts';
+import { formatPhone } from '../../domain/phone.ts';
+import { destroyUserSessions, userSessions } from '../../repositories/sessions.ts';
+import { updateProfile } from '../../repositories/users.ts';
+import type { Db } from '../../db/knex.ts';
+import type { Services } from '../../services/index.ts';
+
+/** "Mon compte": profile, session duration, password, sessions, and "Prolonger ma session". */
+export function accountRoutes(services: Services, db: Db): Router {
+  const router = Router();
+  router.use(['/compte', '/session'], requireUser);
+
+  router.get('/compte', async (req, res) => {
+    const user = currentUserOf(res);
+    const notice = req.session.notice;
+    delete req.session.notice;
+    res.render('compte/profil', {
+      values: { ...user, phone: user.phone ? formatPhone(user.phone) : '', idle: String(user.sessionIdleMinutes ?? 30) },
+      organisations: await services.organisations.organisationsOf(user.id), idleChoices: IDLE_CHOICES, notice,
+    });
+  });
+  router.post('/compte', async (req, res) => {
+    const user = currentUserOf(res);
+    const { value, errors, fieldErrors } = validateForm(profileSchema, req.body);
+    if (errors.length) {
+      return res.status(422).render('compte/profil', { values: req.body as object, errors, fieldErrors, idleChoices: IDLE_CHOICES, organisations: await services.organisations.organisationsOf(user.id) });
+    }
+    await updateProfile(db, user.id, { givenName: value.givenName, familyName: value.familyName, jobTitle: value.jobTitle || null, phone: value.phone || null, sessionIdleMinutes: value.idle });
+    req.session.notice = 'Vos informations ont été enregistrées.';
+    res.redirect(303, '/compte');
+  });
+
+  router.get('/compte/mot-de-passe', (_req, res) => res.render('compte/mot-de-passe', { values: {} }));
+  router.post('/compte/mot-de-passe', async (req, res) => {
+    const user = currentUserOf(res);
+    const { value, errors, fieldErrors } = validateForm(passwordChangeSchema, req.body);
+    const problem = services.accounts.passwordProblem(value.password ?? '', [user.email, user.givenName, user.familyName]);
+    if (problem) {
+      errors.push({ field: 'password', message: problem });
+      fieldErrors.password = problem;
+    }
+    if (errors.length) return res.status(422).render('compte/mot-de-passe', { values: {}, errors, fieldErrors });
+    if ((await services.accounts.changePassword(user, value.current, value.password, req.sessionID)) === 'wrong_current') {
+      const message = 'Le mot de passe actuel est incorrect';
+      return res.status(422).render('compte/mot-de-passe', { values: {}, errors: [{ field: 'current', message }], fieldErrors: { current: message } });
+    }
+    req.session.notice = 'Votre mot de passe a été modifié. Vos autres sessions ont été fermées.';
+    res.redirect(303, '/compte');
+  });
+
+  router.get('/compte/sessions', async (req, res) => {
+    const sessions = await userSessions(db, currentUserOf(res).id);
+    res.render('compte/sessions', { sessions: sessions.map((s) => ({ ...s, current: s.sid === req.sessionID })) });
+  });
+  router.post('/compte/sessions/fermer-les-autres', async (req, res) => {
+    const count = await destroyUserSessions(db, currentUserOf(res).id, req.sessionID);
+    req.session.notice = count ? `${count} autre(s) session(s) fermée(s).` : 'Aucune autre session n’était ouverte.';
+    res.redirect(303, '/compte');
+  });
+
+  /** "Prolonger ma session": any request renews the rolling cookie; this one says so and goes back. */
+  router.post('/session/prolonger', (req, res) => {
+    if (res.locals.isHtmx) return res.status(204).end();
+    const back = typeof req.body?.retour === 'string' && req.body.retour.startsWith('/') && !req.body.retour.startsWith('//') ? req.body.retour : '/compte';
+    res.redirect(303, back);
+  });
+  return router;
+}

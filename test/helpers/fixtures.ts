@@ -1,0 +1,45 @@
+import type { Db } from '../../src/db/knex.ts';
+import { hashPassword } from '../../src/domain/passwords.ts';
+
+export const FIXTURE_PASSWORD = 'un mot de passe de test assez long';
+
+export type FixtureAccount = { id: string; email: string; password: string };
+
+/**
+ * An activated account, created directly in the database (the sign-up flow has its own tests), optionally member
+ * of the organisation of `siret` (created from the directory when missing) with the given status.
+ */
+export async function createAccount(
+  db: Db,
+  options: { email: string; givenName?: string; familyName?: string; roles?: string[]; siret?: string; membership?: 'active' | 'pending' | 'refused'; activated?: boolean },
+): Promise<FixtureAccount> {
+  const [row] = (await db('users')
+    .insert({
+      email: options.email, given_name: options.givenName ?? 'Marie', family_name: options.familyName ?? 'Durand',
+      password_hash: await hashPassword(FIXTURE_PASSWORD), roles: options.roles ?? [],
+      activated_at: options.activated === false ? null : db.fn.now(),
+    })
+    .returning('id')) as { id: string }[];
+  const id = (row as { id: string }).id;
+  if (options.siret) {
+    const organisationId = await organisationFor(db, options.siret);
+    await db('memberships').insert({ user_id: id, organisation_id: organisationId, status: options.membership ?? 'active' });
+  }
+  return { id, email: options.email, password: FIXTURE_PASSWORD };
+}
+
+export async function organisationFor(db: Db, siret: string, domain: string | null = null): Promise<string> {
+  const existing = (await db('organisations').where({ siret }).first('id')) as { id: string } | undefined;
+  if (existing) return existing.id;
+  const establishment = (await db('establishments').where({ siret }).first('name')) as { name: string } | undefined;
+  const [row] = (await db('organisations').insert({ siret, name: establishment?.name ?? `Organisation ${siret}`, domain }).returning('id')) as { id: string }[];
+  return (row as { id: string }).id;
+}
+
+/** A join waiting for support, as the moderation queue shows it. */
+export async function createModerationCase(db: Db, userId: string, siret: string, kind = 'other_domain'): Promise<string> {
+  const organisationId = await organisationFor(db, siret);
+  await db('memberships').insert({ user_id: userId, organisation_id: organisationId, status: 'pending' }).onConflict(['user_id', 'organisation_id']).merge();
+  const [row] = (await db('moderation_cases').insert({ kind, user_id: userId, organisation_id: organisationId, justification: 'Agent de la commune depuis 2019' }).returning('id')) as { id: string }[];
+  return (row as { id: string }).id;
+}
