@@ -52,6 +52,7 @@ function fromCandidates(db: Knex, candidates: Knex.QueryBuilder) {
 /**
  * Names that contain the normalised query (trigram index), closest first: names that start with it as whole words,
  * then that hold it as whole words, then as the start of a word, then anywhere; shorter names first within each.
+ * q holds only a-z, 0-9 and single spaces (directory_normalise): no LIKE wildcard to escape.
  */
 function containing(db: Knex, q: string, limit: number) {
   return fromCandidates(db, db('establishments').whereRaw("search_name LIKE '%' || ? || '%'", [q]))
