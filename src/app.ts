@@ -61,7 +61,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(publicRoutes(services));
   app.use(eligibilityRoutes(services));
   app.use(directorySearchRoutes(db));
-  app.use(signUpRoutes(services));
+  app.use(signUpRoutes(services, limits));
   app.use(signInRoutes(services, limits, sessionCookieName(config)));
   app.use(emailLinkRoutes(services, limits));
   app.use(accountRoutes(services, db));

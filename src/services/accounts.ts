@@ -82,11 +82,10 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
     },
 
     async requestReset(emailInput: string): Promise<void> {
+      // Both branches pay one argon2 computation, so that timing does not tell whether the address has an account.
+      await verifyPassword(await dummy(), emailInput).catch(() => false);
       const user = await findUserByEmail(db, normaliseEmail(emailInput));
-      if (!user) {
-        await verifyPassword(await dummy(), emailInput).catch(() => false);
-        return;
-      }
+      if (!user) return;
       await db.transaction((trx) => sendToken(trx, user, 'reset', 'reinitialisation'));
     },
 

@@ -187,6 +187,50 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
     }
   });
 
+  await t.test('/inscription : recherche du SIRET par htmx, puis sans JS par le bouton (axe après chaque état)', { timeout: STEP_TIMEOUT }, async () => {
+    const problems: string[] = [];
+    const page = await contextFor('js-on').newPage();
+    try {
+      await page.goto(`${base}/inscription`);
+      await page.fill('#siret', '21920023500014');
+      await page.press('#siret', 'Tab');
+      await page.waitForSelector('.signup-organisation-card');
+      const where = '/inscription après échange htmx (js-on)';
+      problems.push(...count('axe', (await runAxe(page, where, 'js-on')).violations));
+      if (!((await page.locator('#statut-formulaire').textContent()) ?? '').includes('COMMUNE DE CLAMART')) problems.push(`${where} : région live non mise à jour (A-12)`);
+      const focused = await page.evaluate(() => document.activeElement?.tagName.toLowerCase() ?? 'aucun');
+      if (focused === 'body' || focused === 'aucun') problems.push(`${where} : focus perdu (A-15)`);
+      problems.push(...count('csp', (await cspViolations(page)).map((v) => `${where} : CSP ${v}`)));
+    } finally {
+      await page.close();
+    }
+    const plain = await contextFor('js-off').newPage();
+    try {
+      await plain.goto(`${base}/inscription`);
+      await plain.fill('#siret', '55203253400703');
+      await Promise.all([plain.waitForLoadState('load'), plain.getByRole('button', { name: 'Rechercher l’organisation' }).click()]);
+      await plain.waitForSelector('.signup-organisation-card');
+      problems.push(...count('axe', (await runAxe(plain, '/inscription carte d’organisation non éligible (js-off)', 'js-off')).violations));
+    } finally {
+      await plain.close();
+    }
+    fail(problems);
+  });
+
+  await t.test('/recherche-organisation : recherche en direct (js-on), résultats accessibles', { timeout: STEP_TIMEOUT }, async () => {
+    const page = await contextFor('js-on').newPage();
+    try {
+      await page.goto(`${base}/recherche-organisation`);
+      await page.fill('#nom', 'clamart');
+      await page.waitForSelector('#resultats li');
+      const problems = count('axe', (await runAxe(page, '/recherche-organisation après recherche en direct (js-on)', 'js-on')).violations);
+      problems.push(...count('csp', (await cspViolations(page)).map((v) => `/recherche-organisation : CSP ${v}`)));
+      fail(problems);
+    } finally {
+      await page.close();
+    }
+  });
+
   await t.test('lien d’évitement : Tab puis Entrée mène dans main (A-7, js-off)', { timeout: STEP_TIMEOUT }, async () => {
     const page = await contextFor('js-off').newPage();
     try {

@@ -161,6 +161,49 @@ describe('sign-up and activation', () => {
   });
 });
 
+/** Median duration (ms) of `run`, over `times` calls. */
+async function medianMs(times: number, run: (i: number) => Promise<unknown>): Promise<number> {
+  const durations: number[] = [];
+  for (let i = 0; i < times; i += 1) {
+    const started = process.hrtime.bigint();
+    await run(i);
+    durations.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return durations.sort((a, b) => a - b)[Math.floor(times / 2)] as number;
+}
+
+function assertComparable(a: number, b: number): void {
+  assert.ok(Math.abs(a - b) / Math.max(a, b) < 0.25, `médianes ${a.toFixed(1)} ms et ${b.toFixed(1)} ms`);
+}
+
+describe('no account enumeration by timing', () => {
+  it('sign-up takes as long for a known address as for a new one', async () => {
+    for (let i = 0; i < 8; i += 1) await createAccount(app.db, { email: `connu${i}@clamart.fr` });
+    const known = await medianMs(8, (i) => signUp({ email: `connu${i}@clamart.fr` }));
+    const fresh = await medianMs(8, (i) => signUp({ email: `nouveau${i}@clamart.fr` }));
+    assertComparable(known, fresh);
+  });
+
+  it('a reset request takes as long for a known address as for an unknown one', async () => {
+    for (let i = 0; i < 8; i += 1) await createAccount(app.db, { email: `connu${i}@clamart.fr` });
+    const ask = async (email: string) => {
+      const client = new PageClient(app.app);
+      await client.get('/mot-de-passe-oublie');
+      assert.equal((await client.submit({ email })).status, 303);
+    };
+    const known = await medianMs(8, (i) => ask(`connu${i}@clamart.fr`));
+    const unknown = await medianMs(8, (i) => ask(`inconnu${i}@clamart.fr`));
+    assertComparable(known, unknown);
+  });
+
+  it('limits sign-ups for one address (no email bombing): 429 after 5 in 15 minutes', async () => {
+    for (let i = 0; i < 5; i += 1) assert.equal((await signUp()).page.status, 303);
+    const blocked = await signUp();
+    assert.equal(blocked.page.status, 429);
+    assert.equal((await emailsTo(app.db, person.email)).length, 5);
+  });
+});
+
 describe('sign-in, sessions and sign-out', () => {
   it('regenerates the session id at sign-in and destroys the session at sign-out', async () => {
     const account = await createAccount(app.db, { email: 'agent@clamart.fr' });

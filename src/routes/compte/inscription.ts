@@ -2,7 +2,9 @@ import { Router } from 'express';
 import { checkSiret } from '../../domain/siret.ts';
 import { signUpSchema, type SignUpForm } from '../../forms/accounts.ts';
 import { validateForm, type FieldError } from '../../forms/validation.ts';
+import { normaliseEmail } from '../../domain/email.ts';
 import { renderPageOrFragment } from '../../middleware/htmx.ts';
+import { consume, type RateLimits } from '../../middleware/rate-limit.ts';
 import type { Services } from '../../services/index.ts';
 import type { EligibilityResult } from '../../services/eligibility.ts';
 
@@ -28,7 +30,7 @@ function organisationErrors(form: Partial<SignUpForm>, found: EligibilityResult,
 }
 
 /** Sign-up: identity, password and the organisation's SIRET, looked up and confirmed before the account exists. */
-export function signUpRoutes(services: Services): Router {
+export function signUpRoutes(services: Services, limits: RateLimits): Router {
   const router = Router();
   router.get('/inscription', async (req, res) => {
     // Coming back from the name search with a SIRET: look it up straight away.
@@ -56,6 +58,7 @@ export function signUpRoutes(services: Services): Router {
     if (all.length > 0) {
       return res.status(422).render(views.page, { ...context, errors: all, fieldErrors: Object.fromEntries(all.map((e) => [e.field, e.message])) });
     }
+    await consume(limits.emailsByAccount, `inscription:${normaliseEmail(value.email)}`);
     await services.accounts.signUp({
       email: value.email, givenName: value.givenName, familyName: value.familyName, password: value.password,
       siret: value.siret, missionJustification: value.mission === 'oui' ? (value.justification ?? null) : null,
