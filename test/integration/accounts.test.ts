@@ -240,6 +240,26 @@ describe('sign-in, sessions and sign-out', () => {
     assert.equal((await signIn(account.email, FIXTURE_PASSWORD, other)).page.location, '/compte');
   });
 
+  it('ends the session after the idle timeout, and the user comes back to the page after signing in again', async () => {
+    const account = await createAccount(app.db, { email: 'agent@clamart.fr' });
+    const { client } = await signIn(account.email, FIXTURE_PASSWORD);
+    await app.db('session').update({ expire: app.db.raw("now() - interval '1 second'") });
+    const page = await client.get('/compte/sessions');
+    assert.equal(page.location, '/connexion');
+    assert.equal((await signIn(account.email, FIXTURE_PASSWORD, client)).page.location, '/compte/sessions');
+  });
+
+  it('limits sign-in attempts per address to 60 a minute, whatever the account', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i += 1) {
+      const client = new PageClient(app.app);
+      await client.get('/connexion');
+      statuses.push((await client.submit({ email: `personne${i}@clamart.fr`, password: 'un mauvais mot de passe' })).status);
+    }
+    assert.deepEqual([...new Set(statuses.slice(0, 60))], [422]);
+    assert.equal(statuses[60], 429);
+  });
+
   it('ends the session after 12 hours whatever the activity', async () => {
     const account = await createAccount(app.db, { email: 'agent@clamart.fr' });
     const { client } = await signIn(account.email, FIXTURE_PASSWORD);
