@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { STEPS } from '../forms/steps/index.ts';
 
 /**
  * Every GET page of the service. The browser suite crawls each entry (axe + HTML validation, JS on and off), the
@@ -66,6 +67,16 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/compte/sessions', label: 'Mes sessions ouvertes', area: 'compte', access: 'user' },
   { path: '/organisations', label: 'Mes organisations', area: 'compte', access: 'user' },
   { path: '/organisations/rejoindre', label: 'Rejoindre une organisation', area: 'compte', access: 'user' },
+  { path: '/demandes', label: 'Mes demandes', area: 'compte', access: 'user' },
+  { path: '/demandes/nouvelle', label: 'Nouvelle demande', area: 'compte', access: 'user' },
+  {
+    path: '/demandes/:id/:etape',
+    label: 'Une étape de la demande',
+    area: 'compte',
+    access: 'user',
+    // request n° 1: the crawls create it first (test/helpers/fixtures.ts createRequest) on a fresh database
+    examples: STEPS.map((step) => `/demandes/1/${step.slug}`),
+  },
   { path: '/admin/moderation', label: 'Modération des rattachements', area: 'admin', access: 'admin' },
   { path: '/admin/moderation/:id', label: 'Dossier de modération', area: 'admin', access: 'admin', examplesFrom: '/admin/moderation' },
   { path: '/admin/utilisateurs', label: 'Utilisateurs et rôles', area: 'admin', access: 'admin' },

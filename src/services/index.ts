@@ -10,6 +10,7 @@ import { createMailer } from './emails.ts';
 import { mailService } from './mail.ts';
 import { moderationService } from './moderation.ts';
 import { organisationService } from './organisations.ts';
+import { requestService } from './requests.ts';
 
 /** Builds every use case once, from the database handle, the configuration and the views; routes receive this object. */
 export function createServices(db: Db, config: Config, views: nunjucks.Environment, logger: Logger) {
@@ -24,6 +25,7 @@ export function createServices(db: Db, config: Config, views: nunjucks.Environme
     organisations,
     accounts: accountService(db, mailer, organisations),
     moderation: moderationService(db, mailer),
+    requests: requestService(db),
   };
 }
 

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { PAGES } from '../../src/routes/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, createModerationCase, type FixtureAccount } from '../helpers/fixtures.ts';
+import { createAccount, createModerationCase, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
 import {
   CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, MODES, cspViolations, domProblems, htmlErrors, launchChromium, registryUrls, removeSummary, runAxe,
   writeSummary,
@@ -70,6 +70,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
   };
   const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr', givenName: 'Paul', familyName: 'Martin' });
   await createModerationCase(app.db, waiting.id, '21920023500014');
+  await createRequest(app.db, accounts.user.id, '21920023500014');
   for (const mode of MODES) {
     for (const access of ['public', 'user', 'admin'] as const) {
       const context = await browser.newContext({ javaScriptEnabled: mode === 'js-on', locale: 'fr-FR' });

@@ -43,3 +43,10 @@ export async function createModerationCase(db: Db, userId: string, siret: string
   const [row] = (await db('moderation_cases').insert({ kind, user_id: userId, organisation_id: organisationId, justification: 'Agent de la commune depuis 2019' }).returning('id')) as { id: string }[];
   return (row as { id: string }).id;
 }
+
+/** A draft request of the organisation of `siret`, created by `userId` (the first one of a fresh database is n° 1). */
+export async function createRequest(db: Db, userId: string, siret: string, useCaseId = 'marches_publics'): Promise<string> {
+  const organisationId = await organisationFor(db, siret);
+  const [row] = (await db('access_requests').insert({ organisation_id: organisationId, created_by: userId, updated_by: userId, use_case_id: useCaseId }).returning('id')) as { id: string }[];
+  return (row as { id: string }).id;
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PAGES } from '../../src/routes/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, createModerationCase, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
+import { createAccount, createModerationCase, createRequest, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
 import { PageClient, type Page } from '../helpers/page-client.ts';
 
 let app: TestApp;
@@ -23,6 +23,8 @@ async function signedIn(email: string, roles: string[] = []): Promise<PageClient
 async function registryUrls(clients: Record<'public' | 'user' | 'admin', PageClient>): Promise<[string, PageClient][]> {
   const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr' });
   await createModerationCase(app.db, waiting.id, '21920023500014');
+  const member = (await app.db('users').where({ email: 'agent@clamart.fr' }).first('id')) as { id: string };
+  await createRequest(app.db, member.id, '21920023500014');
   await clients.public.get('/dev/courriels');
   await clients.public.submit({});
   const urls: [string, PageClient][] = [];

@@ -1,0 +1,82 @@
+import Joi from 'joi';
+
+/**
+ * The request wizard as data: one definition per step (URL slug, title, fields, strict schema for « Continuer »).
+ * The lenient schema used by « Enregistrer le brouillon » is derived: every field optional, same limits.
+ */
+export type StepField = { name: string; label: string };
+export type StepDefinition = { slug: string; title: string; fields: StepField[]; schema: Joi.ObjectSchema };
+
+const text = (max: number, empty: string) => Joi.string().trim().max(max).required().messages({ 'string.empty': empty, 'any.required': empty, 'string.max': `Ce texte ne doit pas dépasser ${max} caractères` });
+
+const demarche: StepDefinition = {
+  slug: 'demarche',
+  title: 'Votre démarche',
+  fields: [
+    { name: 'title', label: 'Intitulé de la démarche' },
+    { name: 'description', label: 'Description' },
+    { name: 'goLiveDate', label: 'Date de mise en service prévue' },
+    { name: 'volume', label: 'Volume attendu' },
+  ],
+  schema: Joi.object({
+    title: text(200, 'Donnez un intitulé à votre démarche, par exemple « Instruction des aides au commerce de proximité »'),
+    description: text(5000, 'Décrivez votre démarche : qui l’utilise, pour quoi faire, et à quoi serviront les données'),
+    goLiveDate: Joi.string().trim().pattern(/^\d{4}-\d{2}-\d{2}$/).required().messages({
+      'string.empty': 'Indiquez la date de mise en service prévue, par exemple 2027-03-01',
+      'any.required': 'Indiquez la date de mise en service prévue, par exemple 2027-03-01',
+      'string.pattern.base': 'La date doit être au format AAAA-MM-JJ, par exemple 2027-03-01',
+    }),
+    volume: Joi.string().valid('faible', 'moyen', 'fort').required().messages({ 'any.required': 'Choisissez le volume d’appels attendu', 'any.only': 'Choisissez le volume d’appels attendu', 'string.empty': 'Choisissez le volume d’appels attendu' }),
+  }),
+};
+
+const donneesPersonnelles: StepDefinition = {
+  slug: 'donnees-personnelles',
+  title: 'Données personnelles',
+  fields: [
+    { name: 'recipients', label: 'Destinataires des données' },
+    { name: 'retentionMonths', label: 'Durée de conservation (mois)' },
+    { name: 'retentionJustification', label: 'Justification de la durée' },
+  ],
+  schema: Joi.object({
+    recipients: text(2000, 'Indiquez qui recevra les données, par exemple « les agents instructeurs du service des aides »'),
+    retentionMonths: Joi.number().integer().min(1).max(240).required().messages({
+      'number.base': 'Indiquez la durée de conservation en mois, par exemple 36', 'any.required': 'Indiquez la durée de conservation en mois, par exemple 36',
+      'number.min': 'La durée de conservation est d’au moins 1 mois', 'number.max': 'La durée de conservation ne peut pas dépasser 240 mois', 'number.integer': 'Indiquez un nombre entier de mois, par exemple 36',
+    }),
+    retentionJustification: Joi.when('retentionMonths', {
+      is: Joi.number().greater(36),
+      then: text(2000, 'Au-delà de 36 mois, justifiez la durée de conservation, par exemple par le texte qui l’impose'),
+      otherwise: Joi.string().trim().allow('').max(2000),
+    }),
+  }),
+};
+
+const cgu: StepDefinition = {
+  slug: 'cgu',
+  title: 'Conditions générales d’utilisation',
+  fields: [
+    { name: 'accept', label: 'Acceptation des CGU' },
+    { name: 'dpoInformed', label: 'Information du DPD' },
+  ],
+  schema: Joi.object({
+    accept: Joi.string().valid('oui').required().messages({ 'any.required': 'Acceptez les conditions générales d’utilisation pour continuer', 'any.only': 'Acceptez les conditions générales d’utilisation pour continuer' }),
+    dpoInformed: Joi.string().valid('oui').required().messages({ 'any.required': 'Confirmez que votre délégué à la protection des données est informé', 'any.only': 'Confirmez que votre délégué à la protection des données est informé' }),
+  }),
+};
+
+export const STEPS: readonly StepDefinition[] = [demarche, donneesPersonnelles, cgu];
+
+export function findStep(slug: string): StepDefinition | undefined {
+  return STEPS.find((step) => step.slug === slug);
+}
+
+/** The step after `slug`, or undefined for the last one. */
+export function nextStep(slug: string): StepDefinition | undefined {
+  return STEPS[STEPS.findIndex((step) => step.slug === slug) + 1];
+}
+
+/** « Enregistrer le brouillon »: nothing is required, but what is there must still fit (lengths, formats). */
+export function lenientSchema(step: StepDefinition): Joi.ObjectSchema {
+  return step.schema.fork(step.fields.map((f) => f.name), (schema) => schema.optional().allow('', null));
+}

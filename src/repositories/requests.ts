@@ -1,0 +1,63 @@
+import type { Knex } from 'knex';
+import type { RequestStatus } from '../domain/request-states.ts';
+
+export type AccessRequest = {
+  id: string; organisationId: string; organisationName: string; useCaseId: string; useCaseLabel: string;
+  status: RequestStatus; version: number; answers: Record<string, Record<string, unknown>>; title: string | null;
+  updatedAt: Date; updatedByName: string | null;
+};
+
+function base(db: Knex) {
+  return db('access_requests as r')
+    .join('organisations as o', 'o.id', 'r.organisation_id')
+    .join('use_cases as uc', 'uc.id', 'r.use_case_id')
+    .leftJoin('users as u', 'u.id', 'r.updated_by')
+    .select(
+      'r.id', 'r.organisation_id as organisationId', 'o.name as organisationName', 'r.use_case_id as useCaseId',
+      'uc.label as useCaseLabel', 'r.status', 'r.version', 'r.answers', 'r.title', 'r.updated_at as updatedAt',
+    )
+    .select(db.raw(`u.given_name || ' ' || u.family_name as "updatedByName"`));
+}
+
+/** A request, only when `userId` is an active member of its organisation; otherwise undefined (callers answer 404). */
+export async function findRequestForMember(db: Knex, id: string, userId: string): Promise<AccessRequest | undefined> {
+  if (!/^\d{1,18}$/.test(id)) return undefined;
+  return base(db)
+    .where('r.id', id)
+    .whereExists(db('memberships as m').whereRaw('m.organisation_id = r.organisation_id').where({ 'm.user_id': userId, 'm.status': 'active' }))
+    .first();
+}
+
+export async function requestsOfOrganisations(db: Knex, organisationIds: string[]): Promise<AccessRequest[]> {
+  return base(db).whereIn('r.organisation_id', organisationIds).orderBy('r.updated_at', 'desc');
+}
+
+export async function insertRequest(db: Knex, input: { organisationId: string; userId: string; useCaseId: string }): Promise<string> {
+  const [row] = (await db('access_requests')
+    .insert({ organisation_id: input.organisationId, created_by: input.userId, updated_by: input.userId, use_case_id: input.useCaseId })
+    .returning('id')) as { id: string }[];
+  return (row as { id: string }).id;
+}
+
+/**
+ * Saves one step's answers only if nobody saved since `version` (optimistic locking): returns the new version, or
+ * undefined when the version was stale or the request is no longer editable.
+ */
+export async function saveStep(db: Knex, input: { id: string; version: number; step: string; values: Record<string, unknown>; userId: string; title?: string }): Promise<number | undefined> {
+  const rows = (await db('access_requests')
+    .where({ id: input.id, version: input.version })
+    .whereIn('status', ['draft', 'changes_requested'])
+    .update({
+      answers: db.raw('jsonb_set(answers, ?, ?::jsonb)', [`{${input.step}}`, JSON.stringify(input.values)]),
+      version: db.raw('version + 1'),
+      updated_at: db.fn.now(),
+      updated_by: input.userId,
+      ...(input.title !== undefined ? { title: input.title } : {}),
+    })
+    .returning('version')) as { version: number }[];
+  return rows[0]?.version;
+}
+
+export async function recordRequestEvent(db: Knex, input: { requestId: string; userId: string; kind: string; version: number; details?: Record<string, unknown> }): Promise<void> {
+  await db('request_events').insert({ request_id: input.requestId, user_id: input.userId, kind: input.kind, version: input.version, details: JSON.stringify(input.details ?? {}) });
+}

@@ -1,0 +1,84 @@
+import { Router, type Response } from 'express';
+import Joi from 'joi';
+import { STATUS_LABELS, isEditable } from '../domain/request-states.ts';
+import { findStep, lenientSchema, nextStep, STEPS, type StepDefinition } from '../forms/steps/index.ts';
+import { validateForm } from '../forms/validation.ts';
+import { currentUserOf, requireUser } from '../middleware/auth.ts';
+import type { AccessRequest } from '../repositories/requests.ts';
+import type { Services } from '../services/index.ts';
+
+const newRequestSchema = Joi.object<{ useCase: string; organisation: string }>({
+  useCase: Joi.string().max(100).required().messages({ 'any.required': 'Choisissez un cas d’usage, ou « Demande libre »', 'string.empty': 'Choisissez un cas d’usage, ou « Demande libre »' }),
+  organisation: Joi.string().pattern(/^\d+$/).required().messages({ 'any.required': 'Choisissez l’organisation pour laquelle vous faites la demande', 'string.empty': 'Choisissez l’organisation pour laquelle vous faites la demande', 'string.pattern.base': 'Choisissez une organisation proposée' }),
+});
+
+function renderStep(res: Response, request: AccessRequest, step: StepDefinition, extra: Record<string, unknown>, status = 200) {
+  res.status(status).render('demandes/etape', {
+    request, step, steps: STEPS, stepNumber: STEPS.indexOf(step) + 1, values: request.answers[step.slug] ?? {}, fieldErrors: {}, ...extra,
+  });
+}
+
+/** « Mes demandes », a new request, and the wizard's steps (one generic handler for every step defined as data). */
+export function requestRoutes(services: Services): Router {
+  const router = Router();
+  router.use('/demandes', requireUser);
+
+  router.get('/demandes', async (req, res) => {
+    const user = currentUserOf(res);
+    res.render('demandes/index', { requests: await services.requests.listFor(user.id), labels: STATUS_LABELS, organisations: await services.organisations.organisationsOf(user.id) });
+  });
+
+  const newPage = async (res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+    const user = currentUserOf(res);
+    const organisations = (await services.organisations.organisationsOf(user.id)).filter((o) => o.status === 'active');
+    res.status(status).render('demandes/nouvelle', { useCases: await services.catalogue.useCases(), organisations, values: {}, fieldErrors: {}, ...extra });
+  };
+  router.get('/demandes/nouvelle', (req, res) => newPage(res, { values: { organisation: req.session.organisationId } }));
+  router.post('/demandes/nouvelle', async (req, res) => {
+    const user = currentUserOf(res);
+    const { value, errors, fieldErrors } = validateForm(newRequestSchema, req.body);
+    const organisations = (await services.organisations.organisationsOf(user.id)).filter((o) => o.status === 'active');
+    const useCases = await services.catalogue.useCases();
+    if (!errors.length && !useCases.some((u) => u.id === value.useCase)) errors.push({ field: 'useCase', message: 'Choisissez un cas d’usage proposé' });
+    if (!errors.length && !organisations.some((o) => o.id === value.organisation)) errors.push({ field: 'organisation', message: 'Choisissez une organisation dont vous êtes membre' });
+    if (errors.length) return newPage(res, { values: req.body as object, errors, fieldErrors: { ...fieldErrors, ...Object.fromEntries(errors.map((e) => [e.field, e.message])) } }, 422);
+    const id = await services.requests.create(user.id, value.organisation, value.useCase);
+    res.redirect(303, `/demandes/${id}/${STEPS[0]!.slug}`);
+  });
+
+  router.get('/demandes/:id', async (req, res, next) => {
+    const request = await services.requests.find(req.params.id, currentUserOf(res).id);
+    if (!request) return next();
+    res.redirect(303, `/demandes/${request.id}/${STEPS[0]!.slug}`);
+  });
+
+  router.get('/demandes/:id/:etape', async (req, res, next) => {
+    const step = findStep(req.params.etape);
+    const request = step && (await services.requests.find(req.params.id, currentUserOf(res).id));
+    if (!step || !request) return next();
+    const saved = req.session.notice;
+    delete req.session.notice;
+    renderStep(res, request, step, { saved, readOnly: !isEditable(request.status) });
+  });
+
+  router.post('/demandes/:id/:etape', async (req, res, next) => {
+    const user = currentUserOf(res);
+    const step = findStep(req.params.etape);
+    const request = step && (await services.requests.find(req.params.id, user.id));
+    if (!step || !request) return next();
+    const body = req.body as Record<string, string>;
+    const strict = body.action === 'continuer';
+    const { value, errors, fieldErrors } = validateForm(strict ? step.schema : lenientSchema(step), body);
+    const posted = Object.fromEntries(step.fields.map((f) => [f.name, body[f.name] ?? '']));
+    if (errors.length) return renderStep(res, request, step, { values: posted, errors, fieldErrors, version: body.version }, 422);
+    const outcome = await services.requests.save(request, step, Number(body.version), value, user.id);
+    if (outcome.kind !== 'saved') {
+      return res.status(409).render('demandes/conflit', { request: outcome.current, step, stepNumber: STEPS.indexOf(step) + 1, steps: STEPS, posted, locked: outcome.kind === 'locked', labels: STATUS_LABELS });
+    }
+    const following = nextStep(step.slug);
+    if (strict && following) return res.redirect(303, `/demandes/${request.id}/${following.slug}`);
+    req.session.notice = new Date().toISOString();
+    res.redirect(303, `/demandes/${request.id}/${step.slug}`);
+  });
+  return router;
+}

@@ -1,0 +1,43 @@
+import type { Knex } from 'knex';
+import { isEditable } from '../domain/request-states.ts';
+import type { StepDefinition } from '../forms/steps/index.ts';
+import { organisationsOfUser } from '../repositories/organisations.ts';
+import {
+  findRequestForMember, insertRequest, recordRequestEvent, requestsOfOrganisations, saveStep, type AccessRequest,
+} from '../repositories/requests.ts';
+
+export type SaveOutcome = { kind: 'saved'; version: number } | { kind: 'conflict'; current: AccessRequest } | { kind: 'locked'; current: AccessRequest };
+
+/** Access requests as applicants see them: their organisations' requests, drafts saved step by step. */
+export function requestService(db: Knex) {
+  return {
+    find: (id: string, userId: string) => findRequestForMember(db, id, userId),
+
+    async listFor(userId: string): Promise<AccessRequest[]> {
+      const active = (await organisationsOfUser(db, userId)).filter((o) => o.status === 'active').map((o) => o.id);
+      return active.length ? requestsOfOrganisations(db, active) : [];
+    },
+
+    async create(userId: string, organisationId: string, useCaseId: string): Promise<string> {
+      return db.transaction(async (trx) => {
+        const id = await insertRequest(trx, { organisationId, userId, useCaseId });
+        await recordRequestEvent(trx, { requestId: id, userId, kind: 'created', version: 1 });
+        return id;
+      });
+    },
+
+    /** One step's answers, written only over the version the user saw; a stale write is a conflict, never a loss. */
+    async save(request: AccessRequest, step: StepDefinition, version: number, values: Record<string, unknown>, userId: string): Promise<SaveOutcome> {
+      return db.transaction(async (trx) => {
+        const title = step.slug === 'demarche' && typeof values.title === 'string' ? values.title : undefined;
+        const saved = await saveStep(trx, { id: request.id, version, step: step.slug, values, userId, title });
+        if (saved === undefined) {
+          const current = (await findRequestForMember(trx, request.id, userId)) as AccessRequest;
+          return isEditable(current.status) ? { kind: 'conflict', current } : { kind: 'locked', current };
+        }
+        await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'saved', version: saved, details: { step: step.slug } });
+        return { kind: 'saved', version: saved };
+      });
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { createAccount, createRequest, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
+import { errorSummaryTargets, PageClient } from '../helpers/page-client.ts';
+
+let app: TestApp;
+before(async () => {
+  app = await startTestApp();
+});
+after(() => app.stop());
+beforeEach(() => app.reset());
+
+const CLAMART = '21920023500014';
+const STEP_FORM = 'form[action^="/demandes/"]';
+
+async function signIn(email: string) {
+  const client = new PageClient(app.app);
+  await client.get('/connexion');
+  assert.equal((await client.submit({ email, password: FIXTURE_PASSWORD })).status, 303);
+  return client;
+}
+
+async function member(email = 'agent@clamart.fr') {
+  const account = await createAccount(app.db, { email, siret: CLAMART });
+  return { account, client: await signIn(email) };
+}
+
+const demarche = { title: 'Aides au commerce de proximité', description: 'Instruction des demandes d’aide par le service économique.', goLiveDate: '2027-03-01', volume: 'faible' };
+
+describe('starting a request', () => {
+  it('asks for a use case and creates a draft of the member’s organisation', async () => {
+    const { client } = await member();
+    await client.get('/demandes/nouvelle');
+    const missing = await client.submit({}, { selector: 'form[action="/demandes/nouvelle"]' });
+    assert.equal(missing.status, 422);
+    assert.ok(errorSummaryTargets(missing).every((t) => t.exists));
+    const created = await client.submit({ useCase: 'marches_publics' }, { selector: 'form[action="/demandes/nouvelle"]' });
+    assert.equal(created.status, 303);
+    assert.match(created.location ?? '', /^\/demandes\/\d+\/demarche$/);
+    const list = await client.get('/demandes');
+    assert.match(list.$('tbody').text(), /Marchés publics.*COMMUNE DE CLAMART.*Brouillon/s);
+  });
+});
+
+describe('a step of the wizard', () => {
+  it('saves a partial draft, refuses a malformed value even then, and keeps every value typed', async () => {
+    const { account, client } = await member();
+    const id = await createRequest(app.db, account.id, CLAMART);
+    const page = await client.get(`/demandes/${id}/demarche`);
+    assert.equal(page.$('title').text(), 'Étape 1 sur 3 : Votre démarche – Demande n° 1 – SignUp'.replace('n° 1', `n° ${id}`));
+    assert.match(page.$('.fr-stepper__state').text(), /Étape 1 sur 3/);
+    const draft = await client.submit({ title: 'Aides', action: 'enregistrer' }, { selector: STEP_FORM });
+    assert.equal(draft.status, 303);
+    const saved = await client.get(`/demandes/${id}/demarche`);
+    assert.match(saved.$('.fr-alert--success').text(), /Brouillon enregistré à \d+ h \d{2}/);
+    assert.equal(saved.$('#title').attr('value'), 'Aides');
+    const bad = await client.submit({ goLiveDate: '1er mars', action: 'enregistrer' }, { selector: STEP_FORM });
+    assert.equal(bad.status, 422);
+    assert.match(bad.$('#goLiveDate-erreur').text(), /AAAA-MM-JJ/);
+    assert.equal(bad.$('#goLiveDate').attr('value'), '1er mars');
+    assert.equal(bad.$('#title').attr('value'), 'Aides');
+  });
+
+  it('checks the whole step on « Continuer » and moves to the next step', async () => {
+    const { account, client } = await member();
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await client.get(`/demandes/${id}/demarche`);
+    const incomplete = await client.submit({ title: 'Aides', action: 'continuer' }, { selector: STEP_FORM });
+    assert.equal(incomplete.status, 422);
+    assert.match(incomplete.$('title').text(), /^Erreur : Étape 1 sur 3/);
+    assert.deepEqual(errorSummaryTargets(incomplete).map((t) => t.href).sort(), ['#description', '#goLiveDate', '#volume']);
+    assert.ok(errorSummaryTargets(incomplete).every((t) => t.exists));
+    const done = await client.submit({ ...demarche, action: 'continuer' }, { selector: STEP_FORM });
+    assert.equal(done.location, `/demandes/${id}/donnees-personnelles`);
+    await client.get(done.location!);
+    const long = await client.submit({ recipients: 'Service des aides', retentionMonths: '48', action: 'continuer' }, { selector: STEP_FORM });
+    assert.equal(long.status, 422);
+    assert.match(long.$('#retentionJustification-erreur').text(), /36 mois/);
+    const row = await app.db('access_requests').where({ id }).first();
+    assert.equal(row.title, demarche.title);
+    assert.deepEqual(row.answers.demarche, demarche);
+    const events = await app.db('request_events').where({ request_id: id }).orderBy('id');
+    assert.deepEqual(events.map((e: { kind: string }) => e.kind), ['saved']);
+    assert.equal(row.version, 2);
+  });
+
+  it('ignores fields that are not the step’s own (mass assignment)', async () => {
+    const { account, client } = await member();
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await client.get(`/demandes/${id}/demarche`);
+    await client.submit({ ...demarche, status: 'validated', organisation_id: '999', version: '1', action: 'enregistrer', submitted_at: '2026-01-01' }, { selector: STEP_FORM });
+    const row = await app.db('access_requests').where({ id }).first();
+    assert.equal(row.status, 'draft');
+    assert.equal(row.submitted_at, null);
+    assert.deepEqual(Object.keys(row.answers.demarche).sort(), ['description', 'goLiveDate', 'title', 'volume']);
+  });
+
+  it('two tabs: the stale write gets a 409 with both versions, changes nothing, and can then be applied on purpose', async () => {
+    const { account, client: tabA } = await member();
+    const tabB = await signIn(account.email);
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await tabA.get(`/demandes/${id}/demarche`);
+    await tabB.get(`/demandes/${id}/demarche`);
+    assert.equal((await tabB.submit({ title: 'Version de B', action: 'enregistrer' }, { selector: STEP_FORM })).status, 303);
+    const conflict = await tabA.submit({ title: 'Version de A', action: 'enregistrer' }, { selector: STEP_FORM });
+    assert.equal(conflict.status, 409);
+    assert.match(conflict.$('title').text(), /^Erreur : Conflit de modification – Étape 1 sur 3/);
+    const cells = conflict.$('tbody tr').first().find('td').toArray().map((td) => conflict.$(td).text());
+    assert.deepEqual(cells, ['Version de B', 'Version de A']);
+    assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Version de B');
+    const applied = await tabA.submit({}, { selector: 'main form[action^="/demandes/"]' });
+    assert.equal(applied.status, 303);
+    assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Version de A');
+  });
+
+  it('refuses to write a request that is no longer a draft (409) and shows the input back', async () => {
+    const { account, client } = await member();
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await client.get(`/demandes/${id}/demarche`);
+    await app.db('access_requests').where({ id }).update({ status: 'submitted' });
+    const locked = await client.submit({ title: 'Ma saisie', action: 'enregistrer' }, { selector: STEP_FORM });
+    assert.equal(locked.status, 409);
+    assert.match(locked.$('main').text(), /Ma saisie/);
+    assert.match(locked.$('main').text(), /En cours d’instruction/);
+  });
+
+  it('answers 404 to another organisation’s member, to a pending member and for an unknown step', async () => {
+    const { account } = await member();
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await createAccount(app.db, { email: 'agent@rhone.fr', siret: '22690001700014' });
+    const stranger = await signIn('agent@rhone.fr');
+    assert.equal((await stranger.get(`/demandes/${id}/demarche`)).status, 404);
+    assert.equal((await stranger.get(`/demandes/${id}`)).status, 404);
+    assert.equal((await stranger.post(`/demandes/${id}/demarche`, { _csrf: stranger.csrfToken(), title: 'x', action: 'enregistrer', version: '1' })).status, 404);
+    await createAccount(app.db, { email: 'attente@clamart.fr', siret: CLAMART, membership: 'pending' });
+    const waiting = await signIn('attente@clamart.fr');
+    assert.equal((await waiting.get(`/demandes/${id}/demarche`)).status, 404);
+    assert.equal((await signIn(account.email)).agent && (await (await signIn(account.email)).get(`/demandes/${id}/inconnue`)).status, 404);
+    assert.equal((await new PageClient(app.app).get(`/demandes/${id}/demarche`)).location, '/connexion');
+  });
+});
