@@ -3,6 +3,7 @@ import type { Express, RequestHandler } from 'express';
 import nunjucks from 'nunjucks';
 import type { Config } from '../config.ts';
 import { accessibilityStatus } from '../domain/accessibility.ts';
+import { isGenericMailbox } from '../forms/steps/contacts.ts';
 import type { AssetUrls } from './assets.ts';
 
 export const viewsDir = path.resolve(import.meta.dirname, '../../views');
@@ -40,6 +41,7 @@ export function createViewEnvironment(config: Config, assets: AssetUrls): nunjuc
   env.addGlobal('htmxConfig', HTMX_CONFIG);
   env.addGlobal('accessibility', accessibilityStatus(config.accessibilityRate));
   env.addGlobal('strictTitles', config.env !== 'production');
+  env.addGlobal('genericMailbox', isGenericMailbox);
   env.addGlobal('fail', (message: string) => {
     throw new Error(message);
   });

@@ -28,3 +28,23 @@ export async function scopesOfUseCase(db: Knex, useCaseId: string): Promise<UseC
     .orderBy([{ column: 'g.position' }, { column: 's.position' }])
     .select([...scopeColumns, 'u.mode']);
 }
+
+export type ScopeChoice = Scope & { mode: 'preticked' | 'included' | 'disabled' | null };
+
+/** Every scope a use case shows, grouped as in the catalogue, with its mode (hidden ones left out). */
+export async function scopeChoices(db: Knex, useCaseId: string): Promise<{ label: string; scopes: ScopeChoice[] }[]> {
+  const rows = (await db('scopes as s')
+    .join('scope_groups as g', 'g.label', 's.group_label')
+    .leftJoin('use_case_scopes as u', (join) => join.on('u.scope_id', 's.id').andOn('u.use_case_id', db.raw('?', [useCaseId])))
+    .where((w) => w.whereNull('u.mode').orWhereNot('u.mode', 'hidden'))
+    .where('s.status', 'current')
+    .orderBy([{ column: 'g.position' }, { column: 's.position' }])
+    .select([...scopeColumns, 'u.mode'])) as ScopeChoice[];
+  const groups: { label: string; scopes: ScopeChoice[] }[] = [];
+  for (const scope of rows) {
+    const last = groups.at(-1);
+    if (last?.label === scope.groupLabel) last.scopes.push(scope);
+    else groups.push({ label: scope.groupLabel, scopes: [scope] });
+  }
+  return groups;
+}

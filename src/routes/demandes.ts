@@ -2,6 +2,9 @@ import { Router, type Response } from 'express';
 import Joi from 'joi';
 import { STATUS_LABELS, isEditable } from '../domain/request-states.ts';
 import { findStep, lenientSchema, nextStep, STEPS, type StepDefinition } from '../forms/steps/index.ts';
+import { CONTACT_PARTS, CONTACT_ROLES } from '../forms/steps/contacts.ts';
+import { formatPhone } from '../domain/phone.ts';
+import type { User } from '../repositories/users.ts';
 import { validateForm } from '../forms/validation.ts';
 import { currentUserOf, requireUser } from '../middleware/auth.ts';
 import type { AccessRequest } from '../repositories/requests.ts';
@@ -12,9 +15,19 @@ const newRequestSchema = Joi.object<{ useCase: string; organisation: string }>({
   organisation: Joi.string().pattern(/^\d+$/).required().messages({ 'any.required': 'Choisissez l’organisation pour laquelle vous faites la demande', 'string.empty': 'Choisissez l’organisation pour laquelle vous faites la demande', 'string.pattern.base': 'Choisissez une organisation proposée' }),
 });
 
-function renderStep(res: Response, request: AccessRequest, step: StepDefinition, extra: Record<string, unknown>, status = 200) {
+async function renderStep(services: Services, res: Response, request: AccessRequest, step: StepDefinition, extra: Record<string, unknown>, status = 200) {
+  const context = await services.stepRules.context(step, request);
   res.status(status).render('demandes/etape', {
-    request, step, steps: STEPS, stepNumber: STEPS.indexOf(step) + 1, values: request.answers[step.slug] ?? {}, fieldErrors: {}, ...extra,
+    request, step, steps: STEPS, stepNumber: STEPS.indexOf(step) + 1, values: request.answers[step.slug] ?? {}, fieldErrors: {},
+    contactRoles: CONTACT_ROLES, contactParts: CONTACT_PARTS, ...context, ...extra,
+  });
+}
+
+/** « C'est moi »: the signed-in user's details in one contact block. */
+function fillWithUser(body: Record<string, string>, role: string, user: User): void {
+  Object.assign(body, {
+    [`${role}GivenName`]: user.givenName, [`${role}FamilyName`]: user.familyName, [`${role}Email`]: user.email,
+    [`${role}Phone`]: user.phone ? formatPhone(user.phone) : '', [`${role}JobTitle`]: user.jobTitle ?? '',
   });
 }
 
@@ -58,7 +71,7 @@ export function requestRoutes(services: Services): Router {
     if (!step || !request) return next();
     const saved = req.session.notice;
     delete req.session.notice;
-    renderStep(res, request, step, { saved, readOnly: !isEditable(request.status) });
+    await renderStep(services, res, request, step, { saved, readOnly: !isEditable(request.status) });
   });
 
   router.post('/demandes/:id/:etape', async (req, res, next) => {
@@ -66,12 +79,19 @@ export function requestRoutes(services: Services): Router {
     const step = findStep(req.params.etape);
     const request = step && (await services.requests.find(req.params.id, user.id));
     if (!step || !request) return next();
-    const body = req.body as Record<string, string>;
+    const body = { ...(req.body as Record<string, string>) };
+    if (CONTACT_ROLES.some((role) => role.key === body.moi)) fillWithUser(body, String(body.moi), user);
     const strict = body.action === 'continuer';
-    const { value, errors, fieldErrors } = validateForm(strict ? step.schema : lenientSchema(step), body);
+    const validated = validateForm(strict ? step.schema : lenientSchema(step), body);
+    const applied = await services.stepRules.apply(step, request, validated.value as Record<string, unknown>, strict);
+    const errors = [...validated.errors, ...applied.errors];
+    const fieldErrors = { ...validated.fieldErrors, ...Object.fromEntries(applied.errors.map((e) => [e.field, e.message])) };
     const posted = Object.fromEntries(step.fields.map((f) => [f.name, body[f.name] ?? '']));
-    if (errors.length) return renderStep(res, request, step, { values: posted, errors, fieldErrors, version: body.version }, 422);
-    const outcome = await services.requests.save(request, step, Number(body.version), value, user.id);
+    if (errors.length) {
+      const checkedScopes = step.slug === 'donnees' ? ([] as string[]).concat(body.scopes ?? []) : undefined;
+      return renderStep(services, res, request, step, { values: posted, errors, fieldErrors, version: body.version, ...(checkedScopes ? { checkedScopes } : {}) }, 422);
+    }
+    const outcome = await services.requests.save(request, step, Number(body.version), applied.value, user.id);
     if (outcome.kind !== 'saved') {
       return res.status(409).render('demandes/conflit', { request: outcome.current, step, stepNumber: STEPS.indexOf(step) + 1, steps: STEPS, posted, locked: outcome.kind === 'locked', labels: STATUS_LABELS });
     }

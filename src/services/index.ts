@@ -11,6 +11,7 @@ import { mailService } from './mail.ts';
 import { moderationService } from './moderation.ts';
 import { organisationService } from './organisations.ts';
 import { requestService } from './requests.ts';
+import { stepRules } from './step-rules.ts';
 
 /** Builds every use case once, from the database handle, the configuration and the views; routes receive this object. */
 export function createServices(db: Db, config: Config, views: nunjucks.Environment, logger: Logger) {
@@ -26,6 +27,7 @@ export function createServices(db: Db, config: Config, views: nunjucks.Environme
     accounts: accountService(db, mailer, organisations),
     moderation: moderationService(db, mailer),
     requests: requestService(db),
+    stepRules: stepRules(db),
   };
 }
 

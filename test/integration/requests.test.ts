@@ -48,8 +48,8 @@ describe('a step of the wizard', () => {
     const { account, client } = await member();
     const id = await createRequest(app.db, account.id, CLAMART);
     const page = await client.get(`/demandes/${id}/demarche`);
-    assert.equal(page.$('title').text(), 'Étape 1 sur 3 : Votre démarche – Demande n° 1 – SignUp'.replace('n° 1', `n° ${id}`));
-    assert.match(page.$('.fr-stepper__state').text(), /Étape 1 sur 3/);
+    assert.equal(page.$('title').text(), 'Étape 1 sur 6 : Votre démarche – Demande n° 1 – SignUp'.replace('n° 1', `n° ${id}`));
+    assert.match(page.$('.fr-stepper__state').text(), /Étape 1 sur 6/);
     const draft = await client.submit({ title: 'Aides', action: 'enregistrer' }, { selector: STEP_FORM });
     assert.equal(draft.status, 303);
     const saved = await client.get(`/demandes/${id}/demarche`);
@@ -68,12 +68,12 @@ describe('a step of the wizard', () => {
     await client.get(`/demandes/${id}/demarche`);
     const incomplete = await client.submit({ title: 'Aides', action: 'continuer' }, { selector: STEP_FORM });
     assert.equal(incomplete.status, 422);
-    assert.match(incomplete.$('title').text(), /^Erreur : Étape 1 sur 3/);
+    assert.match(incomplete.$('title').text(), /^Erreur : Étape 1 sur 6/);
     assert.deepEqual(errorSummaryTargets(incomplete).map((t) => t.href).sort(), ['#description', '#goLiveDate', '#volume']);
     assert.ok(errorSummaryTargets(incomplete).every((t) => t.exists));
     const done = await client.submit({ ...demarche, action: 'continuer' }, { selector: STEP_FORM });
-    assert.equal(done.location, `/demandes/${id}/donnees-personnelles`);
-    await client.get(done.location!);
+    assert.equal(done.location, `/demandes/${id}/donnees`);
+    await client.get(`/demandes/${id}/donnees-personnelles`);
     const long = await client.submit({ recipients: 'Service des aides', retentionMonths: '48', action: 'continuer' }, { selector: STEP_FORM });
     assert.equal(long.status, 422);
     assert.match(long.$('#retentionJustification-erreur').text(), /36 mois/);
@@ -105,7 +105,7 @@ describe('a step of the wizard', () => {
     assert.equal((await tabB.submit({ title: 'Version de B', action: 'enregistrer' }, { selector: STEP_FORM })).status, 303);
     const conflict = await tabA.submit({ title: 'Version de A', action: 'enregistrer' }, { selector: STEP_FORM });
     assert.equal(conflict.status, 409);
-    assert.match(conflict.$('title').text(), /^Erreur : Conflit de modification – Étape 1 sur 3/);
+    assert.match(conflict.$('title').text(), /^Erreur : Conflit de modification – Étape 1 sur 6/);
     const cells = conflict.$('tbody tr').first().find('td').toArray().map((td) => conflict.$(td).text());
     assert.deepEqual(cells, ['Version de B', 'Version de A']);
     assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Version de B');
@@ -138,5 +138,62 @@ describe('a step of the wizard', () => {
     assert.equal((await waiting.get(`/demandes/${id}/demarche`)).status, 404);
     assert.equal((await signIn(account.email)).agent && (await (await signIn(account.email)).get(`/demandes/${id}/inconnue`)).status, 404);
     assert.equal((await new PageClient(app.app).get(`/demandes/${id}/demarche`)).location, '/connexion');
+  });
+});
+
+describe('the data, legal and contacts steps', () => {
+  it('pre-ticks the use case’s scopes, always includes its open data, and refuses disabled ones', async () => {
+    const { account, client } = await member();
+    const id = await createRequest(app.db, account.id, CLAMART, 'marches_publics');
+    const page = await client.get(`/demandes/${id}/donnees`);
+    assert.ok(page.$('#scope-attestation_fiscale_dgfip').is('[checked]'), 'précochée par le cas d’usage');
+    assert.ok(page.$('#scope-open_data_unites_legales_etablissements_insee').is('[checked][disabled]'), 'donnée publique incluse et verrouillée');
+    assert.ok(page.$('#scope-beneficiaires_effectifs_inpi').is('[disabled]:not([checked])'), 'désactivée pour ce cas d’usage');
+    assert.equal(page.$('input[name="scopes"]').length > 10, true);
+    assert.ok(page.$('fieldset legend').length >= 3, 'groupées comme dans le catalogue');
+    const none = await client.submit({ scopes: '', action: 'continuer' }, { selector: STEP_FORM });
+    assert.equal(none.status, 422);
+    assert.match(none.$('#scopes-erreur').text(), /au moins une donnée/);
+    await client.get(`/demandes/${id}/donnees`);
+    await client.post(`/demandes/${id}/donnees`, { _csrf: client.csrfToken(), version: '1', action: 'continuer', scopes: 'beneficiaires_effectifs_inpi' });
+    assert.equal(client.last?.status, 422, 'une donnée désactivée seule ne compte pas');
+    await client.get(`/demandes/${id}/donnees`);
+    const ok = await client.post(`/demandes/${id}/donnees`, { _csrf: client.csrfToken(), version: '1', action: 'continuer', scopes: ['attestation_fiscale_dgfip', 'beneficiaires_effectifs_inpi'] as unknown as string });
+    assert.equal(ok.status, 303);
+    const stored = (await app.db('access_requests').where({ id }).first()).answers.donnees.scopes as string[];
+    assert.ok(stored.includes('attestation_fiscale_dgfip'));
+    assert.ok(stored.includes('open_data_unites_legales_etablissements_insee'));
+    assert.ok(!stored.includes('beneficiaires_effectifs_inpi'));
+  });
+
+  it('accepts only https addresses for the legal text', async () => {
+    const { account, client } = await member();
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await client.get(`/demandes/${id}/cadre-juridique`);
+    for (const url of ['javascript:alert(1)', 'http://www.legifrance.gouv.fr/x', 'legifrance']) {
+      await client.get(`/demandes/${id}/cadre-juridique`);
+      const page = await client.submit({ nature: 'loi', reference: 'Loi n° 2016-1321', url, action: 'continuer' }, { selector: STEP_FORM });
+      assert.equal(page.status, 422, url);
+      assert.match(page.$('#url-erreur').text(), /https:\/\//);
+    }
+  });
+
+  it('fills a contact with « C’est moi », warns about generic mailboxes and checks phones', async () => {
+    const account = await createAccount(app.db, { email: 'agent@clamart.fr', siret: CLAMART, givenName: 'Léa', familyName: 'Petit' });
+    await app.db('users').where({ id: account.id }).update({ phone: '+33123456789', job_title: 'Cheffe de projet' });
+    const client = await signIn(account.email);
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await client.get(`/demandes/${id}/contacts`);
+    const me = await client.submit({ moi: 'business' }, { selector: STEP_FORM });
+    assert.equal(me.status, 303);
+    const filled = await client.get(`/demandes/${id}/contacts`);
+    assert.equal(filled.$('#businessGivenName').attr('value'), 'Léa');
+    assert.equal(filled.$('#businessPhone').attr('value'), '+33123456789');
+    assert.equal(filled.$('#businessEmail').attr('autocomplete'), 'section-business email');
+    const generic = await client.submit({ dpoEmail: 'mairie@clamart.fr', dpoPhone: '12', action: 'continuer' }, { selector: STEP_FORM });
+    assert.equal(generic.status, 422);
+    assert.match(generic.$('#contact-dpo .fr-alert').text(), /boîte générique/);
+    assert.match(generic.$('#dpoPhone-erreur').text(), /01 23 45 67 89/);
+    assert.equal(generic.$('#businessGivenName').attr('value'), 'Léa', 'les autres contacts sont gardés');
   });
 });

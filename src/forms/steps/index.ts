@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { contacts } from './contacts.ts';
 
 /**
  * The request wizard as data: one definition per step (URL slug, title, fields, strict schema for « Continuer »).
@@ -52,6 +53,38 @@ const donneesPersonnelles: StepDefinition = {
   }),
 };
 
+const donnees: StepDefinition = {
+  slug: 'donnees',
+  title: 'Données',
+  fields: [{ name: 'scopes', label: 'Données demandées' }],
+  schema: Joi.object({
+    scopes: Joi.array().items(Joi.string().max(100)).single().min(1).required().messages({
+      'any.required': 'Cochez au moins une donnée, par exemple « Attestation fiscale »',
+      'array.min': 'Cochez au moins une donnée, par exemple « Attestation fiscale »',
+    }),
+  }),
+};
+
+const cadreJuridique: StepDefinition = {
+  slug: 'cadre-juridique',
+  title: 'Cadre juridique',
+  fields: [
+    { name: 'nature', label: 'Nature du texte' },
+    { name: 'reference', label: 'Référence du texte' },
+    { name: 'url', label: 'Adresse du texte' },
+  ],
+  schema: Joi.object({
+    nature: Joi.string().valid('loi', 'decret', 'arrete', 'deliberation', 'convention', 'autre').required().messages({ 'any.required': 'Choisissez la nature du texte', 'any.only': 'Choisissez la nature du texte', 'string.empty': 'Choisissez la nature du texte' }),
+    reference: text(500, 'Indiquez la référence du texte, par exemple « Article R2143-13 du Code de la commande publique »'),
+    url: Joi.string().trim().max(2000).uri({ scheme: ['https'] }).required().messages({
+      'string.empty': 'Indiquez l’adresse du texte, par exemple https://www.legifrance.gouv.fr/…',
+      'any.required': 'Indiquez l’adresse du texte, par exemple https://www.legifrance.gouv.fr/…',
+      'string.uri': 'L’adresse doit commencer par https://, par exemple https://www.legifrance.gouv.fr/…',
+      'string.uriCustomScheme': 'L’adresse doit commencer par https://, par exemple https://www.legifrance.gouv.fr/…',
+    }),
+  }),
+};
+
 const cgu: StepDefinition = {
   slug: 'cgu',
   title: 'Conditions générales d’utilisation',
@@ -65,7 +98,7 @@ const cgu: StepDefinition = {
   }),
 };
 
-export const STEPS: readonly StepDefinition[] = [demarche, donneesPersonnelles, cgu];
+export const STEPS: readonly StepDefinition[] = [demarche, donnees, cadreJuridique, donneesPersonnelles, contacts, cgu];
 
 export function findStep(slug: string): StepDefinition | undefined {
   return STEPS.find((step) => step.slug === slug);
