@@ -22,6 +22,7 @@ import { emailLinkRoutes } from './routes/compte/email-links.ts';
 import { signUpRoutes } from './routes/compte/inscription.ts';
 import { accountRoutes } from './routes/compte/profil.ts';
 import { requestRoutes } from './routes/demandes.ts';
+import { requestSummaryRoutes } from './routes/demandes-recapitulatif.ts';
 import { devRoutes } from './routes/dev.ts';
 import { directorySearchRoutes } from './routes/directory-search.ts';
 import { eligibilityRoutes } from './routes/eligibility.ts';
@@ -67,6 +68,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(emailLinkRoutes(services, limits));
   app.use(accountRoutes(services, db));
   app.use(organisationRoutes(services, db));
+  app.use(requestSummaryRoutes(services, db));
   app.use(requestRoutes(services));
   app.use(adminRoutes(services, db));
   if (config.env !== 'production') app.use(devRoutes(services, views));

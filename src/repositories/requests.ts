@@ -61,3 +61,18 @@ export async function saveStep(db: Knex, input: { id: string; version: number; s
 export async function recordRequestEvent(db: Knex, input: { requestId: string; userId: string; kind: string; version: number; details?: Record<string, unknown> }): Promise<void> {
   await db('request_events').insert({ request_id: input.requestId, user_id: input.userId, kind: input.kind, version: input.version, details: JSON.stringify(input.details ?? {}) });
 }
+
+/** draft | changes_requested → submitted, once: returns false when it was not in a submittable state any more. */
+export async function markSubmitted(db: Knex, id: string, userId: string): Promise<number | undefined> {
+  const rows = (await db('access_requests')
+    .where({ id })
+    .whereIn('status', ['draft', 'changes_requested'])
+    .update({ status: 'submitted', submitted_at: db.fn.now(), version: db.raw('version + 1'), updated_at: db.fn.now(), updated_by: userId })
+    .returning('version')) as { version: number }[];
+  return rows[0]?.version;
+}
+
+export async function instructorEmails(db: Knex): Promise<string[]> {
+  const rows = (await db('users').whereRaw("'instructor' = ANY(roles)").whereNotNull('activated_at').select('email')) as { email: string }[];
+  return rows.map((r) => r.email);
+}

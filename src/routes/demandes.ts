@@ -62,7 +62,7 @@ export function requestRoutes(services: Services): Router {
   router.get('/demandes/:id', async (req, res, next) => {
     const request = await services.requests.find(req.params.id, currentUserOf(res).id);
     if (!request) return next();
-    res.redirect(303, `/demandes/${request.id}/${STEPS[0]!.slug}`);
+    res.redirect(303, `/demandes/${request.id}/${isEditable(request.status) ? STEPS[0]!.slug : 'recapitulatif'}`);
   });
 
   router.get('/demandes/:id/:etape', async (req, res, next) => {
@@ -71,7 +71,7 @@ export function requestRoutes(services: Services): Router {
     if (!step || !request) return next();
     const saved = req.session.notice;
     delete req.session.notice;
-    await renderStep(services, res, request, step, { saved, readOnly: !isEditable(request.status) });
+    await renderStep(services, res, request, step, { saved, readOnly: !isEditable(request.status), retour: req.query.retour === 'recapitulatif' ? 'recapitulatif' : undefined });
   });
 
   router.post('/demandes/:id/:etape', async (req, res, next) => {
@@ -89,14 +89,14 @@ export function requestRoutes(services: Services): Router {
     const posted = Object.fromEntries(step.fields.map((f) => [f.name, body[f.name] ?? '']));
     if (errors.length) {
       const checkedScopes = step.slug === 'donnees' ? ([] as string[]).concat(body.scopes ?? []) : undefined;
-      return renderStep(services, res, request, step, { values: posted, errors, fieldErrors, version: body.version, ...(checkedScopes ? { checkedScopes } : {}) }, 422);
+      return renderStep(services, res, request, step, { values: posted, errors, fieldErrors, version: body.version, retour: body.retour, ...(checkedScopes ? { checkedScopes } : {}) }, 422);
     }
     const outcome = await services.requests.save(request, step, Number(body.version), applied.value, user.id);
     if (outcome.kind !== 'saved') {
       return res.status(409).render('demandes/conflit', { request: outcome.current, step, stepNumber: STEPS.indexOf(step) + 1, steps: STEPS, posted, locked: outcome.kind === 'locked', labels: STATUS_LABELS });
     }
     const following = nextStep(step.slug);
-    if (strict && following) return res.redirect(303, `/demandes/${request.id}/${following.slug}`);
+    if (strict) return res.redirect(303, `/demandes/${request.id}/${following && body.retour !== 'recapitulatif' ? following.slug : 'recapitulatif'}`);
     req.session.notice = new Date().toISOString();
     res.redirect(303, `/demandes/${request.id}/${step.slug}`);
   });

@@ -77,6 +77,7 @@ export const PAGES: readonly PageEntry[] = [
     // request n° 1: the crawls create it first (test/helpers/fixtures.ts createRequest) on a fresh database
     examples: STEPS.map((step) => `/demandes/1/${step.slug}`),
   },
+  { path: '/demandes/:id/recapitulatif', label: 'Récapitulatif de la demande', area: 'compte', access: 'user', examples: ['/demandes/1/recapitulatif'] },
   { path: '/admin/moderation', label: 'Modération des rattachements', area: 'admin', access: 'admin' },
   { path: '/admin/moderation/:id', label: 'Dossier de modération', area: 'admin', access: 'admin', examplesFrom: '/admin/moderation' },
   { path: '/admin/utilisateurs', label: 'Utilisateurs et rôles', area: 'admin', access: 'admin' },

@@ -26,7 +26,7 @@ export function createServices(db: Db, config: Config, views: nunjucks.Environme
     organisations,
     accounts: accountService(db, mailer, organisations),
     moderation: moderationService(db, mailer),
-    requests: requestService(db),
+    requests: requestService(db, mailer),
     stepRules: stepRules(db),
   };
 }

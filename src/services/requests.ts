@@ -3,14 +3,32 @@ import { isEditable } from '../domain/request-states.ts';
 import type { StepDefinition } from '../forms/steps/index.ts';
 import { organisationsOfUser } from '../repositories/organisations.ts';
 import {
-  findRequestForMember, insertRequest, recordRequestEvent, requestsOfOrganisations, saveStep, type AccessRequest,
+  findRequestForMember, insertRequest, instructorEmails, markSubmitted, recordRequestEvent, requestsOfOrganisations, saveStep,
+  type AccessRequest,
 } from '../repositories/requests.ts';
+import type { User } from '../repositories/users.ts';
+import type { Mailer } from './emails.ts';
 
 export type SaveOutcome = { kind: 'saved'; version: number } | { kind: 'conflict'; current: AccessRequest } | { kind: 'locked'; current: AccessRequest };
 
 /** Access requests as applicants see them: their organisations' requests, drafts saved step by step. */
-export function requestService(db: Knex) {
+export function requestService(db: Knex, mail: Mailer) {
   return {
+    /**
+     * Submits once, in one transaction: status, event, confirmation to the applicant, notice to instructors.
+     * A second click or a replayed POST finds the request already submitted and changes nothing.
+     */
+    async submit(request: AccessRequest, user: User): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const version = await markSubmitted(trx, request.id, user.id);
+        if (version === undefined) return false;
+        await recordRequestEvent(trx, { requestId: request.id, userId: user.id, kind: 'submitted', version });
+        await mail(trx, 'demande-soumise', user.email, { user, request });
+        for (const email of await instructorEmails(trx)) await mail(trx, 'nouvelle-demande', email, { request, applicant: user });
+        return true;
+      });
+    },
+
     find: (id: string, userId: string) => findRequestForMember(db, id, userId),
 
     async listFor(userId: string): Promise<AccessRequest[]> {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { FieldError } from '../forms/validation.ts';
-import type { StepDefinition } from '../forms/steps/index.ts';
+import { STEPS, type StepDefinition } from '../forms/steps/index.ts';
+import { validateForm } from '../forms/validation.ts';
 import { scopeChoices } from '../repositories/catalogue.ts';
 import type { AccessRequest } from '../repositories/requests.ts';
 
@@ -20,7 +21,29 @@ export function stepRules(db: Knex) {
     };
   }
 
+  /** Keeps only what the step allows; strict checks add errors. Returns the values to store. */
+  async function apply(step: StepDefinition, request: AccessRequest, value: Record<string, unknown>, strict: boolean): Promise<{ value: Record<string, unknown>; errors: FieldError[] }> {
+    if (step.slug !== 'donnees') return { value, errors: [] };
+    const { selectable, included } = await scopes(request);
+    const chosen = ([] as string[]).concat((value.scopes as string[] | undefined) ?? []).filter((id) => selectable.has(id));
+    const errors = strict && chosen.length === 0 ? [{ field: 'scopes', message: 'Cochez au moins une donnée, par exemple « Attestation fiscale »' }] : [];
+    return { value: { scopes: [...new Set([...chosen, ...included])] }, errors };
+  }
+
   return {
+    apply,
+
+    /** Every step checked strictly, as on submission: a step skipped by editing the URL is caught here. */
+    async incompleteSteps(request: AccessRequest): Promise<{ step: StepDefinition; errors: FieldError[] }[]> {
+      const result: { step: StepDefinition; errors: FieldError[] }[] = [];
+      for (const step of STEPS) {
+        const { value, errors } = validateForm(step.schema, request.answers[step.slug] ?? {});
+        const extra = errors.length ? [] : (await apply(step, request, value as Record<string, unknown>, true)).errors;
+        if (errors.length || extra.length) result.push({ step, errors: [...errors, ...extra] });
+      }
+      return result;
+    },
+
     async context(step: StepDefinition, request: AccessRequest): Promise<Record<string, unknown>> {
       if (step.slug !== 'donnees') return {};
       const { groups, included, preticked } = await scopes(request);
@@ -28,13 +51,5 @@ export function stepRules(db: Knex) {
       return { scopeGroups: groups, checkedScopes: [...(answered ?? preticked), ...included] };
     },
 
-    /** Keeps only what the step allows; strict checks add errors. Returns the values to store. */
-    async apply(step: StepDefinition, request: AccessRequest, value: Record<string, unknown>, strict: boolean): Promise<{ value: Record<string, unknown>; errors: FieldError[] }> {
-      if (step.slug !== 'donnees') return { value, errors: [] };
-      const { selectable, included } = await scopes(request);
-      const chosen = ([] as string[]).concat((value.scopes as string[] | undefined) ?? []).filter((id) => selectable.has(id));
-      const errors = strict && chosen.length === 0 ? [{ field: 'scopes', message: 'Cochez au moins une donnée, par exemple « Attestation fiscale »' }] : [];
-      return { value: { scopes: [...new Set([...chosen, ...included])] }, errors };
-    },
   };
 }

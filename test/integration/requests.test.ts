@@ -197,3 +197,55 @@ describe('the data, legal and contacts steps', () => {
     assert.equal(generic.$('#businessGivenName').attr('value'), 'Léa', 'les autres contacts sont gardés');
   });
 });
+
+describe('summary and submission', () => {
+  const complete = {
+    demarche,
+    donnees: { scopes: ['attestation_fiscale_dgfip'] },
+    'cadre-juridique': { nature: 'decret', reference: 'Article R2143-13 du Code de la commande publique', url: 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000037730589' },
+    'donnees-personnelles': { recipients: 'Service des marchés', retentionMonths: 36, retentionJustification: '' },
+    contacts: Object.fromEntries(['dpo', 'controller', 'business', 'technical'].flatMap((r) => [[`${r}GivenName`, 'Léa'], [`${r}FamilyName`, 'Petit'], [`${r}Email`, `${r}.lea@clamart.fr`], [`${r}Phone`, '+33123456789'], [`${r}JobTitle`, 'Agente']])),
+    cgu: { accept: 'oui', dpoInformed: 'oui' },
+  };
+
+  it('lists every answer with « Modifier » links that come back to the summary, and refuses an incomplete request', async () => {
+    const { account, client } = await member();
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await app.db('access_requests').where({ id }).update({ answers: JSON.stringify({ demarche }) });
+    const page = await client.get(`/demandes/${id}/recapitulatif`);
+    assert.equal(page.status, 200);
+    assert.match(page.$('#etape-demarche').text(), /Aides au commerce de proximité/);
+    assert.match(page.$('#etape-demarche').text(), /Complète/);
+    assert.match(page.$('#etape-contacts').text(), /À compléter/);
+    assert.equal(page.$(`#etape-demarche a[href="/demandes/${id}/demarche?retour=recapitulatif"]`).length, 4);
+    const refused = await client.submit({ certification: 'oui' }, { selector: `form[action="/demandes/${id}/soumettre"]` });
+    assert.equal(refused.status, 422);
+    assert.ok(errorSummaryTargets(refused).every((t) => t.exists));
+    assert.match(refused.$('#resume-erreurs').text(), /Complétez l’étape « Contacts »/);
+    assert.equal((await app.db('access_requests').where({ id }).first()).status, 'draft');
+    await client.get(`/demandes/${id}/demarche?retour=recapitulatif`);
+    const back = await client.submit({ ...demarche, action: 'continuer' }, { selector: STEP_FORM });
+    assert.equal(back.location, `/demandes/${id}/recapitulatif`);
+  });
+
+  it('submits once (double click or replay), in one transaction with its event and emails', async () => {
+    const { account, client } = await member();
+    await createAccount(app.db, { email: 'instructrice@signup.localhost', roles: ['instructor'] });
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await app.db('access_requests').where({ id }).update({ answers: JSON.stringify(complete) });
+    await client.get(`/demandes/${id}/recapitulatif`);
+    const token = client.csrfToken();
+    const results = await Promise.all([1, 2, 3].map(() => client.post(`/demandes/${id}/soumettre`, { _csrf: token, certification: 'oui' })));
+    assert.deepEqual(results.map((r) => r.status), [303, 303, 303]);
+    const row = await app.db('access_requests').where({ id }).first();
+    assert.equal(row.status, 'submitted');
+    assert.ok(row.submitted_at);
+    assert.equal((await app.db('request_events').where({ request_id: id, kind: 'submitted' })).length, 1);
+    assert.deepEqual((await app.db('emails').orderBy('to_address')).map((e: { to_address: string; template: string }) => `${e.to_address}:${e.template}`), ['agent@clamart.fr:demande-soumise', 'instructrice@signup.localhost:nouvelle-demande']);
+    const after_ = await client.get(`/demandes/${id}/recapitulatif`);
+    assert.equal(after_.$(`form[action="/demandes/${id}/soumettre"]`).length, 0, 'lecture seule après soumission');
+    assert.equal(after_.$('#etape-demarche a').length, 0);
+    await client.get(`/demandes/${id}/demarche`);
+    assert.equal(client.last!.$('button[value="continuer"]').length, 0);
+  });
+});

@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import { isEditable, STATUS_LABELS } from '../domain/request-states.ts';
+import { STEPS } from '../forms/steps/index.ts';
+import { CONTACT_PARTS, CONTACT_ROLES } from '../forms/steps/contacts.ts';
+import { currentUserOf, requireUser } from '../middleware/auth.ts';
+import { scopeChoices } from '../repositories/catalogue.ts';
+import type { Db } from '../db/knex.ts';
+import type { Services } from '../services/index.ts';
+
+const VOLUMES: Record<string, string> = { faible: 'Moins de 1 000 appels par jour', moyen: 'De 1 000 à 10 000 appels par jour', fort: 'Plus de 10 000 appels par jour' };
+
+/** The summary of every answer with « Modifier » links, and the submission (once, after a full check). */
+export function requestSummaryRoutes(services: Services, db: Db): Router {
+  const router = Router();
+  router.use('/demandes', requireUser);
+
+  const render = async (res: Parameters<Parameters<Router['get']>[1]>[1], id: string, status = 200, extra: Record<string, unknown> = {}) => {
+    const request = await services.requests.find(id, currentUserOf(res).id);
+    if (!request) return false;
+    const incomplete = await services.stepRules.incompleteSteps(request);
+    const scopeLabels = Object.fromEntries((await scopeChoices(db, request.useCaseId)).flatMap((g) => g.scopes).map((s) => [s.id, s.label]));
+    res.status(status).render('demandes/recapitulatif', {
+      request, steps: STEPS, incomplete: incomplete.map((i) => i.step.slug), labels: STATUS_LABELS, editable: isEditable(request.status),
+      scopeLabels, volumes: VOLUMES, contactRoles: CONTACT_ROLES, contactParts: CONTACT_PARTS, ...extra,
+    });
+    return true;
+  };
+
+  router.get('/demandes/:id/recapitulatif', async (req, res, next) => {
+    const notice = req.session.notice;
+    delete req.session.notice;
+    if (!(await render(res, req.params.id, 200, { notice }))) next();
+  });
+
+  router.post('/demandes/:id/soumettre', async (req, res, next) => {
+    const user = currentUserOf(res);
+    const request = await services.requests.find(req.params.id, user.id);
+    if (!request) return next();
+    if (request.status === 'submitted') return res.redirect(303, `/demandes/${request.id}/recapitulatif`); // double click, replay
+    const incomplete = await services.stepRules.incompleteSteps(request);
+    const errors = incomplete.map(({ step }) => ({ field: `etape-${step.slug}`, message: `Complétez l’étape « ${step.title} »` }));
+    if ((req.body as { certification?: string }).certification !== 'oui') errors.push({ field: 'certification', message: 'Cochez la case pour certifier l’exactitude des informations' });
+    if (errors.length) {
+      await render(res, request.id, 422, { errors, fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])) });
+      return;
+    }
+    if (await services.requests.submit(request, user)) req.session.notice = 'Votre demande est transmise. Vous recevrez un courriel de confirmation.';
+    res.redirect(303, `/demandes/${request.id}/recapitulatif`);
+  });
+  return router;
+}
