@@ -9,13 +9,19 @@
     if (summary && document.activeElement !== summary) summary.focus();
   });
 
-  // When htmx cannot reach the server, say so in the live region; the form still works with its submit button.
-  document.addEventListener('htmx:sendError', function () {
+  // When htmx cannot reach the server, say so; the form still works with its buttons and nothing typed is lost.
+  function failed(message) {
     var region = status();
-    if (region) region.textContent = 'La vérification automatique n’a pas pu être faite. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.';
+    var draft = document.getElementById('brouillon-etat');
+    if (draft) {
+      draft.textContent = 'Enregistrement automatique impossible pour le moment. Utilisez « Enregistrer le brouillon » : votre saisie est toujours là.';
+      if (region) region.textContent = 'Erreur : ' + draft.textContent;
+    } else if (region) region.textContent = message;
+  }
+  document.addEventListener('htmx:sendError', function () {
+    failed('La vérification automatique n’a pas pu être faite. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.');
   });
   document.addEventListener('htmx:responseError', function () {
-    var region = status();
-    if (region) region.textContent = 'La vérification automatique a échoué. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.';
+    failed('La vérification automatique a échoué. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.');
   });
 })();

@@ -19,6 +19,7 @@ const HTMX_CONFIG = JSON.stringify({
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
     { code: '422', swap: true },
+    { code: '409', swap: true },
     { code: '[45]..', swap: false, error: true },
   ],
 });

@@ -82,11 +82,19 @@ export function requestRoutes(services: Services): Router {
     const body = { ...(req.body as Record<string, string>) };
     if (CONTACT_ROLES.some((role) => role.key === body.moi)) fillWithUser(body, String(body.moi), user);
     const strict = body.action === 'continuer';
+    const autosave = res.locals.isHtmx === true && body.action === 'autosave';
     const validated = validateForm(strict ? step.schema : lenientSchema(step), body);
     const applied = await services.stepRules.apply(step, request, validated.value as Record<string, unknown>, strict);
     const errors = [...validated.errors, ...applied.errors];
     const fieldErrors = { ...validated.fieldErrors, ...Object.fromEntries(applied.errors.map((e) => [e.field, e.message])) };
     const posted = Object.fromEntries(step.fields.map((f) => [f.name, body[f.name] ?? '']));
+    if (autosave) {
+      res.vary('HX-Request');
+      if (errors.length) return res.status(422).render('partials/autosave', { problem: errors[0]!.message });
+      const outcome = await services.requests.save(request, step, Number(body.version), applied.value, user.id);
+      if (outcome.kind !== 'saved') return res.status(409).render('partials/autosave', { problem: 'Quelqu’un a modifié cette étape en même temps que vous : utilisez « Enregistrer le brouillon » pour comparer les deux versions.' });
+      return res.render('partials/autosave', { version: outcome.version, savedAt: new Date() });
+    }
     if (errors.length) {
       const checkedScopes = step.slug === 'donnees' ? ([] as string[]).concat(body.scopes ?? []) : undefined;
       return renderStep(services, res, request, step, { values: posted, errors, fieldErrors, version: body.version, retour: body.retour, ...(checkedScopes ? { checkedScopes } : {}) }, 422);

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
 import { isEditable } from '../domain/request-states.ts';
 import type { StepDefinition } from '../forms/steps/index.ts';
@@ -51,7 +52,10 @@ export function requestService(db: Knex, mail: Mailer) {
         const saved = await saveStep(trx, { id: request.id, version, step: step.slug, values, userId, title });
         if (saved === undefined) {
           const current = (await findRequestForMember(trx, request.id, userId)) as AccessRequest;
-          return isEditable(current.status) ? { kind: 'conflict', current } : { kind: 'locked', current };
+          if (!isEditable(current.status)) return { kind: 'locked', current };
+          // Same answers already stored (an autosave overtaken by the button, a replayed POST): nothing to compare.
+          if (isDeepStrictEqual(current.answers[step.slug] ?? null, values)) return { kind: 'saved', version: current.version };
+          return { kind: 'conflict', current };
         }
         await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'saved', version: saved, details: { step: step.slug } });
         return { kind: 'saved', version: saved };

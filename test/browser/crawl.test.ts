@@ -232,6 +232,28 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
     }
   });
 
+  await t.test('/demandes/1/demarche : enregistrement automatique (js-on), focus gardé, puis « Continuer » sans conflit', { timeout: STEP_TIMEOUT }, async () => {
+    const page = await contextFor('js-on', 'user').newPage();
+    try {
+      await page.goto(`${base}/demandes/1/demarche`);
+      await page.fill('#title', 'Démarche enregistrée automatiquement');
+      await page.waitForFunction(() => /Brouillon enregistré à/.test(document.getElementById('brouillon-etat')?.textContent ?? ''), undefined, { timeout: 10_000 });
+      const where = '/demandes/1/demarche après enregistrement automatique (js-on)';
+      const problems: string[] = [];
+      const focused = await page.evaluate(() => document.activeElement?.id ?? '');
+      if (focused !== 'title') problems.push(`${where} : le focus a quitté le champ (${focused || 'body'}) (A-15)`);
+      if (!/Brouillon enregistré/.test((await page.locator('#statut-formulaire').textContent()) ?? '')) problems.push(`${where} : région live non mise à jour (A-12)`);
+      problems.push(...count('axe', (await runAxe(page, where, 'js-on')).violations));
+      problems.push(...count('csp', (await cspViolations(page)).map((v) => `${where} : CSP ${v}`)));
+      await page.fill('#description', 'Une description');
+      await Promise.all([page.waitForURL(/\/demandes\/1\/(demarche|donnees)$/), page.getByRole('button', { name: 'Enregistrer le brouillon' }).click()]);
+      if (await page.locator('h1', { hasText: 'Conflit' }).count()) problems.push(`${where} : l’envoi classique après un enregistrement automatique a donné un conflit`);
+      fail(problems);
+    } finally {
+      await page.close();
+    }
+  });
+
   await t.test('lien d’évitement : Tab puis Entrée mène dans main (A-7, js-off)', { timeout: STEP_TIMEOUT }, async () => {
     const page = await contextFor('js-off').newPage();
     try {

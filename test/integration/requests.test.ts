@@ -249,3 +249,51 @@ describe('summary and submission', () => {
     assert.equal(client.last!.$('button[value="continuer"]').length, 0);
   });
 });
+
+describe('autosave with htmx', () => {
+  const htmx = { 'HX-Request': 'true' };
+
+  it('saves the step, returns the new version and the time out of band, and refuses malformed values without saving', async () => {
+    const { account, client } = await member();
+    const id = await createRequest(app.db, account.id, CLAMART);
+    const page = await client.get(`/demandes/${id}/demarche`);
+    assert.equal(page.$('form[hx-post]').attr('hx-swap'), 'none', 'le formulaire n’est jamais remplacé (le focus reste en place)');
+    assert.equal(page.$('#statut-formulaire').attr('role'), 'status');
+    const saved = await client.submit({ title: 'Brouillon automatique', action: 'autosave' }, { selector: STEP_FORM, headers: htmx });
+    assert.equal(saved.status, 200);
+    assert.match(String(saved.headers.vary), /HX-Request/);
+    assert.equal(saved.$('#version').attr('value'), '2');
+    assert.equal(saved.$('#version').attr('hx-swap-oob'), 'true');
+    assert.match(saved.$('#statut-formulaire').text(), /^Brouillon enregistré à \d+ h \d{2}$/);
+    assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Brouillon automatique');
+    await client.get(`/demandes/${id}/demarche`);
+    const bad = await client.submit({ goLiveDate: 'demain', action: 'autosave' }, { selector: STEP_FORM, headers: htmx });
+    assert.equal(bad.status, 422);
+    assert.match(bad.$('#statut-formulaire').text(), /^Erreur : La date doit être au format AAAA-MM-JJ/);
+    assert.equal((await app.db('access_requests').where({ id }).first()).version, 2);
+  });
+
+  it('answers 409 to a stale autosave and writes nothing', async () => {
+    const { account, client } = await member();
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await client.get(`/demandes/${id}/demarche`);
+    await app.db('access_requests').where({ id }).update({ version: 5 });
+    const stale = await client.submit({ title: 'Trop tard', action: 'autosave' }, { selector: STEP_FORM, headers: htmx });
+    assert.equal(stale.status, 409);
+    assert.match(stale.$('#brouillon-etat').text(), /Enregistrer le brouillon/);
+    assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche, undefined);
+  });
+});
+
+describe('stale writes of identical answers', () => {
+  it('are not conflicts: an autosave overtaken by the button saves once and moves on', async () => {
+    const { account, client } = await member();
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await client.get(`/demandes/${id}/demarche`);
+    await client.submit({ ...demarche, action: 'autosave' }, { selector: STEP_FORM, headers: { 'HX-Request': 'true' } });
+    await client.get(`/demandes/${id}/demarche`);
+    const staleButSame = await client.post(`/demandes/${id}/demarche`, { _csrf: client.csrfToken(), version: '1', ...demarche, action: 'continuer' });
+    assert.equal(staleButSame.status, 303);
+    assert.equal(staleButSame.location, `/demandes/${id}/donnees`);
+  });
+});
