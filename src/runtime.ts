@@ -7,7 +7,8 @@ import { staticAssets } from './middleware/assets.ts';
 import { sessions as createSessions } from './middleware/session.ts';
 import { createViewEnvironment } from './middleware/views.ts';
 import { createServices, type Services } from './services/index.ts';
-import { startWorker, type Worker } from './jobs/runner.ts';
+import { accountTasks } from './jobs/account-tasks.ts';
+import { runDueJobs, startWorker, type Worker } from './jobs/runner.ts';
 
 export type Runtime = {
   app: ReturnType<typeof createApp>;
@@ -15,6 +16,8 @@ export type Runtime = {
   views: ReturnType<typeof createViewEnvironment>;
   services: Services;
   startWorker: () => Promise<Worker>;
+  /** Runs the jobs that are due, then returns (tests, maintenance). */
+  runJobs: () => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -31,7 +34,8 @@ export function createRuntime(config: Config, logger: Logger, databaseUrl: strin
     db,
     views,
     services,
-    startWorker: () => startWorker(db, databaseUrl, config, logger),
+    startWorker: () => startWorker(db, databaseUrl, config, logger, accountTasks(services.accounts)),
+    runJobs: () => runDueJobs(db, databaseUrl, config, logger, accountTasks(services.accounts)),
     close: async () => {
       sessions.close();
       await db.destroy();

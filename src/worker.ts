@@ -1,19 +1,18 @@
 import { loadConfig } from './config.ts';
-import { createDb } from './db/knex.ts';
-import { startWorker } from './jobs/runner.ts';
 import { createLogger } from './logger.ts';
+import { createRuntime } from './runtime.ts';
 
-/** The job runner in its own process (Procfile `worker`): outbox emails today, reminders and webhooks later. */
+/** The job runner in its own process (Procfile `worker`): outbox emails and account tasks. */
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL est obligatoire pour lancer le worker seul');
   const logger = createLogger(config.logLevel);
-  const db = createDb(config.databaseUrl, { timeoutMs: config.dbTimeoutMs, logger });
-  const worker = await startWorker(db, config.databaseUrl, config, logger);
+  const runtime = createRuntime(config, logger, config.databaseUrl);
+  const worker = await runtime.startWorker();
   logger.info('worker started');
   const shutdown = async () => {
     await worker.stop();
-    await db.destroy();
+    await runtime.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown());

@@ -8,9 +8,10 @@ import { sendEmailTask } from './send-email.ts';
 
 export type Worker = { stop: () => Promise<void> };
 
-export function taskList(db: Db, config: Config): TaskList {
+/** The outbox's delivery task, plus the tasks of the services (`extra`). */
+export function taskList(db: Db, config: Config, extra: TaskList = {}): TaskList {
   const transport = createTransport(config.smtpUrl);
-  return { send_email: sendEmailTask(db, transport, config.mailFrom, config.baseUrl.hostname) };
+  return { send_email: sendEmailTask(db, transport, config.mailFrom, config.baseUrl.hostname), ...extra };
 }
 
 /**
@@ -24,7 +25,7 @@ export function workerPool(connectionString: string, logger: Logger): pg.Pool {
 }
 
 /** Runs the job queue until stopped: in the web process by default, in its own process in production (Procfile). */
-export async function startWorker(db: Db, connectionString: string, config: Config, logger: Logger): Promise<Worker> {
+export async function startWorker(db: Db, connectionString: string, config: Config, logger: Logger, extra: TaskList = {}): Promise<Worker> {
   const pgPool = workerPool(connectionString, logger);
   const runner = await run({
     pgPool,
@@ -33,7 +34,7 @@ export async function startWorker(db: Db, connectionString: string, config: Conf
     pollInterval: 2000,
     crontab: '',
     logger: workerLogger(logger),
-    taskList: taskList(db, config),
+    taskList: taskList(db, config, extra),
   });
   return {
     stop: async () => {
@@ -44,10 +45,10 @@ export async function startWorker(db: Db, connectionString: string, config: Conf
 }
 
 /** Runs every job that is due, then returns (tests and one-off maintenance). */
-export async function runDueJobs(db: Db, connectionString: string, config: Config, logger: Logger): Promise<void> {
+export async function runDueJobs(db: Db, connectionString: string, config: Config, logger: Logger, extra: TaskList = {}): Promise<void> {
   const pgPool = workerPool(connectionString, logger);
   try {
-    await runOnce({ pgPool, logger: workerLogger(logger), taskList: taskList(db, config) });
+    await runOnce({ pgPool, logger: workerLogger(logger), taskList: taskList(db, config, extra) });
   } finally {
     await pgPool.end();
   }

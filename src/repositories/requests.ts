@@ -76,3 +76,22 @@ export async function instructorEmails(db: Knex): Promise<string[]> {
   const rows = (await db('users').whereRaw("'instructor' = ANY(roles)").whereNotNull('activated_at').select('email')) as { email: string }[];
   return rows.map((r) => r.email);
 }
+
+/** draft | changes_requested → archived. Returns the new version, or undefined when not archivable. */
+export async function markArchived(db: Knex, id: string, userId: string): Promise<number | undefined> {
+  const rows = (await db('access_requests')
+    .where({ id })
+    .whereIn('status', ['draft', 'changes_requested'])
+    .update({ status: 'archived', version: db.raw('version + 1'), updated_at: db.fn.now(), updated_by: userId })
+    .returning('version')) as { version: number }[];
+  return rows[0]?.version;
+}
+
+/** A new draft with the answers of `source` (terms to accept again). */
+export async function insertCopy(db: Knex, source: { organisationId: string; useCaseId: string; answers: Record<string, unknown>; title: string | null }, userId: string): Promise<string> {
+  const { cgu: _terms, ...answers } = source.answers;
+  const [row] = (await db('access_requests')
+    .insert({ organisation_id: source.organisationId, created_by: userId, updated_by: userId, use_case_id: source.useCaseId, answers: JSON.stringify(answers), title: source.title ? `Copie de ${source.title}`.slice(0, 250) : null })
+    .returning('id')) as { id: string }[];
+  return (row as { id: string }).id;
+}

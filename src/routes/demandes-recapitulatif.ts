@@ -47,5 +47,24 @@ export function requestSummaryRoutes(services: Services, db: Db): Router {
     if (await services.requests.submit(request, user)) req.session.notice = 'Votre demande est transmise. Vous recevrez un courriel de confirmation.';
     res.redirect(303, `/demandes/${request.id}/recapitulatif`);
   });
+  router.post('/demandes/:id/archiver', async (req, res, next) => {
+    const user = currentUserOf(res);
+    const request = await services.requests.find(req.params.id, user.id);
+    if (!request) return next();
+    req.session.notice = (await services.requests.archive(request, user.id)) ? 'Le brouillon est archivé.' : 'Cette demande ne peut pas être archivée.';
+    res.redirect(303, `/demandes/${request.id}/recapitulatif`);
+  });
+
+  router.post('/demandes/:id/copier', async (req, res, next) => {
+    const user = currentUserOf(res);
+    const request = await services.requests.find(req.params.id, user.id);
+    if (!request) return next();
+    const copy = await services.requests.copy(request, user.id);
+    if (!copy) {
+      req.session.notice = 'Seules les demandes validées ou refusées peuvent être copiées.';
+      return res.redirect(303, `/demandes/${request.id}/recapitulatif`);
+    }
+    res.redirect(303, `/demandes/${copy}/demarche`);
+  });
   return router;
 }

@@ -81,12 +81,14 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
       return user;
     },
 
+    /** Queues the work; the same for every address, known or not (see `sendResetIfAccountExists`). */
     async requestReset(emailInput: string): Promise<void> {
-      // Both branches pay one argon2 computation, so that timing does not tell whether the address has an account.
-      await verifyPassword(await dummy(), emailInput).catch(() => false);
-      const user = await findUserByEmail(db, normaliseEmail(emailInput));
-      if (!user) return;
-      await db.transaction((trx) => sendToken(trx, user, 'reset', 'reinitialisation'));
+      await db.raw('SELECT graphile_worker.add_job(?, json_build_object(?::text, ?::text), max_attempts => 5)', ['password_reset', 'email', normaliseEmail(emailInput)]);
+    },
+
+    async sendResetIfAccountExists(email: string): Promise<void> {
+      const user = await findUserByEmail(db, email);
+      if (user) await db.transaction((trx) => sendToken(trx, user, 'reset', 'reinitialisation'));
     },
 
     /** Sets a new password from an emailed link; ends every session of the user; does not sign in. */

@@ -4,7 +4,7 @@ import { isEditable } from '../domain/request-states.ts';
 import type { StepDefinition } from '../forms/steps/index.ts';
 import { organisationsOfUser } from '../repositories/organisations.ts';
 import {
-  findRequestForMember, insertRequest, instructorEmails, markSubmitted, recordRequestEvent, requestsOfOrganisations, saveStep,
+  findRequestForMember, insertCopy, insertRequest, instructorEmails, markArchived, markSubmitted, recordRequestEvent, requestsOfOrganisations, saveStep,
   type AccessRequest,
 } from '../repositories/requests.ts';
 import type { User } from '../repositories/users.ts';
@@ -35,6 +35,25 @@ export function requestService(db: Knex, mail: Mailer) {
     async listFor(userId: string): Promise<AccessRequest[]> {
       const active = (await organisationsOfUser(db, userId)).filter((o) => o.status === 'active').map((o) => o.id);
       return active.length ? requestsOfOrganisations(db, active) : [];
+    },
+
+    async archive(request: AccessRequest, userId: string): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const version = await markArchived(trx, request.id, userId);
+        if (version === undefined) return false;
+        await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'archived', version });
+        return true;
+      });
+    },
+
+    /** Validated or refused requests can be copied into a new draft of the same organisation. */
+    async copy(request: AccessRequest, userId: string): Promise<string | undefined> {
+      if (request.status !== 'validated' && request.status !== 'refused') return undefined;
+      return db.transaction(async (trx) => {
+        const id = await insertCopy(trx, request, userId);
+        await recordRequestEvent(trx, { requestId: id, userId, kind: 'created', version: 1, details: { copiedFrom: request.id } });
+        return id;
+      });
     },
 
     async create(userId: string, organisationId: string, useCaseId: string): Promise<string> {

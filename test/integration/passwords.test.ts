@@ -35,6 +35,7 @@ describe('password reset', () => {
     await client.get('/mot-de-passe-oublie');
     const sent = await client.submit({ email: 'Agent@Clamart.fr' }, { headers: { Host: 'evil.example' } });
     assert.equal(sent.location, '/mot-de-passe-oublie/envoye');
+    await app.runJobs();
     const mail = (await emailsTo(app.db, account.email)).at(-1)!;
     assert.match(mail.text, /http:\/\/signup\.example\.gouv\.fr\/mot-de-passe\/nouveau\?jeton=/, 'le lien vient de BASE_URL, pas de l’en-tête Host');
     const link = await linkIn(app.db, account.email, 'reinitialisation');
@@ -61,6 +62,7 @@ describe('password reset', () => {
     const client = new PageClient(app.app);
     await client.get('/mot-de-passe-oublie');
     assert.equal((await client.submit({ email: 'inconnu@clamart.fr' })).location, '/mot-de-passe-oublie/envoye');
+    await app.runJobs();
     assert.equal((await app.db('emails')).length, 0);
   });
 
@@ -70,6 +72,7 @@ describe('password reset', () => {
       const client = new PageClient(app.app);
       await client.get('/mot-de-passe-oublie');
       await client.submit({ email: account.email });
+      await app.runJobs();
       return linkIn(app.db, account.email, 'reinitialisation');
     };
     const first = await ask();

@@ -297,3 +297,28 @@ describe('stale writes of identical answers', () => {
     assert.equal(staleButSame.location, `/demandes/${id}/donnees`);
   });
 });
+
+describe('archiving and copying', () => {
+  it('archives a draft (then read-only), and copies a validated request into a new draft without its accepted terms', async () => {
+    const { account, client } = await member();
+    const draft = await createRequest(app.db, account.id, CLAMART);
+    await client.get(`/demandes/${draft}/recapitulatif`);
+    assert.equal((await client.submit({}, { selector: `form[action="/demandes/${draft}/archiver"]` })).status, 303);
+    assert.equal((await app.db('access_requests').where({ id: draft }).first()).status, 'archived');
+    assert.equal((await client.get(`/demandes/${draft}/recapitulatif`)).$(`form[action="/demandes/${draft}/soumettre"]`).length, 0);
+
+    const validated = await createRequest(app.db, account.id, CLAMART);
+    await app.db('access_requests').where({ id: validated }).update({ status: 'validated', title: 'Marchés 2026', answers: JSON.stringify({ demarche, cgu: { accept: 'oui', dpoInformed: 'oui' } }) });
+    await client.get(`/demandes/${validated}/recapitulatif`);
+    const copied = await client.submit({}, { selector: `form[action="/demandes/${validated}/copier"]` });
+    const copyId = /\/demandes\/(\d+)\/demarche/.exec(copied.location ?? '')?.[1];
+    assert.ok(copyId);
+    const copy = await app.db('access_requests').where({ id: copyId }).first();
+    assert.equal(copy.status, 'draft');
+    assert.equal(copy.title, 'Copie de Marchés 2026');
+    assert.deepEqual(copy.answers.demarche, demarche);
+    assert.equal(copy.answers.cgu, undefined);
+    const refusedCopy = await client.post(`/demandes/${copyId}/copier`, { _csrf: client.csrfToken() });
+    assert.equal(refusedCopy.location, `/demandes/${copyId}/recapitulatif`, 'un brouillon ne se copie pas');
+  });
+});
