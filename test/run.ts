@@ -65,8 +65,11 @@ async function prepareTemplate(adminUrl: string): Promise<void> {
   await db.destroy();
 }
 
-function runNodeTests(files: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; passed: number; failed: number; skipped: number }> {
-  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files];
+type Result = { code: number; passed: number; failed: number; skipped: number };
+
+function runNodeTests(files: string[], env: NodeJS.ProcessEnv, concurrency: number): Promise<Result> {
+  if (files.length === 0) return Promise.resolve({ code: 0, passed: 0, failed: 0, skipped: 0 });
+  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
@@ -99,7 +102,16 @@ async function main(): Promise<number> {
     loadConfig({ NODE_ENV: 'test' });
     await prepareTemplate(adminUrl);
     console.log(`${files.length} fichiers de test, PostgreSQL ${embedded ? 'embarqué' : 'externe'}\n`);
-    const result = await runNodeTests(files, { ...process.env, NODE_ENV: 'test', TEST_PG_ADMIN_URL: adminUrl, TEST_PG_TEMPLATE: TEMPLATE });
+    const env = { ...process.env, NODE_ENV: 'test', TEST_PG_ADMIN_URL: adminUrl, TEST_PG_TEMPLATE: TEMPLATE };
+    // Files that measure time (*.timing.test.ts) run afterwards, alone, on a quiet machine.
+    const timing = files.filter((f) => f.endsWith('.timing.test.ts'));
+    const first = await runNodeTests(files.filter((f) => !timing.includes(f)), env, 2);
+    if (timing.length) console.log(`\nTests de durée, seuls sur la machine : ${timing.join(' ')}\n`);
+    const second = await runNodeTests(timing, env, 1);
+    const result = {
+      code: Math.max(first.code, second.code), passed: first.passed + second.passed,
+      failed: first.failed + second.failed, skipped: first.skipped + second.skipped,
+    };
     console.log(`\nTests: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`);
     if (result.passed + result.failed + result.skipped === 0) {
       console.error('Aucun test n’a été exécuté : échec.');

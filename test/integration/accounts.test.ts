@@ -161,51 +161,7 @@ describe('sign-up and activation', () => {
   });
 });
 
-/**
- * Medians (ms) of two kinds of calls, interleaved (a, b, a, b…) after two warm-up rounds, so that both see the same
- * machine load: the suite runs next to other test files.
- */
-async function interleavedMedians(times: number, a: (i: number) => Promise<unknown>, b: (i: number) => Promise<unknown>): Promise<[number, number]> {
-  const timed = async (run: () => Promise<unknown>) => {
-    const started = process.hrtime.bigint();
-    await run();
-    return Number(process.hrtime.bigint() - started) / 1e6;
-  };
-  const median = (values: number[]) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
-  const [ta, tb]: [number[], number[]] = [[], []];
-  for (let i = 0; i < times + 2; i += 1) {
-    const first = await timed(() => a(i));
-    const second = await timed(() => b(i));
-    if (i >= 2) {
-      ta.push(first);
-      tb.push(second);
-    }
-  }
-  return [median(ta), median(tb)];
-}
-
-function assertComparable(a: number, b: number): void {
-  assert.ok(Math.abs(a - b) / Math.max(a, b) < 0.25, `médianes ${a.toFixed(1)} ms et ${b.toFixed(1)} ms`);
-}
-
-describe('no account enumeration by timing', () => {
-  it('sign-up takes as long for a known address as for a new one', async () => {
-    for (let i = 0; i < 12; i += 1) await createAccount(app.db, { email: `connu${i}@clamart.fr` });
-    const [known, fresh] = await interleavedMedians(10, (i) => signUp({ email: `connu${i}@clamart.fr` }), (i) => signUp({ email: `nouveau${i}@clamart.fr` }));
-    assertComparable(known, fresh);
-  });
-
-  it('a reset request takes as long for a known address as for an unknown one', async () => {
-    for (let i = 0; i < 12; i += 1) await createAccount(app.db, { email: `connu${i}@clamart.fr` });
-    const ask = async (email: string) => {
-      const client = new PageClient(app.app);
-      await client.get('/mot-de-passe-oublie');
-      assert.equal((await client.submit({ email })).status, 303);
-    };
-    const [known, unknown] = await interleavedMedians(10, (i) => ask(`connu${i}@clamart.fr`), (i) => ask(`inconnu${i}@clamart.fr`));
-    assertComparable(known, unknown);
-  });
-
+describe('sign-up limits', () => {
   it('limits sign-ups for one address (no email bombing): 429 after 5 in 15 minutes', async () => {
     for (let i = 0; i < 5; i += 1) assert.equal((await signUp()).page.status, 303);
     const blocked = await signUp();
@@ -279,7 +235,7 @@ describe('sign-in, sessions and sign-out', () => {
     assert.match((await client.get('/connexion')).$('.fr-alert').text(), /session a expiré/);
   });
 
-  it('gives the same answer for an unknown email and a wrong password, in comparable time', async () => {
+  it('gives the same answer for an unknown email and a wrong password', async () => {
     await createAccount(app.db, { email: 'agent@clamart.fr' });
     const strip = (html: string) => html.replace(/value="[^"]*"/g, '').replace(/nonce="[^"]*"/g, '');
     const unknown = await signIn('inconnu@clamart.fr', 'un mauvais mot de passe');
@@ -287,14 +243,6 @@ describe('sign-in, sessions and sign-out', () => {
     assert.equal(unknown.page.status, wrong.page.status);
     assert.equal(unknown.page.$('title').text(), wrong.page.$('title').text());
     assert.equal(strip(unknown.page.$('main').html() ?? ''), strip(wrong.page.$('main').html() ?? ''));
-    const attempt = async (email: string) => {
-      const client = new PageClient(app.app);
-      await client.get('/connexion');
-      await client.submit({ email, password: 'un mauvais mot de passe' });
-    };
-    // 1 + 2 warm-up + 7 failures for this account: below its limit of 10, so no answer is a quick 429
-    const [knownMs, unknownMs] = await interleavedMedians(7, () => attempt('agent@clamart.fr'), (i) => attempt(`inconnu${i}@clamart.fr`));
-    assertComparable(knownMs, unknownMs);
   });
 
   it('limits failed sign-ins per account (429 with Retry-After), without touching other accounts', async () => {
