@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, createModerationCase, FIXTURE_PASSWORD, organisationFor } from '../helpers/fixtures.ts';
+import { createAccount, createModerationCase, organisationFor } from '../helpers/fixtures.ts';
 import { emailsTo, linkIn } from '../helpers/mailbox.ts';
 import { PageClient } from '../helpers/page-client.ts';
+import { signedInClient } from '../helpers/sign-in.ts';
 
 let app: TestApp;
 before(async () => {
@@ -30,12 +31,7 @@ async function membership(email: string) {
   return app.db('memberships as m').join('users as u', 'u.id', 'm.user_id').whereRaw('lower(u.email) = ?', [email.toLowerCase()]).first('m.status', 'm.organisation_id');
 }
 
-async function signIn(email: string) {
-  const client = new PageClient(app.app);
-  await client.get('/connexion');
-  assert.equal((await client.submit({ email, password: FIXTURE_PASSWORD })).status, 303);
-  return client;
-}
+const signIn = (email: string) => signedInClient(app.app, email);
 
 describe('joining an organisation: the three cases', () => {
   it('1. no member yet: the organisation is created with the user’s domain, the user is its first member', async () => {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, createRequest, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
+import { createAccount, createRequest } from '../helpers/fixtures.ts';
 import { errorSummaryTargets, PageClient } from '../helpers/page-client.ts';
+import { signedInClient } from '../helpers/sign-in.ts';
 
 let app: TestApp;
 before(async () => {
@@ -14,12 +15,7 @@ beforeEach(() => app.reset());
 const CLAMART = '21920023500014';
 const STEP_FORM = 'form[action^="/demandes/"]';
 
-async function signIn(email: string) {
-  const client = new PageClient(app.app);
-  await client.get('/connexion');
-  assert.equal((await client.submit({ email, password: FIXTURE_PASSWORD })).status, 303);
-  return client;
-}
+const signIn = (email: string) => signedInClient(app.app, email);
 
 async function member(email = 'agent@clamart.fr') {
   const account = await createAccount(app.db, { email, siret: CLAMART });
