@@ -8,6 +8,10 @@ import { contacts } from './contacts.ts';
 export type StepField = { name: string; label: string };
 export type StepDefinition = { slug: string; title: string; fields: StepField[]; schema: Joi.ObjectSchema };
 
+/** One of `values`, with the same French message whatever is wrong (missing, empty or unknown). */
+const choice = (message: string, ...values: string[]) =>
+  Joi.string().valid(...values).required().messages({ 'any.required': message, 'any.only': message, 'string.empty': message });
+
 const text = (max: number, empty: string) => Joi.string().trim().max(max).required().messages({ 'string.empty': empty, 'any.required': empty, 'string.max': `Ce texte ne doit pas dépasser ${max} caractères` });
 
 const demarche: StepDefinition = {
@@ -27,7 +31,7 @@ const demarche: StepDefinition = {
       'any.required': 'Indiquez la date de mise en service prévue, par exemple 2027-03-01',
       'string.pattern.base': 'La date doit être au format AAAA-MM-JJ, par exemple 2027-03-01',
     }),
-    volume: Joi.string().valid('faible', 'moyen', 'fort').required().messages({ 'any.required': 'Choisissez le volume d’appels attendu', 'any.only': 'Choisissez le volume d’appels attendu', 'string.empty': 'Choisissez le volume d’appels attendu' }),
+    volume: choice('Choisissez le volume d’appels attendu', 'faible', 'moyen', 'fort'),
   }),
 };
 
@@ -74,7 +78,7 @@ const cadreJuridique: StepDefinition = {
     { name: 'url', label: 'Adresse du texte' },
   ],
   schema: Joi.object({
-    nature: Joi.string().valid('loi', 'decret', 'arrete', 'deliberation', 'convention', 'autre').required().messages({ 'any.required': 'Choisissez la nature du texte', 'any.only': 'Choisissez la nature du texte', 'string.empty': 'Choisissez la nature du texte' }),
+    nature: choice('Choisissez la nature du texte', 'loi', 'decret', 'arrete', 'deliberation', 'convention', 'autre'),
     reference: text(500, 'Indiquez la référence du texte, par exemple « Article R2143-13 du Code de la commande publique »'),
     url: Joi.string().trim().max(2000).uri({ scheme: ['https'] }).required().messages({
       'string.empty': 'Indiquez l’adresse du texte, par exemple https://www.legifrance.gouv.fr/…',
@@ -93,8 +97,8 @@ const cgu: StepDefinition = {
     { name: 'dpoInformed', label: 'Information du DPD' },
   ],
   schema: Joi.object({
-    accept: Joi.string().valid('oui').required().messages({ 'any.required': 'Acceptez les conditions générales d’utilisation pour continuer', 'any.only': 'Acceptez les conditions générales d’utilisation pour continuer' }),
-    dpoInformed: Joi.string().valid('oui').required().messages({ 'any.required': 'Confirmez que votre délégué à la protection des données est informé', 'any.only': 'Confirmez que votre délégué à la protection des données est informé' }),
+    accept: choice('Acceptez les conditions générales d’utilisation pour continuer', 'oui'),
+    dpoInformed: choice('Confirmez que votre délégué à la protection des données est informé', 'oui'),
   }),
 };
 
