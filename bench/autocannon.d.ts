@@ -5,8 +5,24 @@
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
 
+  /** One request of a connection's sequence; `setupRequest` runs before each send, `onResponse` after each answer. */
+  export type Request = {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    setupRequest?: (request: Request, context: Record<string, unknown>) => Request | null | undefined;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
+  };
+
+  /** A connection, as `setupClient` receives it (main thread only). */
+  export type Client = EventEmitter & { setRequests: (requests: Request[]) => void };
+
   export type Options = {
     url: string;
+    method?: string;
+    requests?: Request[];
+    setupClient?: (client: Client) => void;
     connections?: number;
     duration?: number;
     pipelining?: number;
@@ -25,7 +41,9 @@ declare module 'autocannon' {
     stddev: number;
     total: number;
     p50: number;
+    p75: number;
     p90: number;
+    p97_5: number;
     p99: number;
   };
 

@@ -8,8 +8,10 @@ import type { AssetUrls } from './middleware/assets.ts';
 import { loadCurrentUser } from './middleware/auth.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { errorPages, notFound } from './middleware/errors.ts';
+import { expiredSessionPosts, formStashLocals } from './middleware/form-stash.ts';
 import { healthRoutes } from './middleware/health.ts';
 import { htmxDetection } from './middleware/htmx.ts';
+import { multipartForms } from './middleware/multipart.ts';
 import { requireRegisteredPages } from './middleware/page-registry.ts';
 import { requestLogging } from './middleware/request-logging.ts';
 import { securityHeaders } from './middleware/security.ts';
@@ -22,6 +24,7 @@ import { emailLinkRoutes } from './routes/compte/email-links.ts';
 import { signUpRoutes } from './routes/compte/inscription.ts';
 import { accountRoutes } from './routes/compte/profil.ts';
 import { requestRoutes } from './routes/demandes.ts';
+import { ATTACHMENT_UPLOAD_PATH, attachmentRoutes, UPLOAD_LIMITS } from './routes/demandes-pieces-jointes.ts';
 import { requestSummaryRoutes } from './routes/demandes-recapitulatif.ts';
 import { devRoutes } from './routes/dev.ts';
 import { directorySearchRoutes } from './routes/directory-search.ts';
@@ -56,8 +59,11 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(htmxDetection);
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 500 }));
   app.use(sessions.middleware);
+  app.use(expiredSessionPosts(services, config));
+  app.use(multipartForms(ATTACHMENT_UPLOAD_PATH, UPLOAD_LIMITS));
   app.use(csrfProtection(config.baseUrl.origin));
   app.use(loadCurrentUser(services.accounts, config));
+  app.use(formStashLocals(services, config));
 
   const limits = createRateLimits(db);
   app.use(publicRoutes(services));
@@ -69,6 +75,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(accountRoutes(services, db));
   app.use(organisationRoutes(services, db));
   app.use(requestSummaryRoutes(services, db));
+  app.use(attachmentRoutes(services));
   app.use(requestRoutes(services));
   app.use(adminRoutes(services, db));
   if (config.env !== 'production') app.use(devRoutes(services, views));

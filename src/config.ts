@@ -1,3 +1,4 @@
+import path from 'node:path';
 import Joi from 'joi';
 
 export type Config = Readonly<{
@@ -20,6 +21,8 @@ export type Config = Readonly<{
   accessibilityRate: number | null;
   sireneApiUrl: string | undefined;
   sireneApiTimeoutMs: number;
+  /** Absolute directory of the attachments, outside any static root. */
+  uploadDir: string;
 }>;
 
 const productionRequired = ['SESSION_SECRET', 'DATABASE_URL', 'BASE_URL', 'SMTP_URL'] as const;
@@ -44,9 +47,12 @@ const schema = Joi.object({
   ACCESSIBILITY_RATE: Joi.number().min(0).max(100),
   SIRENE_API_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
   SIRENE_API_TIMEOUT_MS: Joi.number().integer().min(100).max(10000).default(2000),
+  UPLOAD_DIR: Joi.string().default('.data/uploads'),
 }).unknown(true);
 
 export class ConfigError extends Error {}
+
+const PUBLIC_DIR = path.resolve(import.meta.dirname, '../public');
 
 function parseTrustProxy(value: string): string | number | boolean {
   if (value === 'true') return true;
@@ -71,6 +77,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   const port = value.PORT as number;
+  const uploadDir = path.resolve(value.UPLOAD_DIR as string);
+  if (`${uploadDir}${path.sep}`.startsWith(`${PUBLIC_DIR}${path.sep}`) || PUBLIC_DIR.startsWith(`${uploadDir}${path.sep}`)) {
+    throw new ConfigError(`Configuration invalide : UPLOAD_DIR (${uploadDir}) ne doit pas être servi par le site (${PUBLIC_DIR}).`);
+  }
   return Object.freeze({
     env: nodeEnv,
     port,
@@ -91,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessibilityRate: value.ACCESSIBILITY_RATE ?? null,
     sireneApiUrl: value.SIRENE_API_URL,
     sireneApiTimeoutMs: value.SIRENE_API_TIMEOUT_MS,
+    uploadDir,
   });
 }

@@ -10,13 +10,13 @@ declare module 'express-session' {
   }
 }
 
-function sameToken(a: string, b: string): boolean {
+export function sameToken(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function originAllowed(req: Request, baseOrigin: string): boolean {
+export function originAllowed(req: Request, baseOrigin: string): boolean {
   const origin = req.get('Origin');
   if (origin === undefined) return true; // old browsers and same-origin GET-less navigations omit it: the token decides
   return origin === baseOrigin || origin === `${req.protocol}://${req.get('Host')}`;

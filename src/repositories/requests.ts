@@ -39,9 +39,14 @@ export async function insertRequest(db: Knex, input: { organisationId: string; u
   return (row as { id: string }).id;
 }
 
+/** The row's editable state, locked until the end of the transaction so that concurrent saves merge one after the other. */
+export async function lockRequest(db: Knex, id: string): Promise<{ status: RequestStatus; version: number; answers: Record<string, Record<string, unknown>> }> {
+  return db('access_requests').where({ id }).forUpdate().first('status', 'version', 'answers');
+}
+
 /**
- * Saves one step's answers only if nobody saved since `version` (optimistic locking): returns the new version, or
- * undefined when the version was stale or the request is no longer editable.
+ * Writes one step's answers over `version` (the caller holds the row lock; the version check still guards against a
+ * caller that does not): returns the new version, or undefined when the version moved or the request is not editable.
  */
 export async function saveStep(db: Knex, input: { id: string; version: number; step: string; values: Record<string, unknown>; userId: string; title?: string }): Promise<number | undefined> {
   const rows = (await db('access_requests')

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { isEditable, STATUS_LABELS } from '../domain/request-states.ts';
 import { STEPS } from '../forms/steps/index.ts';
 import { CONTACT_PARTS, CONTACT_ROLES } from '../forms/steps/contacts.ts';
+import { attachmentView } from '../forms/attachments.ts';
 import { currentUserOf, requireUser } from '../middleware/auth.ts';
 import { scopeChoices } from '../repositories/catalogue.ts';
 import type { Db } from '../db/knex.ts';
@@ -19,9 +20,10 @@ export function requestSummaryRoutes(services: Services, db: Db): Router {
     if (!request) return false;
     const incomplete = await services.stepRules.incompleteSteps(request);
     const scopeLabels = Object.fromEntries((await scopeChoices(db, request.useCaseId)).flatMap((g) => g.scopes).map((s) => [s.id, s.label]));
+    const attachments = (await services.attachments.list(request.id)).map((a) => attachmentView(request.id, a));
     res.status(status).render('demandes/recapitulatif', {
       request, steps: STEPS, incomplete: incomplete.map((i) => i.step.slug), labels: STATUS_LABELS, editable: isEditable(request.status),
-      scopeLabels, volumes: VOLUMES, contactRoles: CONTACT_ROLES, contactParts: CONTACT_PARTS, ...extra,
+      scopeLabels, volumes: VOLUMES, contactRoles: CONTACT_ROLES, contactParts: CONTACT_PARTS, attachments, ...extra,
     });
     return true;
   };

@@ -4,11 +4,14 @@ import { STATUS_LABELS, isEditable } from '../domain/request-states.ts';
 import { findStep, lenientSchema, nextStep, STEPS, type StepDefinition } from '../forms/steps/index.ts';
 import { CONTACT_PARTS, CONTACT_ROLES } from '../forms/steps/contacts.ts';
 import { formatPhone } from '../domain/phone.ts';
+import { applyConflictChoices, normalise, parseBase } from '../domain/merge.ts';
+import { renderConflict, undecidedView } from './demandes-conflict.ts';
 import type { User } from '../repositories/users.ts';
 import { validateForm } from '../forms/validation.ts';
 import { currentUserOf, requireUser } from '../middleware/auth.ts';
 import type { AccessRequest } from '../repositories/requests.ts';
 import type { Services } from '../services/index.ts';
+import { restoredStep } from './demandes-reprise.ts';
 
 const newRequestSchema = Joi.object<{ useCase: string; organisation: string }>({
   useCase: Joi.string().max(100).required().messages({ 'any.required': 'Choisissez un cas d’usage, ou « Demande libre »', 'string.empty': 'Choisissez un cas d’usage, ou « Demande libre »' }),
@@ -18,13 +21,18 @@ const newRequestSchema = Joi.object<{ useCase: string; organisation: string }>({
 async function renderStep(services: Services, res: Response, request: AccessRequest, step: StepDefinition, extra: Record<string, unknown>, status = 200) {
   const context = await services.stepRules.context(step, request);
   res.status(status).render('demandes/etape', {
-    request, step, steps: STEPS, stepNumber: STEPS.indexOf(step) + 1, values: request.answers[step.slug] ?? {}, fieldErrors: {},
+    request, step, steps: STEPS, stepNumber: STEPS.indexOf(step) + 1, values: forDisplay(request.answers[step.slug] ?? {}), fieldErrors: {},
     contactRoles: CONTACT_ROLES, contactParts: CONTACT_PARTS, ...context, ...extra,
   });
 }
 
+/** Stored answers as people type them: phone numbers are kept in E.164 but shown « 01 23 45 67 89 ». */
+function forDisplay(answers: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(answers).map(([name, value]) => [name, name.endsWith('Phone') && typeof value === 'string' ? formatPhone(value) : value]));
+}
+
 /** « C'est moi »: the signed-in user's details in one contact block. */
-function fillWithUser(body: Record<string, string>, role: string, user: User): void {
+function fillWithUser(body: Record<string, unknown>, role: string, user: User): void {
   Object.assign(body, {
     [`${role}GivenName`]: user.givenName, [`${role}FamilyName`]: user.familyName, [`${role}Email`]: user.email,
     [`${role}Phone`]: user.phone ? formatPhone(user.phone) : '', [`${role}JobTitle`]: user.jobTitle ?? '',
@@ -71,7 +79,7 @@ export function requestRoutes(services: Services): Router {
     if (!step || !request) return next();
     const saved = req.session.notice;
     delete req.session.notice;
-    await renderStep(services, res, request, step, { saved, readOnly: !isEditable(request.status), retour: req.query.retour === 'recapitulatif' ? 'recapitulatif' : undefined });
+    await renderStep(services, res, request, step, { saved, readOnly: !isEditable(request.status), retour: req.query.retour === 'recapitulatif' ? 'recapitulatif' : undefined, ...(await restoredStep(services, res, request, step)) });
   });
 
   router.post('/demandes/:id/:etape', async (req, res, next) => {
@@ -79,7 +87,8 @@ export function requestRoutes(services: Services): Router {
     const step = findStep(req.params.etape);
     const request = step && (await services.requests.find(req.params.id, user.id));
     if (!step || !request) return next();
-    const body = { ...(req.body as Record<string, string>) };
+    const resolving = (req.body as Record<string, unknown>).action === 'resoudre';
+    const { body, undecided } = resolving ? applyConflictChoices(req.body as Record<string, unknown>, step.fields.map((f) => f.name)) : { body: { ...(req.body as Record<string, unknown>) }, undecided: [] };
     if (CONTACT_ROLES.some((role) => role.key === body.moi)) fillWithUser(body, String(body.moi), user);
     const strict = body.action === 'continuer';
     const autosave = res.locals.isHtmx === true && body.action === 'autosave';
@@ -88,20 +97,26 @@ export function requestRoutes(services: Services): Router {
     const errors = [...validated.errors, ...applied.errors];
     const fieldErrors = { ...validated.fieldErrors, ...Object.fromEntries(applied.errors.map((e) => [e.field, e.message])) };
     const posted = Object.fromEntries(step.fields.map((f) => [f.name, body[f.name] ?? '']));
+    const input = { version: Number(body.version), base: parseBase(body.base), values: applied.value };
+    if (undecided.length) return renderConflict(res, undecidedView(req.body as Record<string, unknown>, request, step, undecided));
     if (autosave) {
       res.vary('HX-Request');
-      if (errors.length) return res.status(422).render('partials/autosave', { problem: errors[0]!.message });
-      const outcome = await services.requests.save(request, step, Number(body.version), applied.value, user.id);
-      if (outcome.kind !== 'saved') return res.status(409).render('partials/autosave', { problem: 'Quelqu’un a modifié cette étape en même temps que vous : utilisez « Enregistrer le brouillon » pour comparer les deux versions.' });
-      return res.render('partials/autosave', { version: outcome.version, savedAt: new Date() });
+      const fieldMessages = step.fields.filter((f) => fieldErrors[f.name] || normalise(body[f.name]) !== '').map((f) => ({ id: f.name, error: fieldErrors[f.name] }));
+      if (errors.length) return res.status(422).render('partials/autosave', { problem: errors[0]!.message, fieldMessages });
+      const outcome = await services.requests.save(request, step, input, user.id);
+      if (outcome.kind !== 'saved') return res.status(409).render('partials/autosave', { problem: 'Quelqu’un a modifié le même champ que vous en même temps : utilisez « Enregistrer le brouillon » pour comparer les deux versions.' });
+      // The form stays as the user sees it: what they sent is the base of their next save.
+      return res.render('partials/autosave', { version: outcome.version, base: JSON.stringify(applied.value), savedAt: new Date(), fieldMessages });
     }
     if (errors.length) {
-      const checkedScopes = step.slug === 'donnees' ? ([] as string[]).concat(body.scopes ?? []) : undefined;
-      return renderStep(services, res, request, step, { values: posted, errors, fieldErrors, version: body.version, retour: body.retour, ...(checkedScopes ? { checkedScopes } : {}) }, 422);
+      const checkedScopes = step.slug === 'donnees' ? ([] as string[]).concat((body.scopes as string | string[] | undefined) ?? []) : undefined;
+      return renderStep(services, res, request, step, { values: posted, errors, fieldErrors, version: body.version, base: body.base, retour: body.retour, ...(checkedScopes ? { checkedScopes } : {}) }, 422);
     }
-    const outcome = await services.requests.save(request, step, Number(body.version), applied.value, user.id);
-    if (outcome.kind !== 'saved') {
-      return res.status(409).render('demandes/conflit', { request: outcome.current, step, stepNumber: STEPS.indexOf(step) + 1, steps: STEPS, posted, locked: outcome.kind === 'locked', labels: STATUS_LABELS });
+    const outcome = await services.requests.save(request, step, input, user.id);
+    if (outcome.kind === 'locked') return renderConflict(res, { request: outcome.current, step, mine: posted, locked: true });
+    if (outcome.kind === 'conflict') {
+      const stored = outcome.current.answers[step.slug] ?? {};
+      return renderConflict(res, { request: outcome.current, step, mine: posted, conflicts: outcome.conflicts, stored, merged: outcome.merged, version: outcome.current.version, base: JSON.stringify(stored) });
     }
     const following = nextStep(step.slug);
     if (strict) return res.redirect(303, `/demandes/${request.id}/${following && body.retour !== 'recapitulatif' ? following.slug : 'recapitulatif'}`);

@@ -4,14 +4,17 @@ import type { Db } from '../db/knex.ts';
 import { httpDirectoryFallback } from '../directory/http-adapter.ts';
 import type { Logger } from '../logger.ts';
 import { accountService } from './accounts.ts';
+import { attachmentService } from './attachments.ts';
 import { catalogueService } from './catalogue.ts';
 import { eligibilityService } from './eligibility.ts';
+import { formStashService } from './form-stashes.ts';
 import { createMailer } from './emails.ts';
 import { mailService } from './mail.ts';
 import { moderationService } from './moderation.ts';
 import { organisationService } from './organisations.ts';
 import { requestService } from './requests.ts';
 import { stepRules } from './step-rules.ts';
+import { attachmentFiles } from '../storage/attachment-files.ts';
 
 /** Builds every use case once, from the database handle, the configuration and the views; routes receive this object. */
 export function createServices(db: Db, config: Config, views: nunjucks.Environment, logger: Logger) {
@@ -19,15 +22,18 @@ export function createServices(db: Db, config: Config, views: nunjucks.Environme
   const fallback = config.sireneApiUrl ? httpDirectoryFallback(db, config.sireneApiUrl, config.sireneApiTimeoutMs, logger) : undefined;
   const eligibility = eligibilityService(db, fallback);
   const organisations = organisationService(db, mailer);
+  const attachments = attachmentService(db, attachmentFiles(config.uploadDir), logger);
   return {
     catalogue: catalogueService(db),
     eligibility,
+    formStashes: formStashService(db, config.sessionSecret),
     mail: mailService(db, config),
     organisations,
     accounts: accountService(db, mailer, organisations),
+    attachments,
     moderation: moderationService(db, mailer),
     requests: requestService(db, mailer),
-    stepRules: stepRules(db),
+    stepRules: stepRules(db, attachments),
   };
 }
 

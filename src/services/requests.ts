@@ -1,16 +1,19 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
+import { mergeAnswers, sameAnswer, type Answers } from '../domain/merge.ts';
 import { isEditable } from '../domain/request-states.ts';
 import type { StepDefinition } from '../forms/steps/index.ts';
 import { organisationsOfUser } from '../repositories/organisations.ts';
 import {
-  findRequestForMember, insertCopy, insertRequest, instructorEmails, markArchived, markSubmitted, recordRequestEvent, requestsOfOrganisations, saveStep,
+  findRequestForMember, insertCopy, insertRequest, instructorEmails, lockRequest, markArchived, markSubmitted, recordRequestEvent, requestsOfOrganisations, saveStep,
   type AccessRequest,
 } from '../repositories/requests.ts';
 import type { User } from '../repositories/users.ts';
 import type { Mailer } from './emails.ts';
 
-export type SaveOutcome = { kind: 'saved'; version: number } | { kind: 'conflict'; current: AccessRequest } | { kind: 'locked'; current: AccessRequest };
+export type SaveOutcome =
+  | { kind: 'saved'; version: number; stored: Answers }
+  | { kind: 'conflict'; current: AccessRequest; conflicts: string[]; merged: Answers }
+  | { kind: 'locked'; current: AccessRequest };
 
 /** Access requests as applicants see them: their organisations' requests, drafts saved step by step. */
 export function requestService(db: Knex, mail: Mailer) {
@@ -64,20 +67,26 @@ export function requestService(db: Knex, mail: Mailer) {
       });
     },
 
-    /** One step's answers, written only over the version the user saw; a stale write is a conflict, never a loss. */
-    async save(request: AccessRequest, step: StepDefinition, version: number, values: Record<string, unknown>, userId: string): Promise<SaveOutcome> {
+    /**
+     * One step's answers, merged field by field with what others saved since the user's form was loaded (`base`):
+     * changes to different fields both survive, the same field changed on both sides is a conflict the user decides.
+     * The row is locked for the merge, so concurrent saves apply one after the other and none is lost.
+     */
+    async save(request: AccessRequest, step: StepDefinition, input: { version: number; base?: Answers; values: Answers }, userId: string): Promise<SaveOutcome> {
       return db.transaction(async (trx) => {
-        const title = step.slug === 'demarche' && typeof values.title === 'string' ? values.title : undefined;
-        const saved = await saveStep(trx, { id: request.id, version, step: step.slug, values, userId, title });
-        if (saved === undefined) {
-          const current = (await findRequestForMember(trx, request.id, userId)) as AccessRequest;
-          if (!isEditable(current.status)) return { kind: 'locked', current };
-          // Same answers already stored (an autosave overtaken by the button, a replayed POST): nothing to compare.
-          if (isDeepStrictEqual(current.answers[step.slug] ?? null, values)) return { kind: 'saved', version: current.version };
-          return { kind: 'conflict', current };
-        }
-        await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'saved', version: saved, details: { step: step.slug } });
-        return { kind: 'saved', version: saved };
+        const row = await lockRequest(trx, request.id);
+        const current = async () => (await findRequestForMember(trx, request.id, userId)) as AccessRequest;
+        if (!isEditable(row.status)) return { kind: 'locked', current: await current() };
+        const stored = row.answers[step.slug] ?? {};
+        const base = input.base ?? (input.version === row.version ? stored : undefined);
+        const { merged, conflicts } = mergeAnswers(step.fields.map((f) => f.name), base, stored, input.values);
+        if (conflicts.length) return { kind: 'conflict', current: await current(), conflicts, merged };
+        if (step.fields.every((f) => sameAnswer(merged[f.name], stored[f.name])) && row.answers[step.slug]) return { kind: 'saved', version: row.version, stored: merged };
+        const title = step.slug === 'demarche' && typeof merged.title === 'string' ? merged.title : undefined;
+        const version = (await saveStep(trx, { id: request.id, version: row.version, step: step.slug, values: merged, userId, title })) as number;
+        const mergedWithOthers = step.fields.some((f) => !sameAnswer(merged[f.name], input.values[f.name]));
+        await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'saved', version, details: { step: step.slug, ...(mergedWithOthers ? { merged: true } : {}) } });
+        return { kind: 'saved', version, stored: merged };
       });
     },
   };

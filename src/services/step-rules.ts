@@ -4,12 +4,16 @@ import { STEPS, type StepDefinition } from '../forms/steps/index.ts';
 import { validateForm } from '../forms/validation.ts';
 import { scopeChoices } from '../repositories/catalogue.ts';
 import type { AccessRequest } from '../repositories/requests.ts';
+import { attachmentView } from '../forms/attachments.ts';
+import type { AttachmentService } from './attachments.ts';
+
+const LEGAL_TEXT_MISSING = 'Indiquez l’adresse du texte, par exemple https://www.legifrance.gouv.fr/…, ou joignez le texte en PDF';
 
 /**
  * What a step needs beyond its schema: the data step shows the use case's scopes, forces the open data it includes
- * and refuses scopes the use case disables or hides.
+ * and refuses scopes the use case disables or hides; the legal step needs the text's address or its PDF attached.
  */
-export function stepRules(db: Knex) {
+export function stepRules(db: Knex, attachments: AttachmentService) {
   async function scopes(request: AccessRequest) {
     const groups = await scopeChoices(db, request.useCaseId);
     const all = groups.flatMap((g) => g.scopes);
@@ -23,6 +27,10 @@ export function stepRules(db: Knex) {
 
   /** Keeps only what the step allows; strict checks add errors. Returns the values to store. */
   async function apply(step: StepDefinition, request: AccessRequest, value: Record<string, unknown>, strict: boolean): Promise<{ value: Record<string, unknown>; errors: FieldError[] }> {
+    if (step.slug === 'cadre-juridique') {
+      const missing = strict && !value.url && (await attachments.count(request.id)) === 0;
+      return { value, errors: missing ? [{ field: 'url', message: LEGAL_TEXT_MISSING }] : [] };
+    }
     if (step.slug !== 'donnees') return { value, errors: [] };
     const { selectable, included } = await scopes(request);
     const chosen = ([] as string[]).concat((value.scopes as string[] | undefined) ?? []).filter((id) => selectable.has(id));
@@ -45,6 +53,7 @@ export function stepRules(db: Knex) {
     },
 
     async context(step: StepDefinition, request: AccessRequest): Promise<Record<string, unknown>> {
+      if (step.slug === 'cadre-juridique') return { attachments: (await attachments.list(request.id)).map((a) => attachmentView(request.id, a)) };
       if (step.slug !== 'donnees') return {};
       const { groups, included, preticked } = await scopes(request);
       const answered = request.answers.donnees?.scopes as string[] | undefined;

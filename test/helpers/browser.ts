@@ -2,7 +2,7 @@
  * Pieces of the browser suite (test/browser/crawl.test.ts): Chromium, the URLs of the page registry, axe, the DOM
  * checks of the accessibility checklist (A-3, A-5, A-6), CSP violations and html-validate.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { HtmlValidate, StaticConfigLoader, type ConfigData } from 'html-validate';
@@ -155,17 +155,82 @@ export async function htmlErrors(html: string, where: string): Promise<string[]>
   );
 }
 
-export type Summary = { pagesCrawled: number; urls: string[]; modes: readonly Mode[]; axeViolations: number; htmlErrors: number; cspViolations: number; date: string };
+export type Summary = {
+  pagesCrawled: number; urls: string[]; modes: readonly Mode[]; axeViolations: number; htmlErrors: number; cspViolations: number; date: string;
+  /** The other browser files of the same run (journey…), whose counts are included in the totals above. */
+  parts?: Record<string, SummaryPart>;
+};
+/** What a browser file other than the crawl adds to the summary: the page states it checked and what it found. */
+export type SummaryPart = { statesChecked: number; axeViolations: number; htmlErrors: number; cspViolations: number; date: string };
 
-const summaryFile = path.join(root, 'test-results', 'browser-summary.json');
+const resultsDir = path.join(root, 'test-results');
+const summaryFile = path.join(resultsDir, 'browser-summary.json');
+const partsDir = path.join(resultsDir, 'browser-parts');
+/** Browser files run in parallel processes of one `npm test` run, which names its template database after itself. */
+const runId = process.env.TEST_PG_TEMPLATE ?? `pid-${process.pid}`;
 
 /** Removes the summary of a previous run, so that a skipped or aborted crawl never leaves one behind. */
 export function removeSummary(): void {
   rmSync(summaryFile, { force: true });
 }
 
+function writeJson(file: string, value: unknown): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(temporary, file); // atomic: a parallel reader never sees half a file
+}
+
+/** Runs `fn` holding a lock directory (atomic mkdir), so that two files finishing together merge one after the other. */
+function withLock(fn: () => void): void {
+  const lock = path.join(resultsDir, 'browser-summary.lock');
+  mkdirSync(resultsDir, { recursive: true });
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (attempt >= 250) break; // 5 s: a lock left by a killed run is stale
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** The crawl's summary with the parts of the same run added in; nothing while the crawl has not written its own. */
+function mergeSummary(): void {
+  withLock(() => {
+    const read = (name: string) => JSON.parse(readFileSync(path.join(partsDir, name), 'utf8')) as { run: string; summary?: Summary; part?: SummaryPart };
+    const files = readdirSync(partsDir).filter((name) => name.endsWith('.json'));
+    const crawl = files.includes('crawl.json') ? read('crawl.json') : undefined;
+    if (!crawl?.summary || crawl.run !== runId) return;
+    const summary: Summary = { ...crawl.summary, parts: {} };
+    for (const name of files.filter((n) => n !== 'crawl.json')) {
+      const { run, part } = read(name);
+      if (run !== runId || !part) continue;
+      summary.parts![name.replace(/\.json$/, '')] = part;
+      summary.axeViolations += part.axeViolations;
+      summary.htmlErrors += part.htmlErrors;
+      summary.cspViolations += part.cspViolations;
+    }
+    writeJson(summaryFile, summary);
+  });
+}
+
+/** The crawl's summary (test-results/browser-summary.json, checked by .ci/run), with the other files' counts added. */
 export function writeSummary(summary: Summary): string {
-  mkdirSync(path.dirname(summaryFile), { recursive: true });
-  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  writeJson(path.join(partsDir, 'crawl.json'), { run: runId, summary });
+  mergeSummary();
+  return summaryFile;
+}
+
+/** Another browser file's counts, added to the crawl's summary whichever of the two finishes first. */
+export function writeSummaryPart(name: string, part: SummaryPart): string {
+  writeJson(path.join(partsDir, `${name}.json`), { run: runId, part });
+  mergeSummary();
   return summaryFile;
 }

@@ -92,22 +92,69 @@ describe('a step of the wizard', () => {
     assert.deepEqual(Object.keys(row.answers.demarche).sort(), ['description', 'goLiveDate', 'title', 'volume']);
   });
 
-  it('two tabs: the stale write gets a 409 with both versions, changes nothing, and can then be applied on purpose', async () => {
+  it('two tabs, same field: a 409 page with a choice per field, nothing written until the user chooses', async () => {
     const { account, client: tabA } = await member();
     const tabB = await signIn(account.email);
     const id = await createRequest(app.db, account.id, CLAMART);
     await tabA.get(`/demandes/${id}/demarche`);
     await tabB.get(`/demandes/${id}/demarche`);
     assert.equal((await tabB.submit({ title: 'Version de B', action: 'enregistrer' }, { selector: STEP_FORM })).status, 303);
-    const conflict = await tabA.submit({ title: 'Version de A', action: 'enregistrer' }, { selector: STEP_FORM });
+    const conflict = await tabA.submit({ title: 'Version de A', description: 'Décrite par A', action: 'enregistrer' }, { selector: STEP_FORM });
     assert.equal(conflict.status, 409);
     assert.match(conflict.$('title').text(), /^Erreur : Conflit de modification – Étape 1 sur 6/);
-    const cells = conflict.$('tbody tr').first().find('td').toArray().map((td) => conflict.$(td).text());
-    assert.deepEqual(cells, ['Version de B', 'Version de A']);
+    const choices = conflict.$('main fieldset');
+    assert.equal(choices.length, 1, 'only the field both changed asks for a choice');
+    assert.match(choices.find('legend').text(), /Intitulé de la démarche/);
+    assert.match(choices.find('label').eq(0).text(), /Version enregistrée par .+ à \d+ h \d{2} : « Version de B »/);
+    assert.match(choices.find('label').eq(1).text(), /Votre saisie : « Version de A »/);
+    assert.equal(choices.find('input:checked').length, 0, 'no choice made for the user');
     assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Version de B');
-    const applied = await tabA.submit({}, { selector: 'main form[action^="/demandes/"]' });
+
+    const undecided = await tabA.submit({}, { selector: 'main form[action^="/demandes/"]' });
+    assert.equal(undecided.status, 409);
+    assert.deepEqual(errorSummaryTargets(undecided).map((t) => [t.href, t.exists]), [['#title__choix', true]]);
+    assert.match(undecided.$('label').text(), /Votre saisie : « Version de A »/);
+    assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Version de B');
+
+    const applied = await tabA.submit({ title__choix: 'saisie' }, { selector: 'main form[action^="/demandes/"]' });
     assert.equal(applied.status, 303);
-    assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Version de A');
+    const row = await app.db('access_requests').where({ id }).first();
+    assert.equal(row.answers.demarche.title, 'Version de A');
+    assert.equal(row.answers.demarche.description, 'Décrite par A', 'the field only A changed is saved with the choice');
+  });
+
+  it('two tabs, different fields: both changes are kept (merge), then a stale change of the same field is a conflict (C-1)', async () => {
+    const { account, client: tabA } = await member();
+    const tabB = await signIn(account.email);
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await app.db('access_requests').where({ id }).update({ answers: JSON.stringify({ demarche }), version: 7 });
+    assert.equal((await tabA.get(`/demandes/${id}/demarche`)).$('#version').attr('value'), '7');
+    await tabB.get(`/demandes/${id}/demarche`);
+    assert.equal((await tabB.submit({ title: 'Titre de B', action: 'enregistrer' }, { selector: STEP_FORM })).status, 303);
+    const merged = await tabA.submit({ volume: 'fort', action: 'enregistrer' }, { selector: STEP_FORM });
+    assert.equal(merged.status, 303);
+    let row = await app.db('access_requests').where({ id }).first();
+    assert.equal(row.version, 9);
+    assert.deepEqual(row.answers.demarche, { ...demarche, title: 'Titre de B', volume: 'fort' });
+    const stale = await tabA.submit({ title: 'Titre de A', volume: 'fort', action: 'enregistrer' }, { selector: STEP_FORM });
+    assert.equal(stale.status, 409);
+    row = await app.db('access_requests').where({ id }).first();
+    assert.equal(row.answers.demarche.title, 'Titre de B', 'never A’s title without an explicit choice');
+    const events = await app.db('request_events').where({ request_id: id, kind: 'saved' }).orderBy('id');
+    assert.deepEqual(events.map((e: { details: { merged?: boolean } }) => e.details.merged ?? false), [false, true]);
+  });
+
+  it('keeps the saved version on purpose, and a request locked meanwhile is never written', async () => {
+    const { account, client: tabA } = await member();
+    const tabB = await signIn(account.email);
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await tabA.get(`/demandes/${id}/demarche`);
+    await tabB.get(`/demandes/${id}/demarche`);
+    await tabB.submit({ title: 'Version de B', action: 'enregistrer' }, { selector: STEP_FORM });
+    await tabA.submit({ title: 'Version de A', action: 'enregistrer' }, { selector: STEP_FORM });
+    const kept = await tabA.submit({ title__choix: 'enregistree' }, { selector: 'main form[action^="/demandes/"]' });
+    assert.equal(kept.status, 303);
+    assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Version de B');
   });
 
   it('refuses to write a request that is no longer a draft (409) and shows the input back', async () => {
@@ -184,7 +231,8 @@ describe('the data, legal and contacts steps', () => {
     assert.equal(me.status, 303);
     const filled = await client.get(`/demandes/${id}/contacts`);
     assert.equal(filled.$('#businessGivenName').attr('value'), 'Léa');
-    assert.equal(filled.$('#businessPhone').attr('value'), '+33123456789');
+    assert.equal(filled.$('#businessPhone').attr('value'), '01 23 45 67 89', 'stored in E.164, shown as people write it');
+    assert.equal((await app.db('access_requests').where({ id }).first()).answers.contacts.businessPhone, '+33123456789');
     assert.equal(filled.$('#businessEmail').attr('autocomplete'), 'section-business email');
     const generic = await client.submit({ dpoEmail: 'mairie@clamart.fr', dpoPhone: '12', action: 'continuer' }, { selector: STEP_FORM });
     assert.equal(generic.status, 422);
@@ -267,17 +315,58 @@ describe('autosave with htmx', () => {
     assert.equal(bad.status, 422);
     assert.match(bad.$('#statut-formulaire').text(), /^Erreur : La date doit être au format AAAA-MM-JJ/);
     assert.equal((await app.db('access_requests').where({ id }).first()).version, 2);
+    // Inline validation: the field's message group, never the field (what was typed since stays, focus too).
+    assert.equal(bad.$('#goLiveDate-messages').attr('hx-swap-oob'), 'innerHTML');
+    assert.match(bad.$('#goLiveDate-messages #goLiveDate-erreur').text(), /AAAA-MM-JJ, par exemple 2027-03-01/);
+    assert.equal(bad.$('#goLiveDate').length, 0);
+    assert.equal(bad.$('#description-messages').length, 0, 'an empty field is not judged while the user types');
+    await client.get(`/demandes/${id}/demarche`);
+    const fixed = await client.submit({ goLiveDate: '2027-03-01', action: 'autosave' }, { selector: STEP_FORM, headers: htmx });
+    assert.equal(fixed.status, 200);
+    assert.equal(fixed.$('#goLiveDate-messages').attr('hx-swap-oob'), 'innerHTML');
+    assert.equal(fixed.$('#goLiveDate-messages').children().length, 0, 'the message goes once the value is right');
   });
 
-  it('answers 409 to a stale autosave and writes nothing', async () => {
+  it('answers 409 to a stale autosave of a field someone else changed, and writes nothing', async () => {
     const { account, client } = await member();
     const id = await createRequest(app.db, account.id, CLAMART);
     await client.get(`/demandes/${id}/demarche`);
-    await app.db('access_requests').where({ id }).update({ version: 5 });
+    await app.db('access_requests').where({ id }).update({ version: 5, answers: JSON.stringify({ demarche: { title: 'Titre d’un collègue' } }) });
     const stale = await client.submit({ title: 'Trop tard', action: 'autosave' }, { selector: STEP_FORM, headers: htmx });
     assert.equal(stale.status, 409);
     assert.match(stale.$('#brouillon-etat').text(), /Enregistrer le brouillon/);
-    assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche, undefined);
+    assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Titre d’un collègue');
+  });
+
+  it('two members autosaving different fields at the same time: every value kept, no lost update (C-2)', async () => {
+    const { account } = await member();
+    await createAccount(app.db, { email: 'collegue@clamart.fr', siret: CLAMART });
+    const id = await createRequest(app.db, account.id, CLAMART);
+    const editors = await Promise.all(['agent@clamart.fr', 'collegue@clamart.fr'].map(async (email, i) => {
+      const client = await signIn(email);
+      const page = await client.get(`/demandes/${id}/donnees-personnelles`);
+      return { client, csrf: client.csrfToken(), field: i === 0 ? 'recipients' : 'retentionJustification', version: page.$('#version').attr('value') ?? '', base: page.$('#base').attr('value') ?? '{}', dom: { recipients: '', retentionMonths: '48', retentionJustification: '' } as Record<string, string> };
+    }));
+    const rounds = 60;
+    let accepted = 0;
+    for (let round = 1; round <= rounds; round += 1) {
+      const answers = await Promise.all(editors.map(async (editor) => {
+        editor.dom[editor.field] = `${editor.field} n° ${round}`;
+        const response = await editor.client.post(`/demandes/${id}/donnees-personnelles`, { ...editor.dom, version: editor.version, base: editor.base, action: 'autosave', _csrf: editor.csrf }, htmx);
+        assert.equal(response.status, 200, response.$('body').text());
+        editor.version = response.$('#version').attr('value') ?? '';
+        editor.base = response.$('#base').attr('value') ?? '';
+        return response;
+      }));
+      accepted += answers.length;
+    }
+    const row = await app.db('access_requests').where({ id }).first();
+    assert.equal(row.answers['donnees-personnelles'].recipients, `recipients n° ${rounds}`);
+    assert.equal(row.answers['donnees-personnelles'].retentionJustification, `retentionJustification n° ${rounds}`);
+    const saves = await app.db('request_events').where({ request_id: id, kind: 'saved' });
+    assert.equal(saves.length, accepted);
+    assert.equal(row.version, 1 + accepted, 'one version per accepted save');
+    assert.deepEqual(new Set(saves.map((e: { user_id: string }) => String(e.user_id))).size, 2);
   });
 });
 
@@ -295,6 +384,23 @@ describe('stale writes of identical answers', () => {
 });
 
 describe('archiving and copying', () => {
+  it('« Mes demandes » offers the actions each state allows, each naming its request for screen readers', async () => {
+    const { account, client } = await member();
+    const draft = await createRequest(app.db, account.id, CLAMART);
+    const validated = await createRequest(app.db, account.id, CLAMART);
+    await app.db('access_requests').where({ id: validated }).update({ status: 'validated', title: 'Marchés 2026' });
+    const list = await client.get('/demandes');
+    const actionsOf = (id: string) => list.$(`tbody tr:has(a[href="/demandes/${id}"]) td:last-child`).find('a, button').toArray().map((el) => list.$(el).text().trim());
+    assert.deepEqual(actionsOf(draft), [`Voir Demande n° ${draft}`, `Continuer Demande n° ${draft}`, `Archiver le brouillon Demande n° ${draft}`]);
+    assert.deepEqual(actionsOf(validated), ['Voir Marchés 2026', 'Copier Marchés 2026 dans un nouveau brouillon']);
+    const archived = await client.submit({}, { selector: `form[action="/demandes/${draft}/archiver"]` });
+    assert.equal(archived.status, 303);
+    assert.equal((await app.db('access_requests').where({ id: draft }).first()).status, 'archived');
+    await client.get('/demandes');
+    const copied = await client.submit({}, { selector: `form[action="/demandes/${validated}/copier"]` });
+    assert.match(copied.location ?? '', /^\/demandes\/\d+\/demarche$/);
+  });
+
   it('archives a draft (then read-only), and copies a validated request into a new draft without its accepted terms', async () => {
     const { account, client } = await member();
     const draft = await createRequest(app.db, account.id, CLAMART);

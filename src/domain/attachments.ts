@@ -1,0 +1,43 @@
+import { fileTypeFromBuffer } from 'file-type';
+
+/** « PDF, 10 Mo maximum, 6 fichiers au plus » (issue 4, step 3). */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const MAX_ATTACHMENTS = 6;
+export const PDF = 'application/pdf';
+
+/**
+ * A PDF by its content, whatever its name: the magic bytes as `file-type` reads them, and the `%PDF-` header at the
+ * very start (an HTML page or an executable renamed `.pdf` is neither).
+ */
+export async function isPdf(head: Buffer): Promise<boolean> {
+  if (head.subarray(0, 5).toString('latin1') !== '%PDF-') return false;
+  return (await fileTypeFromBuffer(head))?.mime === PDF;
+}
+
+/** Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise an extension. */
+function unsafe(code: number): boolean {
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+}
+
+/**
+ * The name the user's file had, as metadata only (it never becomes a path): last path segment, no control or
+ * direction characters, at most 200 characters, never empty.
+ */
+export function displayName(raw: string): string {
+  const last = raw.split(/[/\\]/).pop() ?? '';
+  const cleaned = [...last.normalize('NFC')].filter((c) => !unsafe(c.codePointAt(0) ?? 0)).join('').trim().slice(0, 200);
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'document.pdf' : cleaned;
+}
+
+/** RFC 6266 / RFC 5987: an ASCII fallback name and the exact UTF-8 one. */
+export function contentDisposition(name: string): string {
+  const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** « 2,4 Mo », « 830 ko »: sizes as French users read them. */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
+  return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('fr-FR')} ko`;
+}

@@ -1,0 +1,88 @@
+import type { Readable } from 'node:stream';
+import type { Knex } from 'knex';
+import { displayName, isPdf, MAX_ATTACHMENTS, PDF } from '../domain/attachments.ts';
+import { isEditable } from '../domain/request-states.ts';
+import type { Logger } from '../logger.ts';
+import {
+  attachmentsOf, countAttachments, deleteAttachment, findAttachment, insertAttachment, lockRequestStatus, type Attachment,
+} from '../repositories/attachments.ts';
+import { recordRequestEvent, type AccessRequest } from '../repositories/requests.ts';
+import type { AttachmentFiles, ReceivedFile } from '../storage/attachment-files.ts';
+
+export type AddOutcome =
+  | { kind: 'added'; attachment: Attachment }
+  | { kind: 'rejected'; reason: 'too-large' | 'not-pdf' | 'too-many' | 'locked'; name: string };
+
+/**
+ * The PDF attachments of a request. Callers have already checked, through `requests.find`, that the user may see
+ * the request. A file is kept only once it is complete and checked; its row is written after it, in a transaction
+ * that holds the request row, so the limit of files holds even for concurrent uploads.
+ */
+export function attachmentService(db: Knex, files: AttachmentFiles, logger: Logger) {
+  async function store(request: AccessRequest, received: ReceivedFile, name: string, userId: string): Promise<AddOutcome> {
+    let key: string | undefined;
+    try {
+      return await db.transaction(async (trx): Promise<AddOutcome> => {
+        const status = await lockRequestStatus(trx, request.id);
+        if (!status || !isEditable(status)) return { kind: 'rejected', reason: 'locked', name };
+        if ((await countAttachments(trx, request.id)) >= MAX_ATTACHMENTS) return { kind: 'rejected', reason: 'too-many', name };
+        key = await files.keep(received.tempPath);
+        const attachment = { requestId: request.id, storageKey: key, originalName: name, size: received.size, mediaType: PDF, sha256: received.sha256, uploadedBy: userId };
+        const id = await insertAttachment(trx, attachment);
+        await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'attachment_added', version: request.version, details: { attachment: id, name } });
+        return { kind: 'added', attachment: { ...attachment, id, createdAt: new Date() } };
+      });
+    } catch (error) {
+      if (key) await files.remove(key); // the row was not written: the file must not stay
+      throw error;
+    } finally {
+      await files.discard(received.tempPath); // no-op once renamed
+    }
+  }
+
+  return {
+    list: (requestId: string) => attachmentsOf(db, requestId),
+    count: (requestId: string) => countAttachments(db, requestId),
+    find: (requestId: string, id: string) => findAttachment(db, requestId, id),
+
+    /** Writes an uploaded file to a temporary name (removed if the upload breaks); `add` then keeps or refuses it. */
+    receive: (stream: Readable & { truncated?: boolean }) => files.receive(stream),
+    discard: (received: ReceivedFile) => files.discard(received.tempPath),
+
+    /** Checks a received file by its content and size, then keeps it; a refused file is removed at once. */
+    async add(request: AccessRequest, received: ReceivedFile, rawName: string, userId: string): Promise<AddOutcome> {
+      const name = displayName(rawName);
+      if (received.truncated) {
+        await files.discard(received.tempPath);
+        return { kind: 'rejected', reason: 'too-large', name };
+      }
+      if (!(await isPdf(received.head))) {
+        await files.discard(received.tempPath);
+        return { kind: 'rejected', reason: 'not-pdf', name };
+      }
+      return store(request, received, name, userId);
+    },
+
+    /** Removes an attachment while the request is editable: undefined when not found, 'locked' after submission. */
+    async remove(request: AccessRequest, id: string, userId: string): Promise<Attachment | 'locked' | undefined> {
+      const removed = await db.transaction(async (trx) => {
+        const status = await lockRequestStatus(trx, request.id);
+        if (!status || !isEditable(status)) return 'locked' as const;
+        const row = await deleteAttachment(trx, request.id, id);
+        if (row) await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'attachment_deleted', version: request.version, details: { attachment: id, name: row.originalName } });
+        return row;
+      });
+      if (removed && removed !== 'locked') await files.remove(removed.storageKey);
+      return removed;
+    },
+
+    /** The file's content, or undefined when it is missing on disk (logged: the row and the disk disagree). */
+    async open(attachment: Attachment) {
+      if (await files.exists(attachment.storageKey)) return files.open(attachment.storageKey);
+      logger.error({ attachment: attachment.id }, 'attachment file missing');
+      return undefined;
+    },
+  };
+}
+
+export type AttachmentService = ReturnType<typeof attachmentService>;
