@@ -23,9 +23,11 @@ export type Config = Readonly<{
   sireneApiTimeoutMs: number;
   /** Absolute directory of the attachments, outside any static root. */
   uploadDir: string;
+  /** clamd (`tcp://host:port`) scanning every attachment; without it (never in production) files are `unscanned`. */
+  clamdUrl: string | undefined;
 }>;
 
-const productionRequired = ['SESSION_SECRET', 'DATABASE_URL', 'BASE_URL', 'SMTP_URL'] as const;
+const productionRequired = ['SESSION_SECRET', 'DATABASE_URL', 'BASE_URL', 'SMTP_URL', 'CLAMD_URL'] as const;
 
 const schema = Joi.object({
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
@@ -48,6 +50,7 @@ const schema = Joi.object({
   SIRENE_API_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
   SIRENE_API_TIMEOUT_MS: Joi.number().integer().min(100).max(10000).default(2000),
   UPLOAD_DIR: Joi.string().default('.data/uploads'),
+  CLAMD_URL: Joi.string().uri({ scheme: ['tcp'] }).pattern(/^tcp:\/\/[^/]+:\d+\/?$/),
 }).unknown(true);
 
 export class ConfigError extends Error {}
@@ -102,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sireneApiUrl: value.SIRENE_API_URL,
     sireneApiTimeoutMs: value.SIRENE_API_TIMEOUT_MS,
     uploadDir,
+    clamdUrl: value.CLAMD_URL,
   });
 }

@@ -2,7 +2,7 @@ import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createRuntime } from './runtime.ts';
 
-/** The job runner in its own process (Procfile `worker`): outbox emails and account tasks. */
+/** The job runner in its own process (Procfile `worker`): outbox emails, account tasks and antivirus scans of attachments. */
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL est obligatoire pour lancer le worker seul');

@@ -41,3 +41,24 @@ export function formatSize(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
   return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('fr-FR')} ko`;
 }
+
+/** The antivirus status of an attachment (ADR 0013). */
+export type ScanStatus = 'pending' | 'safe' | 'infected' | 'unscanned';
+
+/** Served only once scanned clean, or when no scanner is configured (outside production); never pending or infected. */
+export function isServable(status: ScanStatus): boolean {
+  return status === 'safe' || status === 'unscanned';
+}
+
+/** An infected file no longer exists: it cannot stand for the legal text. A pending one can (it is most likely clean). */
+export function countsForLegalText(status: ScanStatus): boolean {
+  return status !== 'infected';
+}
+
+/** The badge of each status: text first, the colour only repeats it. */
+export const SCAN_BADGES: Record<ScanStatus, { text: string; badge: string }> = {
+  pending: { text: 'Analyse en cours', badge: 'info' },
+  safe: { text: 'Vérifié', badge: 'success' },
+  infected: { text: 'Refusé : virus détecté', badge: 'error' },
+  unscanned: { text: 'Non analysé', badge: 'warning' },
+};

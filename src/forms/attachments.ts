@@ -1,4 +1,4 @@
-import { formatSize, MAX_ATTACHMENTS } from '../domain/attachments.ts';
+import { countsForLegalText, formatSize, isServable, MAX_ATTACHMENTS, SCAN_BADGES } from '../domain/attachments.ts';
 import type { Attachment } from '../repositories/attachments.ts';
 import type { AddOutcome } from '../services/attachments.ts';
 
@@ -33,7 +33,16 @@ export function removedNotice(name: string): string {
   return `Le fichier « ${name} » est supprimé de la demande.`;
 }
 
-/** An attachment as pages list it: its name, « PDF – 2,4 Mo », and where to download it. */
+/**
+ * An attachment as pages list it: its name, « PDF – 2,4 Mo », its antivirus status as a text badge, and where to
+ * download it (`href` only when it may be served: not while pending, never once infected).
+ */
 export function attachmentView(requestId: string, attachment: Attachment) {
-  return { id: attachment.id, name: attachment.originalName, sizeLabel: formatSize(attachment.size), href: `/demandes/${requestId}/pieces-jointes/${attachment.id}` };
+  const status = attachment.scanStatus;
+  return {
+    id: attachment.id, name: attachment.originalName, sizeLabel: formatSize(attachment.size),
+    href: isServable(status) ? `/demandes/${requestId}/pieces-jointes/${attachment.id}` : undefined,
+    status, scan: SCAN_BADGES[status], infected: status === 'infected', countsForLegalText: countsForLegalText(status),
+    refusal: status === 'infected' ? `Fichier refusé : un virus a été détecté (${attachment.scanDetail ?? 'nom inconnu'})` : undefined,
+  };
 }

@@ -4,14 +4,22 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/knex.ts';
 import { workerLogger, type Logger } from '../logger.ts';
 import { createTransport } from '../mail/transport.ts';
+import { attachmentFiles } from '../storage/attachment-files.ts';
+import { clamdScanner } from '../storage/clamd.ts';
+import { SCAN_CRONTAB, scanTasks } from './scan-attachment.ts';
 import { sendEmailTask } from './send-email.ts';
 
 export type Worker = { stop: () => Promise<void> };
 
-/** The outbox's delivery task, plus the tasks of the services (`extra`). */
-export function taskList(db: Db, config: Config, extra: TaskList = {}): TaskList {
+/** The outbox's delivery task, the antivirus scan of attachments, plus the tasks of the services (`extra`). */
+export function taskList(db: Db, config: Config, logger: Logger, extra: TaskList = {}): TaskList {
   const transport = createTransport(config.smtpUrl);
-  return { send_email: sendEmailTask(db, transport, config.mailFrom, config.baseUrl.hostname), ...extra };
+  const scanner = config.clamdUrl ? clamdScanner(config.clamdUrl) : undefined;
+  return {
+    send_email: sendEmailTask(db, transport, config.mailFrom, config.baseUrl.hostname),
+    ...scanTasks(db, attachmentFiles(config.uploadDir), scanner, logger),
+    ...extra,
+  };
 }
 
 /**
@@ -32,9 +40,9 @@ export async function startWorker(db: Db, connectionString: string, config: Conf
     concurrency: 2,
     noHandleSignals: true,
     pollInterval: 2000,
-    crontab: '',
+    crontab: SCAN_CRONTAB,
     logger: workerLogger(logger),
-    taskList: taskList(db, config, extra),
+    taskList: taskList(db, config, logger, extra),
   });
   return {
     stop: async () => {
@@ -48,7 +56,7 @@ export async function startWorker(db: Db, connectionString: string, config: Conf
 export async function runDueJobs(db: Db, connectionString: string, config: Config, logger: Logger, extra: TaskList = {}): Promise<void> {
   const pgPool = workerPool(connectionString, logger);
   try {
-    await runOnce({ pgPool, logger: workerLogger(logger), taskList: taskList(db, config, extra) });
+    await runOnce({ pgPool, logger: workerLogger(logger), taskList: taskList(db, config, logger, extra) });
   } finally {
     await pgPool.end();
   }

@@ -15,6 +15,8 @@ declare module 'express-session' {
     /** A token from an email link, kept here so that the page's URL no longer carries it. */
     emailToken?: { purpose: 'activation' | 'reset'; token: string };
     notice?: string;
+    /** When the last draft save of a step happened (ISO): « Brouillon enregistré à 14 h 32 » on the next step page. */
+    draftSavedAt?: string;
   }
 }
 

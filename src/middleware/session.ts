@@ -23,6 +23,7 @@ export function sessions(config: Config, db: Db): SessionSetup {
     createTableIfMissing: false,
     pruneSessionInterval: config.env === 'test' ? false : 15 * 60,
   });
+  throttleTouches(store, TOUCH_EVERY_MS);
   const middleware = session({
     store,
     name: sessionCookieName(config),
@@ -39,4 +40,25 @@ export function sessions(config: Config, db: Db): SessionSetup {
     },
   });
   return { middleware, close: () => store.close() };
+}
+
+/** The session row's expiry is pushed back at most once a minute, not on every request (one UPDATE saved each time). */
+export const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * express-session touches the store on every request of a rolling session. Touching again within `everyMs` changes
+ * the row's expiry by less than that: skipped. The row may then expire up to `everyMs` before the cookie, which is
+ * why it stays short. In-process memory only: with several processes, each skips its own repeats.
+ */
+export function throttleTouches(store: session.Store, everyMs: number): void {
+  if (everyMs <= 0 || !store.touch) return;
+  const touch = store.touch.bind(store);
+  const lastTouch = new Map<string, number>();
+  store.touch = (sid, sess, callback) => {
+    const now = Date.now();
+    if (now - (lastTouch.get(sid) ?? 0) < everyMs) return callback?.();
+    if (lastTouch.size > 50_000) for (const [key, at] of lastTouch) if (now - at >= everyMs) lastTouch.delete(key);
+    lastTouch.set(sid, now);
+    touch(sid, sess, callback);
+  };
 }

@@ -7,7 +7,7 @@ import { currentUserOf, requireUser } from '../middleware/auth.ts';
 import { HttpError } from '../middleware/http-error.ts';
 import type { MultipartLimits, MultipartReader } from '../middleware/multipart.ts';
 import type { AccessRequest } from '../repositories/requests.ts';
-import type { AddOutcome } from '../services/attachments.ts';
+import type { AddOutcome, Download } from '../services/attachments.ts';
 import type { Services } from '../services/index.ts';
 import { errorContext, LEGAL_STEP, receiveUpload, renderLegalStep, saveLegalText, type TextOutcome } from './legal-step.ts';
 
@@ -31,7 +31,7 @@ async function respond(services: Services, req: Request, res: Response, request:
   const { text, fileErrors, notice, fields } = outcome;
   if (!text.errors.length && !fileErrors.length) {
     if (notice) req.session.attachmentNotice = notice;
-    if (text.changed) req.session.notice = new Date().toISOString();
+    if (text.changed) req.session.draftSavedAt = new Date().toISOString();
     return res.redirect(303, stepPath(request, fields));
   }
   const current = (await services.requests.find(request.id, currentUserOf(res).id)) ?? request;
@@ -39,6 +39,13 @@ async function respond(services: Services, req: Request, res: Response, request:
     ...errorContext([...text.errors, ...fileErrors]), ...(text.posted ? { values: text.posted } : {}), ...(text.unsaved ?? {}),
     attachmentNotice: notice, saved: text.changed ? new Date().toISOString() : undefined, retour: fields.retour === 'recapitulatif' ? 'recapitulatif' : undefined,
   }, outcome.tooLarge ? 413 : 422);
+}
+
+/** A file not served (ADR 0013): 409 while its antivirus scan is pending (retry soon), 410 once refused for a virus. */
+function unavailable(res: Response, request: AccessRequest, name: string, download: Exclude<Download, { kind: 'file' }>) {
+  const pending = download.kind === 'pending';
+  res.status(pending ? 409 : 410).set({ 'Cache-Control': 'no-store', ...(pending ? { 'Retry-After': '10' } : {}) });
+  res.render('errors/piece-jointe-indisponible', { status: res.statusCode, name, pending, virus: download.kind === 'infected' ? download.virus : undefined, stepHref: `/demandes/${request.id}/${LEGAL_STEP.slug}` });
 }
 
 /**
@@ -58,8 +65,10 @@ export function attachmentRoutes(services: Services): Router {
   });
 
   // The form's POST-only addresses, reloaded or reached again from a 422 page (session renewal): back to the step.
-  router.get(['/demandes/:id/pieces-jointes', '/demandes/:id/pieces-jointes/:pieceId/supprimer'], (req, res) => {
-    res.redirect(303, `/demandes/${encodeURIComponent(String(req.params.id))}/${LEGAL_STEP.slug}`);
+  router.get(['/demandes/:id/pieces-jointes', '/demandes/:id/pieces-jointes/:pieceId/supprimer'], async (req, res, next) => {
+    const request = await services.requests.find(String(req.params.id), currentUserOf(res).id);
+    if (!request) return next(); // not a member: 404, as for the step itself
+    res.redirect(303, `/demandes/${request.id}/${LEGAL_STEP.slug}`);
   });
 
   router.post('/demandes/:id/pieces-jointes', async (req, res, next) => {
@@ -98,13 +107,14 @@ export function attachmentRoutes(services: Services): Router {
   router.get('/demandes/:id/pieces-jointes/:pieceId', async (req, res, next) => {
     const request = await services.requests.find(req.params.id, currentUserOf(res).id);
     const attachment = request && (await services.attachments.find(request.id, req.params.pieceId));
-    const content = attachment && (await services.attachments.open(attachment));
-    if (!attachment || !content) return next();
+    const download = attachment && (await services.attachments.download(attachment));
+    if (!request || !attachment || !download) return next();
+    if (download.kind !== 'file') return unavailable(res, request, attachment.originalName, download);
     res.set({
       'Content-Type': attachment.mediaType, 'Content-Length': String(attachment.size), 'Content-Disposition': contentDisposition(attachment.originalName),
       'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': 'sandbox', 'Cache-Control': 'private, no-store',
     });
-    await pipeline(content, res).catch((err: unknown) => req.log?.warn({ err }, 'attachment download interrupted'));
+    await pipeline(download.content, res).catch((err: unknown) => req.log?.warn({ err }, 'attachment download interrupted'));
   });
   return router;
 }

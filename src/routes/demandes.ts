@@ -77,8 +77,8 @@ export function requestRoutes(services: Services): Router {
     const step = findStep(req.params.etape);
     const request = step && (await services.requests.find(req.params.id, currentUserOf(res).id));
     if (!step || !request) return next();
-    const saved = req.session.notice;
-    delete req.session.notice;
+    const saved = req.session.draftSavedAt;
+    delete req.session.draftSavedAt;
     await renderStep(services, res, request, step, { saved, readOnly: !isEditable(request.status), retour: req.query.retour === 'recapitulatif' ? 'recapitulatif' : undefined, ...(await restoredStep(services, res, request, step)) });
   });
 
@@ -120,7 +120,7 @@ export function requestRoutes(services: Services): Router {
     }
     const following = nextStep(step.slug);
     if (strict) return res.redirect(303, `/demandes/${request.id}/${following && body.retour !== 'recapitulatif' ? following.slug : 'recapitulatif'}`);
-    req.session.notice = new Date().toISOString();
+    req.session.draftSavedAt = new Date().toISOString();
     res.redirect(303, `/demandes/${request.id}/${step.slug}`);
   });
   return router;

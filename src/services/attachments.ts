@@ -1,10 +1,12 @@
+import type { ReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import { displayName, isPdf, MAX_ATTACHMENTS, PDF } from '../domain/attachments.ts';
 import { isEditable } from '../domain/request-states.ts';
 import type { Logger } from '../logger.ts';
 import {
-  attachmentsOf, countAttachments, deleteAttachment, findAttachment, insertAttachment, lockRequestStatus, type Attachment,
+  attachmentsOf, countAttachments, countUsableAttachments, deleteAttachment, findAttachment, insertAttachment, lockRequestStatus,
+  queueScan, type Attachment,
 } from '../repositories/attachments.ts';
 import { recordRequestEvent, type AccessRequest } from '../repositories/requests.ts';
 import type { AttachmentFiles, ReceivedFile } from '../storage/attachment-files.ts';
@@ -13,12 +15,18 @@ export type AddOutcome =
   | { kind: 'added'; attachment: Attachment }
   | { kind: 'rejected'; reason: 'too-large' | 'not-pdf' | 'too-many' | 'locked'; name: string };
 
+/** What a download gets: the file, or why not (still being scanned, or refused for a virus). */
+export type Download = { kind: 'file'; content: ReadStream } | { kind: 'pending' } | { kind: 'infected'; virus: string };
+
 /**
  * The PDF attachments of a request. Callers have already checked, through `requests.find`, that the user may see
  * the request. A file is kept only once it is complete and checked; its row is written after it, in a transaction
  * that holds the request row, so the limit of files holds even for concurrent uploads.
+ *
+ * With `scanning` (CLAMD_URL set), a kept file is `pending` and its scan job is queued in the same transaction as
+ * its row (jobs/scan-attachment); it is served once `safe`. Without it (never in production), it is `unscanned`.
  */
-export function attachmentService(db: Knex, files: AttachmentFiles, logger: Logger) {
+export function attachmentService(db: Knex, files: AttachmentFiles, logger: Logger, options: { scanning: boolean }) {
   async function store(request: AccessRequest, received: ReceivedFile, name: string, userId: string): Promise<AddOutcome> {
     let key: string | undefined;
     try {
@@ -27,10 +35,12 @@ export function attachmentService(db: Knex, files: AttachmentFiles, logger: Logg
         if (!status || !isEditable(status)) return { kind: 'rejected', reason: 'locked', name };
         if ((await countAttachments(trx, request.id)) >= MAX_ATTACHMENTS) return { kind: 'rejected', reason: 'too-many', name };
         key = await files.keep(received.tempPath);
-        const attachment = { requestId: request.id, storageKey: key, originalName: name, size: received.size, mediaType: PDF, sha256: received.sha256, uploadedBy: userId };
+        const scanStatus = options.scanning ? 'pending' : 'unscanned';
+        const attachment = { requestId: request.id, storageKey: key, originalName: name, size: received.size, mediaType: PDF, sha256: received.sha256, uploadedBy: userId, scanStatus } as const;
         const id = await insertAttachment(trx, attachment);
+        if (scanStatus === 'pending') await queueScan(trx, id);
         await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'attachment_added', version: request.version, details: { attachment: id, name } });
-        return { kind: 'added', attachment: { ...attachment, id, createdAt: new Date() } };
+        return { kind: 'added', attachment: { ...attachment, id, createdAt: new Date(), scannedAt: null, scanDetail: null } };
       });
     } catch (error) {
       if (key) await files.remove(key); // the row was not written: the file must not stay
@@ -42,7 +52,8 @@ export function attachmentService(db: Knex, files: AttachmentFiles, logger: Logg
 
   return {
     list: (requestId: string) => attachmentsOf(db, requestId),
-    count: (requestId: string) => countAttachments(db, requestId),
+    /** The attachments that stand for the legal text (« URL and/or PDF »): pending and safe ones, not infected ones. */
+    count: (requestId: string) => countUsableAttachments(db, requestId),
     find: (requestId: string, id: string) => findAttachment(db, requestId, id),
 
     /** Writes an uploaded file to a temporary name (removed if the upload breaks); `add` then keeps or refuses it. */
@@ -69,16 +80,23 @@ export function attachmentService(db: Knex, files: AttachmentFiles, logger: Logg
         const status = await lockRequestStatus(trx, request.id);
         if (!status || !isEditable(status)) return 'locked' as const;
         const row = await deleteAttachment(trx, request.id, id);
-        if (row) await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'attachment_deleted', version: request.version, details: { attachment: id, name: row.originalName } });
+        // The scan's outcome goes into the event: the audit keeps a virus found even once its row is removed.
+        const details = { attachment: id, name: row?.originalName, scan: row?.scanStatus, ...(row?.scanDetail ? { virus: row.scanDetail } : {}) };
+        if (row) await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'attachment_deleted', version: request.version, details });
         return row;
       });
       if (removed && removed !== 'locked') await files.remove(removed.storageKey);
       return removed;
     },
 
-    /** The file's content, or undefined when it is missing on disk (logged: the row and the disk disagree). */
-    async open(attachment: Attachment) {
-      if (await files.exists(attachment.storageKey)) return files.open(attachment.storageKey);
+    /**
+     * The file's content when it may be served (scanned clean, or no scanner configured); `pending` while the scan
+     * has not told, `infected` for good; undefined when the file is missing on disk (logged: row and disk disagree).
+     */
+    async download(attachment: Attachment): Promise<Download | undefined> {
+      if (attachment.scanStatus === 'pending') return { kind: 'pending' };
+      if (attachment.scanStatus === 'infected') return { kind: 'infected', virus: attachment.scanDetail ?? '' };
+      if (await files.exists(attachment.storageKey)) return { kind: 'file', content: files.open(attachment.storageKey) };
       logger.error({ attachment: attachment.id }, 'attachment file missing');
       return undefined;
     },

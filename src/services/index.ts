@@ -22,7 +22,7 @@ export function createServices(db: Db, config: Config, views: nunjucks.Environme
   const fallback = config.sireneApiUrl ? httpDirectoryFallback(db, config.sireneApiUrl, config.sireneApiTimeoutMs, logger) : undefined;
   const eligibility = eligibilityService(db, fallback);
   const organisations = organisationService(db, mailer);
-  const attachments = attachmentService(db, attachmentFiles(config.uploadDir), logger);
+  const attachments = attachmentService(db, attachmentFiles(config.uploadDir), logger, { scanning: config.clamdUrl !== undefined });
   return {
     catalogue: catalogueService(db),
     eligibility,

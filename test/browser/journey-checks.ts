@@ -90,15 +90,16 @@ export async function focusedId(page: Page): Promise<string> {
 export type Navigation = { posted: number; status: number; html: string; path: string };
 
 /**
- * Clicks a link or a submit button and waits for the page it leads to: the status of the first answer (the POST's
- * 303, 422, 409…), then the status and the HTML the server sent for the page finally shown.
+ * Clicks a link or a submit button (or does `act` on `target`, e.g. Enter in a field) and waits for the page it leads
+ * to: the status of the first answer (the POST's 303, 422, 409…), then the status and the HTML the server sent for
+ * the page finally shown.
  */
-export async function clickAndWait(page: Page, target: Locator): Promise<Navigation> {
+export async function clickAndWait(page: Page, target: Locator, act: (target: Locator) => Promise<void> = (t) => t.click()): Promise<Navigation> {
   const isDocument = (r: Response) => r.request().isNavigationRequest() && r.frame() === page.mainFrame();
   const first = page.waitForResponse(isDocument);
   const shown = page.waitForResponse((r) => isDocument(r) && (r.status() < 300 || r.status() >= 400));
   const committed = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()); // the new document, not the old one
-  await target.click();
+  await act(target);
   const [answer, final] = await Promise.all([first, shown, committed]);
   await page.waitForLoadState('load');
   return { posted: answer.status(), status: final.status(), html: await final.text(), path: new URL(page.url()).pathname };

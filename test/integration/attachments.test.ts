@@ -78,6 +78,8 @@ describe('attaching a PDF', () => {
     assert.equal(row.size, content.length);
     assert.equal(row.media_type, 'application/pdf');
     assert.match(row.storage_key, UUID);
+    assert.equal(row.scan_status, 'unscanned', 'sans CLAMD_URL (hors production), le fichier n’est pas analysé et le dit');
+    assert.equal((await app.db('graphile_worker._private_jobs').where({ key: `scan:${row.id}` })).length, 0, 'aucune analyse en file');
     const onDisk = path.join(uploadDir, row.storage_key);
     assert.equal(statSync(onDisk).mode & 0o777, 0o600);
     assert.deepEqual(readFileSync(onDisk), content);
@@ -90,6 +92,7 @@ describe('attaching a PDF', () => {
     const link = step.$(`#piece-${row.id} a`);
     assert.equal(link.attr('href'), `/demandes/${id}/pieces-jointes/${row.id}`);
     assert.match(link.text(), /Délibération 2026-03\.pdf\s+PDF – 200 ko/);
+    assert.equal(step.$(`#piece-${row.id} .fr-badge`).text(), 'Non analysé');
     assert.equal(step.$('#nature option[selected]').attr('value'), 'deliberation', 'les champs enregistrés restent');
     assert.match(step.$('label[for="url"]').text(), /\(facultatif\)/, 'l’adresse devient facultative avec un PDF');
     const firstButton = step.$(STEP_FORM).find('button[type="submit"]').first();

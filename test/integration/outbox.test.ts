@@ -128,7 +128,7 @@ describe('development mailbox', () => {
   });
 
   it('is not mounted in production', async () => {
-    const production = await startTestApp({ NODE_ENV: 'production', SMTP_URL: smtp.url, LOG_LEVEL: 'silent' });
+    const production = await startTestApp({ NODE_ENV: 'production', SMTP_URL: smtp.url, CLAMD_URL: 'tcp://127.0.0.1:3310', LOG_LEVEL: 'silent' });
     try {
       assert.equal((await new PageClient(production.app).get('/dev/courriels')).status, 404);
       assert.equal((await new PageClient(production.app).get('/dev/erreurs/500')).status, 404);

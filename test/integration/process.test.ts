@@ -37,7 +37,7 @@ describe('the server process', () => {
   it('refuses to start in production without its required configuration, saying what is missing', async () => {
     const server = startServer({ NODE_ENV: 'production' });
     assert.equal(await server.exited, 1);
-    assert.match(server.output(), /Configuration incomplète pour la production : SESSION_SECRET, DATABASE_URL, BASE_URL, SMTP_URL/);
+    assert.match(server.output(), /Configuration incomplète pour la production : SESSION_SECRET, DATABASE_URL, BASE_URL, SMTP_URL, CLAMD_URL/);
   });
 
   it('serves, then stops cleanly on SIGTERM, finishing the request in flight', async () => {

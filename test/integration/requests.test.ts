@@ -395,6 +395,7 @@ describe('archiving and copying', () => {
     assert.deepEqual(actionsOf(validated), ['Voir Marchés 2026', 'Copier Marchés 2026 dans un nouveau brouillon']);
     const archived = await client.submit({}, { selector: `form[action="/demandes/${draft}/archiver"]` });
     assert.equal(archived.status, 303);
+    assert.equal((await client.get(`/demandes/${draft}/demarche`)).status, 200, 'a text notice waiting in the session is not a save time (was a 500)');
     assert.equal((await app.db('access_requests').where({ id: draft }).first()).status, 'archived');
     await client.get('/demandes');
     const copied = await client.submit({}, { selector: `form[action="/demandes/${validated}/copier"]` });

@@ -144,7 +144,7 @@ describe('limits and errors', () => {
 
   it('shows no stack trace, SQL or path on a server error, only an incident reference', async () => {
     const production = await startTestApp({
-      NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525', BASE_URL: 'http://127.0.0.1', LOG_LEVEL: 'silent',
+      NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525', CLAMD_URL: 'tcp://127.0.0.1:3310', BASE_URL: 'http://127.0.0.1', LOG_LEVEL: 'silent',
     });
     try {
       await production.db.schema.renameTable('use_cases', 'use_cases_moved');

@@ -9,6 +9,7 @@ describe('configuration', () => {
     assert.equal(config.env, 'development');
     assert.equal(config.port, 3000);
     assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.clamdUrl, undefined, 'sans antivirus hors production : fichiers « unscanned »');
     assert.ok(Object.isFrozen(config));
   });
 
@@ -17,22 +18,25 @@ describe('configuration', () => {
       () => loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://signup.example.gouv.fr' }),
       (error: unknown) =>
         error instanceof ConfigError && /SESSION_SECRET/.test(error.message) && /DATABASE_URL/.test(error.message) &&
-        /SMTP_URL/.test(error.message) && !/[\s:,]BASE_URL/.test(error.message),
+        /SMTP_URL/.test(error.message) && /CLAMD_URL/.test(error.message) && !/[\s:,]BASE_URL/.test(error.message),
     );
   });
 
   it('accepts a complete production configuration', () => {
     const config = loadConfig({
       NODE_ENV: 'production', BASE_URL: 'https://signup.example.gouv.fr', DATABASE_URL: 'postgres://u:p@db/signup',
-      SMTP_URL: 'smtp://mail.example:587', SESSION_SECRET: 'x'.repeat(40), TRUST_PROXY: '1',
+      SMTP_URL: 'smtp://mail.example:587', SESSION_SECRET: 'x'.repeat(40), TRUST_PROXY: '1', CLAMD_URL: 'tcp://clamd.internal:3310',
     });
     assert.equal(config.trustProxy, 1);
+    assert.equal(config.clamdUrl, 'tcp://clamd.internal:3310');
     assert.equal(config.baseUrl.protocol, 'https:');
   });
 
   it('rejects malformed values with a French message', () => {
     assert.throws(() => loadConfig({ PORT: 'abc' }), /Configuration invalide/);
     assert.throws(() => loadConfig({ SESSION_SECRET: 'short' }), /Configuration invalide/);
+    assert.throws(() => loadConfig({ CLAMD_URL: 'http://clamd:3310' }), /Configuration invalide.*CLAMD_URL/);
+    assert.throws(() => loadConfig({ CLAMD_URL: 'tcp://clamd' }), /Configuration invalide.*CLAMD_URL/);
   });
 });
 

@@ -1,0 +1,59 @@
+/**
+ * What the focused browser files (attachments.test.ts, autosave.test.ts) share with the journey: the real app on its
+ * own database, Chromium, a member of the commune of Clamart signed in through the sign-in form, a draft request,
+ * and a context per mode (the CSP listener with JavaScript).
+ */
+import { existsSync } from 'node:fs';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, launchChromium, type Mode } from '../helpers/browser.ts';
+import { createAccount, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
+
+export const CLAMART = '21920023500014';
+export const chromiumMissing = !existsSync(CHROMIUM_PATH);
+/** The `skip` option of a browser test: skipped, saying so, without Chromium outside CI; failed in CI. */
+export const skipWithoutChromium = chromiumMissing && !process.env.CI ? MISSING_CHROMIUM : false;
+
+export type Session = { app: TestApp; base: string; browser: Browser; account: FixtureAccount; stop: () => Promise<void> };
+
+export async function startSession(env: Record<string, string> = {}): Promise<Session> {
+  if (chromiumMissing) throw new Error(`Chromium absent (${CHROMIUM_PATH}) alors que CI est défini : installez-le avec apt-get install -y chromium`);
+  const app = await startTestApp(env);
+  const { url: base } = await app.listen();
+  const browser = await launchChromium();
+  const account = await createAccount(app.db, { email: 'marie.durand@clamart.fr', siret: CLAMART });
+  return {
+    app, base, browser, account,
+    stop: async () => {
+      await browser.close();
+      await app.stop();
+    },
+  };
+}
+
+/** Signs a context in through the sign-in form, as a person would. */
+export async function signIn(context: BrowserContext, base: string, account: FixtureAccount): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(`${base}/connexion`);
+  await page.fill('#email', account.email);
+  await page.fill('#password', account.password);
+  await Promise.all([page.waitForURL(`${base}/compte`), page.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
+  await page.close();
+}
+
+/** A signed-in context for `mode` (CSP violations recorded with JavaScript). */
+export async function signedInContext(session: Session, mode: Mode): Promise<BrowserContext> {
+  const context = await session.browser.newContext({ javaScriptEnabled: mode === 'js-on', locale: 'fr-FR' });
+  if (mode === 'js-on') await context.addInitScript(CSP_LISTENER);
+  await signIn(context, session.base, session.account);
+  return context;
+}
+
+/** A new draft request of the signed-in member: its id. */
+export function newRequest(session: Session): Promise<string> {
+  return createRequest(session.app.db, session.account.id, CLAMART);
+}
+
+export async function requestRow(session: Session, id: string): Promise<{ version: number; answers: Record<string, Record<string, unknown>> }> {
+  return session.app.db('access_requests').where({ id }).first('version', 'answers');
+}

@@ -1,0 +1,136 @@
+/**
+ * Route × actor matrix (checklist S-16), generated from the Express router: every route with an identifier in its
+ * path is called as each actor, with its method, and compared with the expected matrix below. Another organisation's
+ * request (or its attachment) answers 404, never 403, so that identifiers leak nothing; anonymous visitors are sent
+ * to sign in. A new route with an identifier fails this test until it is added to the matrix.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { createAccount, createModerationCase, createRequest } from '../helpers/fixtures.ts';
+import { pdf, postMultipart } from '../helpers/multipart.ts';
+import { PageClient, type Page } from '../helpers/page-client.ts';
+import { signedInClient } from '../helpers/sign-in.ts';
+
+const ACTORS = ['owner', 'member', 'pending', 'stranger', 'instructor', 'admin', 'anonymous'] as const;
+type Actor = (typeof ACTORS)[number];
+const MEMBERS: Actor[] = ['owner', 'member'];
+
+/** Who may use each route (everyone else: 404, or the sign-in page when anonymous). */
+const EXPECTED: Record<string, Actor[]> = {
+  'GET /demandes/:id': MEMBERS,
+  'GET /demandes/:id/recapitulatif': MEMBERS,
+  'POST /demandes/:id/soumettre': MEMBERS,
+  'POST /demandes/:id/archiver': MEMBERS,
+  'POST /demandes/:id/copier': MEMBERS,
+  'GET /demandes/:id/:etape': MEMBERS,
+  'POST /demandes/:id/:etape': MEMBERS,
+  'GET /demandes/:id/cadre-juridique': MEMBERS,
+  'GET /demandes/:id/pieces-jointes': MEMBERS,
+  'POST /demandes/:id/pieces-jointes': MEMBERS,
+  'GET /demandes/:id/pieces-jointes/:pieceId': MEMBERS,
+  'GET /demandes/:id/pieces-jointes/:pieceId/supprimer': MEMBERS,
+  'POST /demandes/:id/pieces-jointes/:pieceId/supprimer': MEMBERS,
+  'GET /admin/moderation/:id': ['admin'],
+  'POST /admin/moderation/:id': ['admin'],
+  'POST /admin/utilisateurs/:id/roles': ['admin'],
+};
+/** Routes with an identifier that are public on purpose, or absent in production. */
+const PUBLIC = new Set(['GET /assets/:file', 'GET /cas-usage/:id', 'GET /eligibilite/:siret', 'GET /dev/courriels/:id', 'GET /dev/erreurs/:code']);
+
+type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+
+/** Every "METHOD path" of the app, read from the router itself. */
+function routesOf(stack: Layer[]): string[] {
+  return stack.flatMap((layer) => {
+    if (layer.route) {
+      const { path, methods } = layer.route;
+      return Object.keys(methods).filter((m) => m !== '_all').flatMap((m) => ([] as string[]).concat(path).map((p) => `${m.toUpperCase()} ${p}`));
+    }
+    return layer.handle?.stack ? routesOf(layer.handle.stack) : [];
+  });
+}
+
+const CLAMART = '21920023500014';
+let app: TestApp;
+let clients: Record<Actor, PageClient>;
+let ids: Record<Actor, string>;
+
+before(async () => {
+  app = await startTestApp();
+  const accounts = {
+    owner: await createAccount(app.db, { email: 'agent@clamart.fr', siret: CLAMART }),
+    member: await createAccount(app.db, { email: 'collegue@clamart.fr', siret: CLAMART }),
+    pending: await createAccount(app.db, { email: 'attente@clamart.fr', siret: CLAMART, membership: 'pending' }),
+    stranger: await createAccount(app.db, { email: 'agent@rhone.fr', siret: '22690001700014' }),
+    instructor: await createAccount(app.db, { email: 'instructeur@api-entreprise.gouv.fr', roles: ['instructor'] }),
+    admin: await createAccount(app.db, { email: 'admin@api-entreprise.gouv.fr', roles: ['admin'] }),
+  };
+  ids = Object.fromEntries(Object.entries(accounts).map(([actor, a]) => [actor, a.id])) as Record<Actor, string>;
+  const signedIn = await Promise.all(Object.entries(accounts).map(async ([actor, a]) => [actor, await signedInClient(app.app, a.email)] as const));
+  clients = { ...Object.fromEntries(signedIn), anonymous: new PageClient(app.app) } as Record<Actor, PageClient>;
+  for (const actor of ACTORS) await clients[actor].get(actor === 'anonymous' ? '/connexion' : '/compte');
+});
+after(() => app.stop());
+
+/** A fresh request of the owner's organisation, with one attachment, a moderation case and a user to change. */
+async function fixture(): Promise<Record<string, string>> {
+  const id = await createRequest(app.db, ids.owner, CLAMART);
+  const owner = clients.owner;
+  await owner.get(`/demandes/${id}/cadre-juridique`);
+  await postMultipart(owner, `/demandes/${id}/pieces-jointes`, [{ name: '_csrf', value: owner.csrfToken() }, { name: 'pieces', filename: 'deliberation.pdf', content: pdf() }]);
+  const piece = (await app.db('attachments').where({ request_id: id }).first('id')) as { id: string };
+  const outsider = await createAccount(app.db, { email: `nouvelle${id}@autre-domaine.fr` });
+  const moderation = await createModerationCase(app.db, outsider.id, CLAMART);
+  await owner.get('/compte');
+  return { id, pieceId: String(piece.id), etape: 'demarche', moderation, user: outsider.id };
+}
+
+function pathFor(route: string, f: Record<string, string>): string {
+  const admin = route.includes('/admin/');
+  return route.replace(/^\S+ /, '').replace(':id', admin ? (route.includes('utilisateurs') ? f.user! : f.moderation!) : f.id!).replace(':pieceId', f.pieceId!).replace(':etape', f.etape!);
+}
+
+async function call(actor: Actor, route: string, f: Record<string, string>): Promise<Page> {
+  const client = clients[actor];
+  const path = pathFor(route, f);
+  if (route.startsWith('GET ')) return client.get(path);
+  const csrf = client.last?.$('input[name="_csrf"]').attr('value') ?? '';
+  if (route === 'POST /demandes/:id/pieces-jointes') return postMultipart(client, path, [{ name: '_csrf', value: csrf }, { name: 'pieces', filename: 'texte.pdf', content: pdf() }]);
+  return client.post(path, { _csrf: csrf, action: 'enregistrer' });
+}
+
+const toSignIn = (page: Page) => [302, 303].includes(page.status) && /^\/connexion/.test(page.location ?? '');
+
+describe('route × actor matrix (S-16)', () => {
+  it('every route with an identifier is in the expected matrix', () => {
+    const routes = routesOf((app.app as unknown as { router: { stack: Layer[] } }).router.stack).filter((r) => r.includes(':'));
+    const unknown = routes.filter((r) => !(r in EXPECTED) && !PUBLIC.has(r));
+    assert.deepEqual(unknown, [], 'ajoutez ces routes à la matrice attendue');
+    assert.deepEqual(Object.keys(EXPECTED).filter((r) => !routes.includes(r)), [], 'routes de la matrice absentes de l’application');
+  });
+
+  for (const route of Object.keys(EXPECTED)) {
+    it(route, async () => {
+      const denied = ACTORS.filter((a) => !EXPECTED[route]!.includes(a));
+      const shared = await fixture();
+      const state = async () => ({
+        request: await app.db('access_requests').where({ id: shared.id }).first('status', 'version', 'answers'),
+        attachments: (await app.db('attachments').where({ request_id: shared.id }).select('id')).length,
+        moderation: await app.db('moderation_cases').where({ id: shared.moderation }).first('status'),
+        roles: (await app.db('users').where({ id: shared.user }).first('roles')).roles,
+      });
+      const before_ = await state();
+      for (const actor of denied) {
+        const page = await call(actor, route, shared);
+        if (actor === 'anonymous') assert.ok(toSignIn(page) || page.status === 403, `${actor}: ${page.status} ${page.location ?? ''}`);
+        else assert.equal(page.status, 404, `${actor} doit recevoir 404`);
+      }
+      assert.deepEqual(await state(), before_, 'un refus ne change rien');
+      for (const actor of EXPECTED[route]!) {
+        const page = await call(actor, route, await fixture());
+        assert.ok(page.status !== 404 && page.status < 500 && !toSignIn(page), `${actor}: ${page.status} ${page.location ?? ''}`);
+      }
+    });
+  }
+});
