@@ -17,9 +17,11 @@ import { requestLogging } from './middleware/request-logging.ts';
 import { securityHeaders } from './middleware/security.ts';
 import { createRateLimits } from './middleware/rate-limit.ts';
 import { sessionCookieName, type SessionSetup } from './middleware/session.ts';
+import { sessionExpiryLocals } from './middleware/session-expiry.ts';
 import { setUpViews } from './middleware/views.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { signInRoutes } from './routes/compte/connexion.ts';
+import { secondFactorRoutes } from './routes/compte/double-authentification.ts';
 import { emailLinkRoutes } from './routes/compte/email-links.ts';
 import { signUpRoutes } from './routes/compte/inscription.ts';
 import { accountRoutes } from './routes/compte/profil.ts';
@@ -63,6 +65,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(multipartForms(ATTACHMENT_UPLOAD_PATH, UPLOAD_LIMITS));
   app.use(csrfProtection(config.baseUrl.origin));
   app.use(loadCurrentUser(services.accounts, config));
+  app.use(sessionExpiryLocals);
   app.use(formStashLocals(services, config));
 
   const limits = createRateLimits(db);
@@ -71,6 +74,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(directorySearchRoutes(db));
   app.use(signUpRoutes(services, limits));
   app.use(signInRoutes(services, limits, sessionCookieName(config)));
+  app.use(secondFactorRoutes(services, limits));
   app.use(emailLinkRoutes(services, limits));
   app.use(accountRoutes(services, db));
   app.use(organisationRoutes(services, db));

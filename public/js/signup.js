@@ -123,4 +123,135 @@
   document.addEventListener('htmx:responseError', function (event) {
     failed(event, 'La vérification automatique a échoué. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.');
   });
+
+  /*
+   * Session expiry (C-4, WCAG 2.2.1). The session-timeout partial (#session-delai) gives the idle duration of the
+   * session (data-session-idle-ms), counted from this page's arrival rather than from the server's clock. Two minutes
+   * before the end, the modal alertdialog #session-alerte opens with focus on « Rester connecté » (POST
+   * /session/prolonger, answered 204); Escape only closes it, and the count goes on. With no action, the session is
+   * closed and the page leaves for « Vous êtes déconnecté ». Every answered htmx request (autosave) renews the
+   * session: its X-Session-Expire header restarts the count. Tabs share the end through localStorage, so that
+   * activity in one tab keeps the others from signing out. The countdown text is not a live region: the dialog is
+   * announced once, when it opens.
+   */
+  var WARN_BEFORE_MS = 2 * 60 * 1000;
+  var DEADLINE_KEY = 'signup-fin-de-session';
+  var clock = new Intl.DateTimeFormat('fr-FR', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/Paris' });
+  var expiry = { idleMs: 0, deadline: 0, timer: 0, returnFocus: null, ending: false };
+
+  function startSessionWatch() {
+    var holder = byId('session-delai');
+    var dialog = byId('session-alerte');
+    if (!holder || !dialog || typeof dialog.showModal !== 'function') return;
+    expiry.idleMs = Number(holder.getAttribute('data-session-idle-ms'));
+    if (!(expiry.idleMs > 0)) return;
+    byId('session-rester').addEventListener('click', stayConnected);
+    dialog.addEventListener('close', warningClosed);
+    window.addEventListener('storage', function (event) {
+      if (event.key === DEADLINE_KEY && Number(event.newValue) > expiry.deadline) setDeadline(Number(event.newValue), false);
+    });
+    document.addEventListener('visibilitychange', checkSession);
+    sessionRenewed();
+  }
+
+  function sessionRenewed() {
+    if (expiry.idleMs > 0 && !expiry.ending) setDeadline(Date.now() + expiry.idleMs, true);
+  }
+
+  function setDeadline(deadline, share) {
+    expiry.deadline = deadline;
+    if (share) {
+      try { window.localStorage.setItem(DEADLINE_KEY, String(deadline)); } catch (ignored) { /* storage refused: this tab alone */ }
+    }
+    var time = byId('session-heure');
+    if (time) time.textContent = clock.format(new Date(deadline)).replace(':', ' h ');
+    var dialog = byId('session-alerte');
+    if (dialog.open && deadline - Date.now() > WARN_BEFORE_MS) dialog.close();
+    checkSession();
+  }
+
+  function checkSession() {
+    window.clearTimeout(expiry.timer);
+    if (expiry.ending || !expiry.deadline) return;
+    var left = expiry.deadline - Date.now();
+    if (left <= 0) return endSession();
+    if (left <= WARN_BEFORE_MS) openWarning(left);
+    expiry.timer = window.setTimeout(checkSession, left > WARN_BEFORE_MS ? left - WARN_BEFORE_MS : Math.min(left, 1000));
+  }
+
+  function openWarning(left) {
+    var seconds = Math.ceil(left / 1000);
+    var rest = seconds % 60;
+    byId('session-decompte').textContent = 'Temps restant : ' + Math.floor(seconds / 60) + ' min ' + (rest < 10 ? '0' : '') + rest + ' s';
+    var dialog = byId('session-alerte');
+    if (dialog.open) return;
+    byId('session-alerte-erreur').textContent = '';
+    expiry.returnFocus = document.activeElement;
+    dialog.showModal();
+    byId('session-rester').focus();
+  }
+
+  /** « Rester connecté », Escape, or a renewal seen elsewhere: focus goes back to where it was. */
+  function warningClosed() {
+    var back = expiry.returnFocus;
+    expiry.returnFocus = null;
+    if (back && back !== document.body && document.body.contains(back) && typeof back.focus === 'function') back.focus();
+  }
+
+  function csrfBody() {
+    var token = document.querySelector('#session-delai input[name="_csrf"]');
+    var body = new URLSearchParams();
+    body.set('_csrf', token ? token.value : '');
+    return body;
+  }
+
+  function stayConnected() {
+    var button = byId('session-rester');
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
+    var failed = function () {
+      button.removeAttribute('aria-disabled');
+      byId('session-alerte-erreur').textContent = 'La session n’a pas pu être prolongée : vérifiez votre connexion puis réessayez.';
+    };
+    window.fetch('/session/prolonger', { method: 'POST', body: csrfBody(), credentials: 'same-origin', redirect: 'manual', headers: { Accept: 'application/json' } })
+      .then(function (response) {
+        button.removeAttribute('aria-disabled');
+        if (response.status === 204) return sessionRenewed();
+        // Sent to the sign-in page, or refused for want of a session: it has already ended on the server.
+        if (response.type === 'opaqueredirect' || response.status === 403) return endSession();
+        failed();
+      }, failed);
+  }
+
+  /** The end: the session is closed on the server too (if still open), so that the next page tells the truth. */
+  function endSession() {
+    if (expiry.ending) return;
+    expiry.ending = true;
+    window.clearTimeout(expiry.timer);
+    // Unsaved input (the last autosave failed): sent the classic way; the server keeps it for after sign-in (C-3).
+    var box = byId('brouillon-echec');
+    var form = box && !box.hidden ? box.closest('form') : null;
+    var save = form && form.querySelector('button[value="enregistrer"]');
+    if (save) {
+      if (form.requestSubmit) form.requestSubmit(save); else save.click();
+      return;
+    }
+    var leave = function () { window.location.assign('/connexion/deconnecte'); };
+    window.fetch('/deconnexion', { method: 'POST', body: csrfBody(), credentials: 'same-origin', redirect: 'manual' }).then(leave, leave);
+  }
+
+  /*
+   * While the warning is open the page behind is inert: the only htmx request that can leave is the autosave set off
+   * by focus leaving a field for the dialog (a change event), with nothing new to save since the idle time began. Not
+   * sent, so that it does not renew the session and shut the warning as soon as it opened; « Rester connecté » does.
+   */
+  document.addEventListener('htmx:confirm', function (event) {
+    var dialog = byId('session-alerte');
+    if (dialog && dialog.open) event.preventDefault();
+  });
+  document.addEventListener('DOMContentLoaded', startSessionWatch);
+  document.addEventListener('htmx:afterRequest', function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (xhr && xhr.status && xhr.getResponseHeader('X-Session-Expire')) sessionRenewed();
+  });
 })();

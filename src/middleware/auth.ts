@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { Config } from '../config.ts';
+import { isStaff } from '../domain/staff.ts';
 import type { User } from '../repositories/users.ts';
 import type { AccountService } from '../services/accounts.ts';
 import { HttpError } from './http-error.ts';
@@ -15,6 +16,10 @@ declare module 'express-session' {
     /** A token from an email link, kept here so that the page's URL no longer carries it. */
     emailToken?: { purpose: 'activation' | 'reset'; token: string };
     notice?: string;
+    /** Staff only: whether this session passed the second factor (S-6b); false right after the password. */
+    mfa?: boolean;
+    /** When the second factor was passed (ms). */
+    mfaAt?: number;
     /** When the last draft save of a step happened (ISO): « Brouillon enregistré à 14 h 32 » on the next step page. */
     draftSavedAt?: string;
   }
@@ -80,3 +85,21 @@ export function requireRole(...roles: string[]): RequestHandler {
     next();
   };
 }
+
+export const SECOND_FACTOR_PATH = '/compte/double-authentification';
+
+/**
+ * Staff pages (S-6b): a staff session that has not passed the second factor goes to the verification page (or the
+ * enrolment page when no factor is set up yet), then comes back here. Place after requireRole. Non-staff users are
+ * never asked: requireRole has already refused them.
+ */
+export const requireSecondFactor: RequestHandler = (req, res, next) => {
+  const user = res.locals.user as User | undefined;
+  if (!user) {
+    rememberDestination(req);
+    return res.redirect(303, '/connexion');
+  }
+  if (!isStaff(user) || req.session.mfa === true) return next();
+  rememberDestination(req);
+  res.redirect(303, SECOND_FACTOR_PATH);
+};

@@ -5,7 +5,8 @@ import { HttpError } from './http-error.ts';
 /**
  * Rate limits kept in PostgreSQL (`rate_limits` table), so that they hold across processes. Values from ProConnect:
  * 10 failed sign-ins per account per 5 minutes, 60 sign-in attempts per address per minute, 5 emails (reset,
- * activation) per account per 15 minutes. No lockout: the limit lifts by itself.
+ * activation) per account per 15 minutes; 5 wrong second-factor codes per account per 15 minutes (S-6b). No lockout:
+ * the limit lifts by itself.
  */
 export function createRateLimits(db: Knex) {
   const limiter = (keyPrefix: string, points: number, duration: number) =>
@@ -14,6 +15,7 @@ export function createRateLimits(db: Knex) {
     signInFailuresByAccount: limiter('connexion_compte', 10, 300),
     signInByAddress: limiter('connexion_ip', 60, 60),
     emailsByAccount: limiter('courriels_compte', 5, 900),
+    secondFactorFailuresByAccount: limiter('double_auth_compte', 5, 900),
   };
 }
 
@@ -37,6 +39,13 @@ export async function consume(limiter: RateLimiterPostgres, key: string): Promis
 
 /** Throws TooManyAttempts when the key has used all its points, without consuming one. */
 export async function ensureNotBlocked(limiter: RateLimiterPostgres, key: string): Promise<void> {
+  const state = await limiter.get(key);
+  if (state && state.consumedPoints >= limiter.points) throw new TooManyAttempts(Math.ceil(state.msBeforeNext / 1000));
+}
+
+/** Counts one failure; the one that uses the last point already answers 429 (« five wrong codes → 429 »). */
+export async function countFailure(limiter: RateLimiterPostgres, key: string): Promise<void> {
+  await consume(limiter, key);
   const state = await limiter.get(key);
   if (state && state.consumedPoints >= limiter.points) throw new TooManyAttempts(Math.ceil(state.msBeforeNext / 1000));
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import Joi from 'joi';
 import { validateForm } from '../forms/validation.ts';
-import { currentUserOf, requireRole } from '../middleware/auth.ts';
+import { currentUserOf, requireRole, requireSecondFactor } from '../middleware/auth.ts';
 import { HttpError } from '../middleware/http-error.ts';
 import { latestAudit, recordAudit } from '../repositories/audit.ts';
 import { findUserById, listUsers, setRoles } from '../repositories/users.ts';
@@ -15,10 +15,10 @@ const decisionSchema = Joi.object<{ decision: 'accepter' | 'refuser'; note?: str
   note: Joi.string().trim().allow('').max(2000).optional(),
 });
 
-/** Support pages: moderation queue, roles, audit log. Admins only; every action is audited. */
+/** Support pages: moderation queue, roles, audit log. Admins only, after the second factor; every action is audited. */
 export function adminRoutes(services: Services, db: Db): Router {
   const router = Router();
-  router.use('/admin', requireRole('admin'));
+  router.use('/admin', requireRole('admin'), requireSecondFactor);
 
   router.get('/admin', (_req, res) => res.redirect(303, '/admin/moderation'));
   router.get('/admin/moderation', async (req, res) => {

@@ -63,6 +63,8 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/mot-de-passe-oublie/envoye', label: 'Lien envoyé', area: 'compte' },
   { path: '/mot-de-passe/nouveau', label: 'Choisir un nouveau mot de passe', area: 'compte' },
   { path: '/compte', label: 'Mon compte', area: 'compte', access: 'user' },
+  // staff only (non-staff users are sent back to /compte): the admin crawled is enrolled, so this is the verification
+  { path: '/compte/double-authentification', label: 'Double authentification', area: 'compte', access: 'admin' },
   { path: '/compte/mot-de-passe', label: 'Changer mon mot de passe', area: 'compte', access: 'user' },
   { path: '/compte/sessions', label: 'Mes sessions ouvertes', area: 'compte', access: 'user' },
   { path: '/organisations', label: 'Mes organisations', area: 'compte', access: 'user' },

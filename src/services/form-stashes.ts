@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
+import { derivedKey, seal, unseal } from '../domain/sealing.ts';
 import { takeStash, upsertStash } from '../repositories/form-stashes.ts';
 
 /** A step form's fields as posted: text fields are strings, repeated fields (checkboxes) arrays of strings. */
@@ -11,10 +12,6 @@ export const STASH_LIFETIME_MS = 3600_000;
 const TICKET_LIFETIME_MS = 12 * 3600_000;
 const ID_FORMAT = /^[\w-]{43}$/;
 const TICKET_FORMAT = /^(\d{1,18})\.(\d{13})\.([\w-]{43})$/;
-
-function derivedKey(secret: string, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'signup', purpose, 32));
-}
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
@@ -66,11 +63,7 @@ export function formStashService(db: Knex, secret: string) {
 
     async keep(id: string, userId: string, path: string, values: StashedValues): Promise<void> {
       const idHash = sha256(id);
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', encryptionKey, iv);
-      cipher.setAAD(additionalData(idHash, path, userId));
-      const sealed = Buffer.concat([cipher.update(JSON.stringify(values), 'utf8'), cipher.final()]);
-      const payload = Buffer.concat([iv, cipher.getAuthTag(), sealed]);
+      const payload = seal(encryptionKey, JSON.stringify(values), additionalData(idHash, path, userId));
       await upsertStash(db, { idHash, path, userId, payload, expiresAt: new Date(Date.now() + STASH_LIFETIME_MS) });
     },
 
@@ -78,15 +71,13 @@ export function formStashService(db: Knex, secret: string) {
     async take(id: string, userId: string, path: string): Promise<StashedValues | undefined> {
       const idHash = sha256(id);
       const payload = await takeStash(db, idHash, userId, path);
-      if (!payload || payload.length < 28) return undefined;
+      if (!payload) return undefined;
+      const plain = unseal(encryptionKey, payload, additionalData(idHash, path, userId));
+      if (plain === undefined) return undefined; // sealed under another secret (rotation) or altered: nothing to restore
       try {
-        const decipher = createDecipheriv('aes-256-gcm', encryptionKey, payload.subarray(0, 12));
-        decipher.setAAD(additionalData(idHash, path, userId));
-        decipher.setAuthTag(payload.subarray(12, 28));
-        const plain = Buffer.concat([decipher.update(payload.subarray(28)), decipher.final()]).toString('utf8');
         return asValues(JSON.parse(plain));
       } catch {
-        return undefined; // sealed under another secret (rotation) or altered: nothing to restore
+        return undefined;
       }
     },
   };

@@ -10,6 +10,7 @@ import { eligibilityService } from './eligibility.ts';
 import { formStashService } from './form-stashes.ts';
 import { createMailer } from './emails.ts';
 import { mailService } from './mail.ts';
+import { mfaService } from './mfa.ts';
 import { moderationService } from './moderation.ts';
 import { organisationService } from './organisations.ts';
 import { requestService } from './requests.ts';
@@ -28,6 +29,7 @@ export function createServices(db: Db, config: Config, views: nunjucks.Environme
     eligibility,
     formStashes: formStashService(db, config.sessionSecret),
     mail: mailService(db, config),
+    mfa: mfaService(db, config.sessionSecret),
     organisations,
     accounts: accountService(db, mailer, organisations),
     attachments,

@@ -8,6 +8,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, launchChromium, type Mode } from '../helpers/browser.ts';
 import { createAccount, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
+import { nextCode, SECOND_FACTOR_PATH } from '../helpers/second-factor.ts';
 
 export const CLAMART = '21920023500014';
 export const chromiumMissing = !existsSync(CHROMIUM_PATH);
@@ -31,13 +32,22 @@ export async function startSession(env: Record<string, string> = {}): Promise<Se
   };
 }
 
-/** Signs a context in through the sign-in form, as a person would. */
-export async function signIn(context: BrowserContext, base: string, account: FixtureAccount): Promise<void> {
+/**
+ * Signs a context in through the sign-in form, as a person would; staff also type the code of their authenticator
+ * (computed from the fixture secret, see test/helpers/second-factor.ts).
+ */
+export async function signIn(context: BrowserContext, base: string, account: FixtureAccount, app?: TestApp): Promise<void> {
   const page = await context.newPage();
   await page.goto(`${base}/connexion`);
   await page.fill('#email', account.email);
   await page.fill('#password', account.password);
-  await Promise.all([page.waitForURL(`${base}/compte`), page.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
+  const arrived = (url: URL) => url.pathname === '/compte' || url.pathname === SECOND_FACTOR_PATH;
+  await Promise.all([page.waitForURL(arrived), page.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
+  if (new URL(page.url()).pathname === SECOND_FACTOR_PATH) {
+    if (!app) throw new Error('Un compte du personnel se connecte avec son second facteur : passez l’application');
+    await page.fill('#code', await nextCode(app, account.email));
+    await Promise.all([page.waitForURL(`${base}/compte`), page.getByRole('button', { name: 'Valider', exact: true }).click()]);
+  }
   await page.close();
 }
 

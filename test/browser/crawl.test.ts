@@ -10,6 +10,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { PAGES } from '../../src/routes/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createAccount, createModerationCase, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
+import { signIn as signInThroughForm } from './browser-session.ts';
 import {
   CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, MODES, cspViolations, domProblems, htmlErrors, launchChromium, registryUrls, removeSummary, runAxe,
   writeSummary,
@@ -32,15 +33,7 @@ after(async () => {
   await app?.stop();
 });
 
-/** Signs a browser context in through the sign-in form, as a person would. */
-async function signIn(context: BrowserContext, base: string, account: FixtureAccount): Promise<void> {
-  const page = await context.newPage();
-  await page.goto(`${base}/connexion`);
-  await page.fill('#email', account.email);
-  await page.fill('#password', account.password);
-  await Promise.all([page.waitForURL(`${base}/compte`), page.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
-  await page.close();
-}
+const signIn = (context: BrowserContext, base: string, account: FixtureAccount) => signInThroughForm(context, base, account, app);
 
 /** Error pages previewed under /dev/erreurs/:code answer with their own status on purpose. */
 function expectedStatus(path: string): number {

@@ -9,11 +9,12 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, test, type TestContext } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { checkPhone } from '../../src/domain/phone.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, MODES, launchChromium, writeSummaryPart, type Mode } from '../helpers/browser.ts';
 import { createAccount, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
+import { signIn } from './browser-session.ts';
 import { conflict } from './journey-conflict.ts';
 import { checkState, clickAndWait, currentDom, emptyTotals, errorSummaryProblems, focusedId, open, settleAutosave, tick, type Navigation } from './journey-checks.ts';
 import { assertScopesAsLoaded, stepScripts, type StepScript } from './journey-steps.ts';
@@ -29,14 +30,6 @@ after(async () => {
   await app?.stop();
 });
 
-async function signIn(context: BrowserContext, base: string, account: FixtureAccount): Promise<void> {
-  const page = await context.newPage();
-  await page.goto(`${base}/connexion`);
-  await page.fill('#email', account.email);
-  await page.fill('#password', account.password);
-  await Promise.all([page.waitForURL(`${base}/compte`), page.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
-  await page.close();
-}
 
 async function requestRow(id: string): Promise<{ version: number; status: string; answers: Record<string, Record<string, unknown>> }> {
   return app!.db('access_requests').where({ id }).first('version', 'status', 'answers');

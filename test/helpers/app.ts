@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { createTestDatabase, resetData, type TestDatabase } from './db.ts';
+import { TEST_SESSION_SECRET } from './fixtures.ts';
 
 export type TestApp = Runtime & {
   config: Config;
@@ -22,7 +23,7 @@ export async function startTestApp(env: Record<string, string> = {}, logger?: Lo
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
-    SESSION_SECRET: 'test-session-secret-with-at-least-32-characters',
+    SESSION_SECRET: TEST_SESSION_SECRET,
     BASE_URL: 'http://127.0.0.1',
     ...env,
   });

@@ -1,17 +1,27 @@
 import type { Db } from '../../src/db/knex.ts';
 import { hashPassword } from '../../src/domain/passwords.ts';
+import { isStaff } from '../../src/domain/staff.ts';
+import { sealTotpSecret } from '../../src/services/mfa.ts';
+import { FIXTURE_TOTP_SECRET } from './second-factor.ts';
 
 export const FIXTURE_PASSWORD = 'un mot de passe de test assez long';
+/** The SESSION_SECRET of test apps (test/helpers/app.ts): the staff fixtures' TOTP secret is sealed under it. */
+export const TEST_SESSION_SECRET = 'test-session-secret-with-at-least-32-characters';
 
 export type FixtureAccount = { id: string; email: string; password: string };
 
 /**
  * An activated account, created directly in the database (the sign-up flow has its own tests), optionally member
- * of the organisation of `siret` (created from the directory when missing) with the given status.
+ * of the organisation of `siret` (created from the directory when missing) with the given status. Staff accounts
+ * (a role among instructor, reporter, admin) have the second factor FIXTURE_TOTP_SECRET enrolled, unless
+ * `totp: false` (then they are asked to enrol at their next sign-in).
  */
 export async function createAccount(
   db: Db,
-  options: { email: string; givenName?: string; familyName?: string; roles?: string[]; siret?: string; membership?: 'active' | 'pending' | 'refused'; activated?: boolean },
+  options: {
+    email: string; givenName?: string; familyName?: string; roles?: string[]; siret?: string; membership?: 'active' | 'pending' | 'refused'; activated?: boolean;
+    totp?: boolean;
+  },
 ): Promise<FixtureAccount> {
   const [row] = (await db('users')
     .insert({
@@ -21,6 +31,9 @@ export async function createAccount(
     })
     .returning('id')) as { id: string }[];
   const id = (row as { id: string }).id;
+  if (isStaff({ roles: options.roles ?? [] }) && options.totp !== false) {
+    await db('users').where({ id }).update({ totp_secret: sealTotpSecret(TEST_SESSION_SECRET, id, FIXTURE_TOTP_SECRET), totp_enabled_at: db.fn.now() });
+  }
   if (options.siret) {
     const organisationId = await organisationFor(db, options.siret);
     await db('memberships').insert({ user_id: id, organisation_id: organisationId, status: options.membership ?? 'active' });

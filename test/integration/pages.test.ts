@@ -4,6 +4,7 @@ import { PAGES } from '../../src/routes/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createAccount, createModerationCase, createRequest, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
 import { PageClient, type Page } from '../helpers/page-client.ts';
+import { signedInClient } from '../helpers/sign-in.ts';
 
 let app: TestApp;
 before(async () => {
@@ -13,10 +14,7 @@ after(() => app.stop());
 
 async function signedIn(email: string, roles: string[] = []): Promise<PageClient> {
   await createAccount(app.db, { email, roles, siret: roles.length ? undefined : '21920023500014' });
-  const client = new PageClient(app.app);
-  await client.get('/connexion');
-  await client.submit({ email, password: FIXTURE_PASSWORD });
-  return client;
+  return signedInClient(app.app, email, FIXTURE_PASSWORD);
 }
 
 /** Every concrete URL of the registry with who may see it; `examplesFrom` entries are resolved by following links. */

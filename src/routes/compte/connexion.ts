@@ -2,13 +2,14 @@ import { Router } from 'express';
 import { normaliseEmail } from '../../domain/email.ts';
 import { signInSchema } from '../../forms/accounts.ts';
 import { validateForm } from '../../forms/validation.ts';
-import { safeReturnPath } from '../../middleware/auth.ts';
+import { isStaff } from '../../domain/staff.ts';
+import { SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
 import { consume, ensureNotBlocked, type RateLimits } from '../../middleware/rate-limit.ts';
 import type { Services } from '../../services/index.ts';
 
 const WRONG = 'Adresse électronique ou mot de passe incorrect. Vérifiez-les, ou choisissez « Mot de passe oublié ».';
 
-/** Sign-in (session regenerated, rate-limited per account and per address) and sign-out (session destroyed). */
+/** Sign-in (session regenerated, staff sent on to the second factor, rate-limited per account and per address) and sign-out (session destroyed). */
 export function signInRoutes(services: Services, limits: RateLimits, cookieName: string): Router {
   const router = Router();
   router.get('/connexion', (req, res) => {
@@ -38,7 +39,14 @@ export function signInRoutes(services: Services, limits: RateLimits, cookieName:
       req.session.userId = user.id;
       req.session.authAt = Date.now();
       req.session.userAgent = String(req.get('User-Agent') ?? '').slice(0, 200);
-      req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, returnTo ?? '/compte')));
+      // staff: the second factor comes next (S-6b), then the page asked for
+      const staff = isStaff(user);
+      if (staff) {
+        req.session.mfa = false;
+        req.session.returnTo = returnTo;
+      }
+      const destination = staff ? SECOND_FACTOR_PATH : (returnTo ?? '/compte');
+      req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, destination)));
     });
   });
 

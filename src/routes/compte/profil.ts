@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { passwordChangeSchema, profileSchema, IDLE_CHOICES } from '../../forms/accounts.ts';
 import { validateForm } from '../../forms/validation.ts';
-import { currentUserOf, requireUser } from '../../middleware/auth.ts';
+import { currentUserOf, requireUser, safeReturnPath } from '../../middleware/auth.ts';
 import { formatPhone } from '../../domain/phone.ts';
 import { destroyUserSessions, userSessions } from '../../repositories/sessions.ts';
 import { updateProfile } from '../../repositories/users.ts';
@@ -61,11 +61,19 @@ export function accountRoutes(services: Services, db: Db): Router {
     res.redirect(303, '/compte');
   });
 
-  /** "Prolonger ma session": any request renews the rolling cookie; this one says so and goes back. */
-  router.post('/session/prolonger', (req, res) => {
-    if (res.locals.isHtmx) return res.status(204).end();
-    const back = typeof req.body?.retour === 'string' && req.body.retour.startsWith('/') && !req.body.retour.startsWith('//') ? req.body.retour : '/compte';
-    res.redirect(303, back);
+  /**
+   * "Prolonger ma session": the session row is saved now (touches are otherwise throttled, see middleware/session.ts),
+   * then 204 for scripts (htmx, or fetch asking for JSON: the « Rester connecté » button of the expiry warning) and
+   * 303 back to the page for the plain form.
+   */
+  router.post('/session/prolonger', (req, res, next) => {
+    req.session.touch();
+    req.session.save((error) => {
+      if (error) return next(error);
+      res.vary('HX-Request').vary('Accept');
+      if (res.locals.isHtmx || req.accepts(['text/html', 'application/json']) === 'application/json') return res.status(204).end();
+      res.redirect(303, safeReturnPath((req.body as Record<string, unknown> | undefined)?.retour) ?? '/compte');
+    });
   });
   return router;
 }

@@ -1,0 +1,18 @@
+import type { RequestHandler } from 'express';
+
+/** The header that tells scripts when the session of this response ends (ISO 8601): any answered request renews it. */
+export const SESSION_EXPIRE_HEADER = 'X-Session-Expire';
+
+/**
+ * For signed-in users (after `loadCurrentUser`): the idle duration for the session-timeout partial
+ * (`data-session-idle-ms`, from which public/js/signup.js counts down without trusting the browser's clock), and
+ * the new expiry in a response header, read by signup.js after each htmx request (autosave renews the session).
+ */
+export const sessionExpiryLocals: RequestHandler = (req, res, next) => {
+  const expiresAt = res.locals.sessionExpiresAt as Date | undefined;
+  if (expiresAt instanceof Date) {
+    res.locals.sessionIdleMs = req.session.cookie.originalMaxAge ?? Math.max(0, expiresAt.getTime() - Date.now());
+    res.set(SESSION_EXPIRE_HEADER, expiresAt.toISOString());
+  }
+  next();
+};

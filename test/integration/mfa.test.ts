@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { totp, timeStep } from '../../src/domain/totp.ts';
+import { PAGES } from '../../src/routes/registry.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { createAccount, createModerationCase, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
+import { PageClient, errorSummaryTargets, type Page } from '../helpers/page-client.ts';
+import { FIXTURE_TOTP_SECRET, SECOND_FACTOR_PATH } from '../helpers/second-factor.ts';
+
+let app: TestApp;
+before(async () => {
+  app = await startTestApp();
+});
+after(() => app.stop());
+
+/** Signs in with the password only: where the sign-in sends to, and the client. */
+async function passwordOnly(email: string): Promise<{ client: PageClient; location: string | undefined }> {
+  const client = new PageClient(app.app);
+  await client.get('/connexion');
+  const page = await client.submit({ email, password: FIXTURE_PASSWORD });
+  assert.equal(page.status, 303, `connexion de ${email}`);
+  return { client, location: page.location };
+}
+
+/** A well-formed code that no step of the window accepts. */
+function wrongCode(secret: string): string {
+  const now = Date.now();
+  const valid = new Set([-2, -1, 0, 1, 2].map((offset) => totp(secret, now + offset * 30_000)));
+  for (let n = 0; ; n += 1) {
+    const code = String(n).padStart(6, '0');
+    if (!valid.has(code)) return code;
+  }
+}
+
+async function audit(userId: string) {
+  return (await app.db('audit_log').where({ actor_id: userId }).orderBy('id').select('action', 'details')) as { action: string; details: Record<string, unknown> }[];
+}
+
+async function submitCode(client: PageClient, code: string): Promise<Page> {
+  await client.get(SECOND_FACTOR_PATH);
+  return client.submit({ code });
+}
+
+describe('second factor of staff accounts (S-6b)', () => {
+  it('sends an admin without a second factor to the verification for every admin page, then lets them in; the code cannot be reused', async () => {
+    const admin = await createAccount(app.db, { email: 'support@signup.localhost', roles: ['admin'] });
+    const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr' });
+    const caseId = await createModerationCase(app.db, waiting.id, '21920023500014');
+    const { client, location } = await passwordOnly(admin.email);
+    assert.equal(location, SECOND_FACTOR_PATH, 'le mot de passe seul mène à la double authentification');
+
+    const adminPages = PAGES.filter((entry) => entry.access === 'admin' && entry.path.startsWith('/admin'));
+    assert.ok(adminPages.length >= 4);
+    const urls = adminPages.flatMap((entry) => entry.examples ?? [entry.path.replace(':id', caseId)]);
+    for (const url of ['/admin', ...urls]) {
+      const page = await client.get(url);
+      assert.equal(page.status, 303, url);
+      assert.equal(page.location, SECOND_FACTOR_PATH, url);
+    }
+    await client.get('/compte');
+    const rolesChange = await client.post(`/admin/utilisateurs/${waiting.id}/roles`, { _csrf: client.csrfToken(), roles: 'admin' });
+    assert.equal(rolesChange.location, SECOND_FACTOR_PATH);
+    assert.deepEqual((await app.db('users').where({ id: waiting.id }).first('roles')).roles, [], 'rien n’a changé');
+
+    const verification = await client.get(SECOND_FACTOR_PATH);
+    assert.equal(verification.status, 200);
+    assert.equal(verification.$('h1').text(), 'Double authentification');
+    assert.equal(verification.$('.signup-totp-secret').length, 0, 'la clé n’est plus montrée une fois la double authentification activée');
+    const code = totp(FIXTURE_TOTP_SECRET, Date.now());
+    const sessionCookie = (page: Page) => String(page.headers['set-cookie'] ?? '');
+    const passed = await client.submit({ code });
+    assert.equal(passed.status, 303);
+    assert.equal(passed.location, urls.at(-1), 'retour à la dernière page demandée');
+    assert.match(sessionCookie(passed), /=/, 'session régénérée : nouveau cookie');
+    for (const url of urls) assert.equal((await client.get(url)).status, 200, url);
+
+    const second = await passwordOnly(admin.email);
+    const replay = await submitCode(second.client, code);
+    assert.equal(replay.status, 422, 'un code déjà utilisé est refusé');
+    assert.match(replay.$('#resume-erreurs').text(), /déjà été utilisé|incorrect/);
+    assert.equal((await second.client.get('/admin/moderation')).location, SECOND_FACTOR_PATH);
+    const actions = await audit(admin.id);
+    assert.deepEqual(actions.map((a) => a.action), ['mfa.failure']);
+    assert.ok(!JSON.stringify(actions).includes(code), 'le code n’est pas journalisé');
+  });
+
+  it('answers 429 from the fifth wrong code, with Retry-After, and refuses even the right code during the window', async () => {
+    const admin = await createAccount(app.db, { email: 'admin2@signup.localhost', roles: ['admin'] });
+    const { client } = await passwordOnly(admin.email);
+    const malformed = await submitCode(client, '12ab');
+    assert.equal(malformed.status, 422, 'un code mal formé n’est pas compté');
+    for (let attempt = 1; attempt <= 4; attempt += 1) {
+      const page = await submitCode(client, wrongCode(FIXTURE_TOTP_SECRET));
+      assert.equal(page.status, 422, `essai ${attempt}`);
+      assert.match(page.$('title').text(), /^Erreur : /);
+    }
+    const fifth = await submitCode(client, wrongCode(FIXTURE_TOTP_SECRET));
+    assert.equal(fifth.status, 429);
+    assert.ok(Number(fifth.headers['retry-after']) > 0, 'Retry-After');
+    assert.match(fifth.$('h1').text(), /[Tt]rop/);
+    const right = await client.post(SECOND_FACTOR_PATH, { _csrf: client.csrfToken(), code: totp(FIXTURE_TOTP_SECRET, Date.now()) });
+    assert.equal(right.status, 429, 'même le bon code est refusé pendant la fenêtre');
+    assert.equal((await client.get('/admin/moderation')).location, SECOND_FACTOR_PATH);
+    assert.equal((await audit(admin.id)).filter((a) => a.action === 'mfa.failure').length, 5);
+  });
+
+  it('never asks applicants', async () => {
+    await createAccount(app.db, { email: 'agent@clamart.fr', siret: '21920023500014' });
+    const { client, location } = await passwordOnly('agent@clamart.fr');
+    assert.equal(location, '/compte');
+    assert.equal((await client.get('/demandes')).status, 200);
+    assert.equal((await client.get(SECOND_FACTOR_PATH)).location, '/compte');
+    await client.get('/compte');
+    assert.equal((await client.post(SECOND_FACTOR_PATH, { _csrf: client.csrfToken(), code: '123456' })).location, '/compte');
+    assert.equal((await client.get('/admin/moderation')).status, 404);
+  });
+
+  it('enrols a staff member without a second factor: key shown, wrong confirmation 422, right one enables it, audited, stored encrypted', async () => {
+    const instructor = await createAccount(app.db, { email: 'instructrice@signup.localhost', roles: ['instructor'], totp: false });
+    const { client, location } = await passwordOnly(instructor.email);
+    assert.equal(location, SECOND_FACTOR_PATH);
+    const page = await client.get(SECOND_FACTOR_PATH);
+    assert.equal(page.status, 200);
+    assert.equal(page.$('h1').text(), 'Activer la double authentification');
+    const secret = page.$('.signup-totp-secret').text().replace(/\s/g, '');
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+    assert.match(page.$('.signup-totp-secret').text(), /^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/, 'groupée par 4');
+    assert.ok(page.$('main').text().includes(`otpauth://totp/SignUp%3Ainstructrice%40signup.localhost?secret=${secret}`));
+    const input = page.$('#code');
+    assert.match(page.$('label[for="code"]').text().trim(), /^Code à 6 chiffres\s/);
+    assert.equal(input.attr('autocomplete'), 'one-time-code');
+    assert.equal(input.attr('inputmode'), 'numeric');
+    assert.equal((await client.get(SECOND_FACTOR_PATH)).$('.signup-totp-secret').text().replace(/\s/g, ''), secret, 'la même clé tant qu’elle n’est pas confirmée');
+
+    const stored = (await app.db('users').where({ id: instructor.id }).first('totp_secret', 'totp_enabled_at')) as { totp_secret: Buffer; totp_enabled_at: Date | null };
+    assert.ok(stored.totp_secret.length > 28);
+    assert.ok(!stored.totp_secret.toString('latin1').includes(secret), 'la clé n’est pas stockée en clair');
+    assert.ok(!stored.totp_secret.toString('hex').toUpperCase().includes(secret));
+    assert.equal(stored.totp_enabled_at, null);
+
+    const typed = wrongCode(secret);
+    const wrong = await client.submit({ code: typed });
+    assert.equal(wrong.status, 422);
+    assert.match(wrong.$('title').text(), /^Erreur : /);
+    assert.deepEqual(errorSummaryTargets(wrong), [{ href: '#code', exists: true }]);
+    assert.equal(wrong.$('#code').attr('aria-invalid'), 'true');
+    assert.equal(wrong.$('#code').attr('value'), undefined, 'le code saisi n’est pas réaffiché');
+    assert.equal((await app.db('users').where({ id: instructor.id }).first('totp_enabled_at')).totp_enabled_at, null);
+
+    const right = await client.submit({ code: totp(secret, Date.now()) });
+    assert.equal(right.status, 303);
+    assert.equal(right.location, '/compte');
+    assert.match((await client.get('/compte')).$('main').text(), /double authentification est activée/);
+    const enabled = (await app.db('users').where({ id: instructor.id }).first('totp_enabled_at', 'totp_last_step')) as { totp_enabled_at: Date | null; totp_last_step: string };
+    assert.ok(enabled.totp_enabled_at);
+    assert.ok(Math.abs(Number(enabled.totp_last_step) - timeStep(Date.now())) <= 1);
+    const actions = await audit(instructor.id);
+    assert.deepEqual(actions.map((a) => a.action), ['mfa.failure', 'mfa.enrolled']);
+    assert.deepEqual(actions[0]?.details, { reason: 'wrong', enrolment: true });
+    assert.ok(!JSON.stringify(actions).includes(secret) && !JSON.stringify(actions).includes(typed), 'ni la clé ni le code dans le journal');
+
+    const again = await passwordOnly(instructor.email);
+    assert.equal(again.location, SECOND_FACTOR_PATH);
+    const verification = await again.client.get(SECOND_FACTOR_PATH);
+    assert.equal(verification.$('h1').text(), 'Double authentification', 'vérification, plus d’enrôlement');
+    assert.equal(verification.$('.signup-totp-secret').length, 0);
+  });
+});
