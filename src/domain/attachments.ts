@@ -42,7 +42,7 @@ export function formatSize(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('fr-FR')} ko`;
 }
 
-/** The antivirus status of an attachment (ADR 0013). */
+/** The antivirus status of an attachment (ADR 0011). */
 export type ScanStatus = 'pending' | 'safe' | 'infected' | 'unscanned';
 
 /** Served only once scanned clean, or when no scanner is configured (outside production); never pending or infected. */

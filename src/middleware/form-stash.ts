@@ -75,7 +75,7 @@ function tokenMatches(req: Request): boolean {
  *   requests get 401 with `HX-Redirect` (htmx then loads that page).
  * - Signed in again meanwhile (in another tab), so the form's CSRF token is stale: back to the step.
  * When the POST saves a wizard step and carries a valid ticket for that user, its values are stashed for that user
- * only (ADR 11), and the step shows them back once the user is signed in.
+ * only (ADR 0009), and the step shows them back once the user is signed in.
  */
 export function expiredSessionPosts(services: Services, config: Config): RequestHandler {
   const cookieName = stashCookieName(config);

@@ -41,7 +41,7 @@ async function respond(services: Services, req: Request, res: Response, request:
   }, outcome.tooLarge ? 413 : 422);
 }
 
-/** A file not served (ADR 0013): 409 while its antivirus scan is pending (retry soon), 410 once refused for a virus. */
+/** A file not served (ADR 0011): 409 while its antivirus scan is pending (retry soon), 410 once refused for a virus. */
 function unavailable(res: Response, request: AccessRequest, name: string, download: Exclude<Download, { kind: 'file' }>) {
   const pending = download.kind === 'pending';
   res.status(pending ? 409 : 410).set({ 'Cache-Control': 'no-store', ...(pending ? { 'Retry-After': '10' } : {}) });

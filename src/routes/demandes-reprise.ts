@@ -7,7 +7,7 @@ import type { Services } from '../services/index.ts';
 
 /**
  * What a step page shows instead of the saved draft when this browser stashed the user's last post to this step
- * while their session had expired (ADR 11): the posted values, the version and base they were typed against (so that
+ * while their session had expired (ADR 0009): the posted values, the version and base they were typed against (so that
  * a save meanwhile by someone else still leads to the conflict page) and a banner. The stash is used once; nothing is
  * saved until the user chooses to.
  */
