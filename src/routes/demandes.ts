@@ -98,7 +98,7 @@ export function requestRoutes(services: Services): Router {
     const fieldErrors = { ...validated.fieldErrors, ...Object.fromEntries(applied.errors.map((e) => [e.field, e.message])) };
     const posted = Object.fromEntries(step.fields.map((f) => [f.name, body[f.name] ?? '']));
     const input = { version: Number(body.version), base: parseBase(body.base), values: applied.value };
-    if (undecided.length) return renderConflict(res, undecidedView(req.body as Record<string, unknown>, request, step, undecided));
+    if (undecided.length) return renderConflict(services, res, undecidedView(req.body as Record<string, unknown>, request, step, undecided));
     if (autosave) {
       res.vary('HX-Request');
       const fieldMessages = step.fields.filter((f) => fieldErrors[f.name] || normalise(body[f.name]) !== '').map((f) => ({ id: f.name, error: fieldErrors[f.name] }));
@@ -113,10 +113,10 @@ export function requestRoutes(services: Services): Router {
       return renderStep(services, res, request, step, { values: posted, errors, fieldErrors, version: body.version, base: body.base, retour: body.retour, ...(checkedScopes ? { checkedScopes } : {}) }, 422);
     }
     const outcome = await services.requests.save(request, step, input, user.id);
-    if (outcome.kind === 'locked') return renderConflict(res, { request: outcome.current, step, mine: posted, locked: true });
+    if (outcome.kind === 'locked') return renderConflict(services, res, { request: outcome.current, step, mine: posted, locked: true });
     if (outcome.kind === 'conflict') {
       const stored = outcome.current.answers[step.slug] ?? {};
-      return renderConflict(res, { request: outcome.current, step, mine: posted, conflicts: outcome.conflicts, stored, merged: outcome.merged, version: outcome.current.version, base: JSON.stringify(stored) });
+      return renderConflict(services, res, { request: outcome.current, step, mine: posted, conflicts: outcome.conflicts, stored, merged: outcome.merged, version: outcome.current.version, base: JSON.stringify(stored) });
     }
     const following = nextStep(step.slug);
     if (strict) return res.redirect(303, `/demandes/${request.id}/${following && body.retour !== 'recapitulatif' ? following.slug : 'recapitulatif'}`);

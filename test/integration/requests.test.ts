@@ -123,6 +123,22 @@ describe('a step of the wizard', () => {
     assert.equal(row.answers.demarche.description, 'Décrite par A', 'the field only A changed is saved with the choice');
   });
 
+  it('the conflict page shows values as people read them: labels for choices, characters escaped once', async () => {
+    const { account, client: tabA } = await member();
+    const tabB = await signIn(account.email);
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await tabA.get(`/demandes/${id}/demarche`);
+    await tabB.get(`/demandes/${id}/demarche`);
+    await tabB.submit({ title: `Aides & « prêts » <i>x</i> l'agent`, volume: 'moyen', action: 'enregistrer' }, { selector: STEP_FORM });
+    const conflict = await tabA.submit({ title: 'Titre de A', volume: 'fort', action: 'enregistrer' }, { selector: STEP_FORM });
+    assert.equal(conflict.status, 409);
+    const labels = conflict.$('main fieldset label').toArray().map((l) => conflict.$(l).text().replace(/\s+/g, ' ').trim());
+    assert.ok(labels.some((l) => l.endsWith(`« Aides & « prêts » <i>x</i> l'agent »`)), labels.join(' | '));
+    assert.ok(labels.some((l) => l.endsWith('« De 1 000 à 10 000 appels par jour »')), labels.join(' | '));
+    assert.ok(labels.includes('Votre saisie : « Plus de 10 000 appels par jour »'), labels.join(' | '));
+    assert.equal(conflict.$('main fieldset i').length, 0, 'no markup from the values');
+  });
+
   it('two tabs, different fields: both changes are kept (merge), then a stale change of the same field is a conflict (C-1)', async () => {
     const { account, client: tabA } = await member();
     const tabB = await signIn(account.email);

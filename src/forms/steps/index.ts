@@ -5,7 +5,8 @@ import { contacts } from './contacts.ts';
  * The request wizard as data: one definition per step (URL slug, title, fields, strict schema for « Continuer »).
  * The lenient schema used by « Enregistrer le brouillon » is derived: every field optional, same limits.
  */
-export type StepField = { name: string; label: string };
+/** `choices`: the labels of a choice field's values, for pages that show stored answers (e.g. the conflict page). */
+export type StepField = { name: string; label: string; choices?: Record<string, string> };
 export type StepDefinition = { slug: string; title: string; fields: StepField[]; schema: Joi.ObjectSchema };
 
 /** One of `values`, with the same French message whatever is wrong (missing, empty or unknown). */
@@ -21,7 +22,7 @@ const demarche: StepDefinition = {
     { name: 'title', label: 'Intitulé de la démarche' },
     { name: 'description', label: 'Description' },
     { name: 'goLiveDate', label: 'Date de mise en service prévue' },
-    { name: 'volume', label: 'Volume attendu' },
+    { name: 'volume', label: 'Volume attendu', choices: { faible: 'Moins de 1 000 appels par jour', moyen: 'De 1 000 à 10 000 appels par jour', fort: 'Plus de 10 000 appels par jour' } },
   ],
   schema: Joi.object({
     title: text(200, 'Donnez un intitulé à votre démarche, par exemple « Instruction des aides au commerce de proximité »'),
@@ -73,7 +74,7 @@ const cadreJuridique: StepDefinition = {
   slug: 'cadre-juridique',
   title: 'Cadre juridique',
   fields: [
-    { name: 'nature', label: 'Nature du texte' },
+    { name: 'nature', label: 'Nature du texte', choices: { loi: 'Loi', decret: 'Décret', arrete: 'Arrêté', deliberation: 'Délibération', convention: 'Convention', autre: 'Autre' } },
     { name: 'reference', label: 'Référence du texte' },
     { name: 'url', label: 'Adresse du texte' },
   ],
@@ -92,8 +93,8 @@ const cgu: StepDefinition = {
   slug: 'cgu',
   title: 'Conditions générales d’utilisation',
   fields: [
-    { name: 'accept', label: 'Acceptation des CGU' },
-    { name: 'dpoInformed', label: 'Information du DPD' },
+    { name: 'accept', label: 'Acceptation des CGU', choices: { oui: 'Oui' } },
+    { name: 'dpoInformed', label: 'Information du DPD', choices: { oui: 'Oui' } },
   ],
   schema: Joi.object({
     accept: choice('Acceptez les conditions générales d’utilisation pour continuer', 'oui'),
