@@ -25,6 +25,7 @@ import { secondFactorRoutes } from './routes/compte/double-authentification.ts';
 import { emailLinkRoutes } from './routes/compte/email-links.ts';
 import { signUpRoutes } from './routes/compte/inscription.ts';
 import { accountRoutes } from './routes/compte/profil.ts';
+import { emailChangeRoutes } from './routes/compte/adresse-electronique.ts';
 import { requestRoutes } from './routes/demandes.ts';
 import { ATTACHMENT_UPLOAD_PATH, attachmentRoutes, UPLOAD_LIMITS } from './routes/demandes-pieces-jointes.ts';
 import { requestSummaryRoutes } from './routes/demandes-recapitulatif.ts';
@@ -76,6 +77,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(signInRoutes(services, limits, sessionCookieName(config)));
   app.use(secondFactorRoutes(services, limits));
   app.use(emailLinkRoutes(services, limits));
+  app.use(emailChangeRoutes(services, limits));
   app.use(accountRoutes(services, db));
   app.use(organisationRoutes(services, db));
   app.use(requestSummaryRoutes(services, db));

@@ -10,5 +10,5 @@ export function hashSecret(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export const TOKEN_LIFETIME_MS = { activation: 24 * 3600_000, reset: 3600_000 } as const;
+export const TOKEN_LIFETIME_MS = { activation: 24 * 3600_000, reset: 3600_000, email_change: 24 * 3600_000 } as const;
 export type TokenPurpose = keyof typeof TOKEN_LIFETIME_MS;

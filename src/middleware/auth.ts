@@ -14,7 +14,9 @@ declare module 'express-session' {
     returnTo?: string;
     userAgent?: string;
     /** A token from an email link, kept here so that the page's URL no longer carries it. */
-    emailToken?: { purpose: 'activation' | 'reset'; token: string };
+    emailToken?: { purpose: 'activation' | 'reset' | 'email_change'; token: string };
+    /** When the password was last typed again to confirm a sensitive action (ms, S-14); authAt is kept for the 12 h limit. */
+    reauthAt?: number;
     notice?: string;
     /** Staff only: whether this session passed the second factor (S-6b); false right after the password. */
     mfa?: boolean;
@@ -103,3 +105,24 @@ export const requireSecondFactor: RequestHandler = (req, res, next) => {
   rememberDestination(req);
   res.redirect(303, SECOND_FACTOR_PATH);
 };
+
+export const RECENT_AUTH_PATH = '/compte/confirmer-mot-de-passe';
+export const RECENT_AUTH_MS = 15 * 60_000;
+
+/**
+ * Sensitive actions (S-14: email change, API tokens) need the password typed less than `maxAgeMs` ago, at sign-in
+ * or on the confirmation page; otherwise 303 to that page, which comes back to the page asked for (for a POST, the
+ * page of the form: what was typed is not kept).
+ */
+export function requireRecentAuth(maxAgeMs = RECENT_AUTH_MS): RequestHandler {
+  return (req, res, next) => {
+    if (!res.locals.user) {
+      rememberDestination(req);
+      return res.redirect(303, '/connexion');
+    }
+    const last = Math.max(req.session.authAt ?? 0, req.session.reauthAt ?? 0);
+    if (Date.now() - last < maxAgeMs) return next();
+    const back = safeReturnPath(req.method === 'GET' ? req.originalUrl : req.originalUrl.split('?')[0]) ?? '/compte';
+    res.redirect(303, `${RECENT_AUTH_PATH}?retour=${encodeURIComponent(back)}`);
+  };
+}

@@ -2,10 +2,10 @@ import type { Knex } from 'knex';
 import { TOKEN_LIFETIME_MS, type TokenPurpose } from '../domain/tokens.ts';
 
 /** Stores a new token's hash; older unused tokens of the same purpose stop working. */
-export async function storeToken(db: Knex, userId: string, purpose: TokenPurpose, hash: string): Promise<void> {
+export async function storeToken(db: Knex, userId: string, purpose: TokenPurpose, hash: string, newEmail: string | null = null): Promise<void> {
   await db('email_tokens').where({ user_id: userId, purpose }).whereNull('used_at').update({ used_at: db.fn.now() });
   await db('email_tokens').insert({
-    user_id: userId, purpose, token_hash: hash, expires_at: new Date(Date.now() + TOKEN_LIFETIME_MS[purpose]),
+    user_id: userId, purpose, token_hash: hash, new_email: newEmail, expires_at: new Date(Date.now() + TOKEN_LIFETIME_MS[purpose]),
   });
 }
 
@@ -24,4 +24,17 @@ export async function consumeToken(db: Knex, hash: string, purpose: TokenPurpose
     .update({ used_at: db.fn.now() })
     .returning('user_id')) as { user_id: string }[];
   return rows[0]?.user_id;
+}
+
+/** Uses an email-change token once, atomically: its user and the address to confirm, or undefined. */
+export async function consumeEmailChangeToken(db: Knex, hash: string): Promise<{ userId: string; newEmail: string } | undefined> {
+  const rows = (await db('email_tokens')
+    .where({ token_hash: hash, purpose: 'email_change' })
+    .whereNull('used_at')
+    .whereNotNull('new_email')
+    .where('expires_at', '>', db.fn.now())
+    .update({ used_at: db.fn.now() })
+    .returning(['user_id', 'new_email'])) as { user_id: string; new_email: string }[];
+  const row = rows[0];
+  return row ? { userId: row.user_id, newEmail: row.new_email } : undefined;
 }

@@ -56,6 +56,15 @@ export async function setPasswordHash(db: Knex, id: string, passwordHash: string
   await db('users').where({ id }).update({ password_hash: passwordHash, password_changed_at: db.fn.now(), updated_at: db.fn.now() });
 }
 
+/** Changes the address unless another account uses it (case-insensitive); false when taken. */
+export async function setEmail(db: Knex, id: string, email: string): Promise<boolean> {
+  const count = await db('users')
+    .where({ id })
+    .whereNotExists(db('users as other').whereRaw('lower(other.email) = lower(?)', [email]).whereNot('other.id', id).select(db.raw('1')))
+    .update({ email, updated_at: db.fn.now() });
+  return count === 1;
+}
+
 export type ProfileUpdate = { givenName: string; familyName: string; jobTitle: string | null; phone: string | null; sessionIdleMinutes: number | null };
 
 export async function updateProfile(db: Knex, id: string, profile: ProfileUpdate): Promise<void> {

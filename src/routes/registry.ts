@@ -67,6 +67,11 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/compte/double-authentification', label: 'Double authentification', area: 'compte', access: 'admin' },
   { path: '/compte/mot-de-passe', label: 'Changer mon mot de passe', area: 'compte', access: 'user' },
   { path: '/compte/sessions', label: 'Mes sessions ouvertes', area: 'compte', access: 'user' },
+  { path: '/compte/confirmer-mot-de-passe', label: 'Confirmer votre mot de passe', area: 'compte', access: 'user', examples: ['/compte/confirmer-mot-de-passe?retour=/compte/adresse-electronique'] },
+  // needs a recent password (S-14): the crawl has just signed in
+  { path: '/compte/adresse-electronique', label: 'Changer mon adresse électronique', area: 'compte', access: 'user' },
+  // without a link in the session: the « lien expiré » page
+  { path: '/adresse-electronique/confirmer', label: 'Confirmer la nouvelle adresse électronique', area: 'compte' },
   { path: '/organisations', label: 'Mes organisations', area: 'compte', access: 'user' },
   { path: '/organisations/rejoindre', label: 'Rejoindre une organisation', area: 'compte', access: 'user' },
   { path: '/demandes', label: 'Mes demandes', area: 'compte', access: 'user' },

@@ -3,10 +3,11 @@ import { normaliseEmail } from '../domain/email.ts';
 import { hashPassword, verifyPassword } from '../domain/passwords.ts';
 import { checkPassword } from '../domain/password-policy.ts';
 import { hashSecret, newSecret, type TokenPurpose } from '../domain/tokens.ts';
-import { consumeToken, storeToken, tokenIsValid } from '../repositories/email-tokens.ts';
+import { consumeEmailChangeToken, consumeToken, storeToken, tokenIsValid } from '../repositories/email-tokens.ts';
+import { recordAudit } from '../repositories/audit.ts';
 import { destroyUserSessions } from '../repositories/sessions.ts';
 import {
-  findUserByEmail, findUserById, insertUser, markActivated, passwordHashOf, recordSignIn, setPasswordHash, type User,
+  findUserByEmail, findUserById, insertUser, markActivated, passwordHashOf, recordSignIn, setEmail, setPasswordHash, type User,
 } from '../repositories/users.ts';
 import type { Mailer } from './emails.ts';
 import type { JoinOutcome, OrganisationService } from './organisations.ts';
@@ -116,6 +117,53 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
         await mail(trx, 'mot-de-passe-modifie', user.email, { user });
       });
       return 'ok';
+    },
+
+    /** Whether `password` is the user's current password (re-authentication, S-14). */
+    async verifyCurrentPassword(user: User, password: string): Promise<boolean> {
+      const hash = await passwordHashOf(db, user.id);
+      return verifyPassword(hash ?? (await dummy()), password).catch(() => false).then((ok) => ok && hash !== null);
+    },
+
+    /**
+     * Email change, step 1. The answer is the same whether the new address is free or another account's: the old
+     * address gets a notice (no link) in both cases; a free address gets the confirmation link, a taken one the
+     * owner's "someone tried to use your address" notice instead (as sign-up does with a known address).
+     */
+    async requestEmailChange(user: User, newEmailInput: string): Promise<void> {
+      const newEmail = normaliseEmail(newEmailInput);
+      await db.transaction(async (trx) => {
+        const owner = await findUserByEmail(trx, newEmail);
+        await mail(trx, 'changement-adresse-demande', user.email, { user, newEmail });
+        if (owner && owner.id !== user.id) {
+          await mail(trx, 'adresse-deja-utilisee', owner.email, { user: owner });
+          return;
+        }
+        const { token, hash } = newSecret();
+        await storeToken(trx, user.id, 'email_change', hash, newEmail);
+        await mail(trx, 'changement-adresse', newEmail, { user, newEmail, link: `/adresse-electronique/confirmer?jeton=${token}` });
+      });
+    },
+
+    /**
+     * Email change, step 2 (the link was followed): the address changes, every other session of the user ends,
+     * memberships stay as they are (ADR 0007: the domain only matters when joining), and the audit log keeps a row.
+     * `keepSid` is the current session when it belongs to the same user.
+     */
+    async confirmEmailChange(token: string, current: { userId?: string; sid: string }): Promise<User | 'taken' | undefined> {
+      return db.transaction(async (trx) => {
+        const change = await consumeEmailChangeToken(trx, hashSecret(token));
+        if (!change) return undefined;
+        const before = await findUserById(trx, change.userId);
+        if (!before) return undefined;
+        if (!(await setEmail(trx, change.userId, change.newEmail))) return 'taken';
+        await destroyUserSessions(trx, change.userId, current.userId === change.userId ? current.sid : undefined);
+        await recordAudit(trx, {
+          actorId: change.userId, action: 'email_changed', subjectType: 'user', subjectId: change.userId,
+          details: { from: before.email, to: change.newEmail },
+        });
+        return (await findUserById(trx, change.userId)) as User;
+      });
     },
 
     findUser: (id: string) => findUserById(db, id),
