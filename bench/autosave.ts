@@ -11,15 +11,8 @@ import { createInterface } from 'node:readline';
 import { loadAutosave, loadPage, newSlots, type LoadSettings, type Run, type Slot } from './autosave-load.ts';
 import { formatRuns, loadLine, writeAutosaveResults } from './autosave-report.ts';
 import { embeddedDatabaseUrl, prepareApplicants, readDrafts, type Draft } from './autosave-setup.ts';
+import { positiveInteger } from './measure.ts';
 import { startSignUp, type RunningSignUp } from './signup-process.ts';
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
-  return value;
-}
 
 /** The baseline in a process of its own (bench/baseline-step.ts); resolves with its URL once it listens. */
 function startBaselineProcess(): Promise<{ url: string; child: ChildProcess }> {

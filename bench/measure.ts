@@ -1,5 +1,14 @@
 import autocannon, { type Result } from 'autocannon';
 
+/** A positive integer from the environment, or the default; anything else is an error. */
+export function positiveInteger(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  return value;
+}
+
 export type Target = { name: string; url: string };
 
 export type LoadSettings = { durationSeconds: number; warmupSeconds: number; connections: number };

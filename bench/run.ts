@@ -1,19 +1,10 @@
 import os from 'node:os';
 import { startBaseline, type RunningBaseline } from './baseline.ts';
-import { measure, type LoadSettings, type Measurement, type Target } from './measure.ts';
+import { measure, positiveInteger, type LoadSettings, type Measurement, type Target } from './measure.ts';
 import { formatTable, problems, writeResults } from './report.ts';
 import { startSignUp, type RunningSignUp } from './signup-process.ts';
 
 const WARMUP_SECONDS = 2;
-
-/** A positive integer from the environment, or the default; anything else is an error. */
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
-  return value;
-}
 
 function readSettings(): LoadSettings {
   return {

@@ -7,10 +7,10 @@ import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, launchChromium, type Mode } from '../helpers/browser.ts';
-import { createAccount, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
+import { CLAMART, createAccount, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
 import { nextCode, SECOND_FACTOR_PATH } from '../helpers/second-factor.ts';
 
-export const CLAMART = '21920023500014';
+export { CLAMART };
 export const chromiumMissing = !existsSync(CHROMIUM_PATH);
 /** The `skip` option of a browser test: skipped, saying so, without Chromium outside CI; failed in CI. */
 export const skipWithoutChromium = chromiumMissing && !process.env.CI ? MISSING_CHROMIUM : false;

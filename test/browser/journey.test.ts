@@ -13,13 +13,12 @@ import type { Browser, Page } from 'playwright-core';
 import { checkPhone } from '../../src/domain/phone.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, MODES, launchChromium, writeSummaryPart, type Mode } from '../helpers/browser.ts';
-import { createAccount, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
+import { CLAMART, createAccount, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
 import { signIn } from './browser-session.ts';
 import { conflict } from './journey-conflict.ts';
 import { checkState, clickAndWait, currentDom, emptyTotals, errorSummaryProblems, focusedId, open, settleAutosave, tick, type Navigation } from './journey-checks.ts';
 import { assertScopesAsLoaded, stepScripts, type StepScript } from './journey-steps.ts';
 
-const CLAMART = '21920023500014';
 const chromiumMissing = !existsSync(CHROMIUM_PATH);
 const totals = emptyTotals();
 let app: TestApp | undefined;

@@ -1,11 +1,11 @@
 import type { Db } from '../../src/db/knex.ts';
-import { createAccount, createRequest } from './fixtures.ts';
+import { CLAMART, createAccount, createRequest } from './fixtures.ts';
 import { postMultipart, type FormPart } from './multipart.ts';
 import type { PageClient } from './page-client.ts';
 import { signedInClient } from './sign-in.ts';
 import type { TestApp } from './app.ts';
 
-export const CLAMART = '21920023500014';
+export { CLAMART };
 export const LEGAL = { nature: 'deliberation', reference: 'Délibération du conseil municipal du 12 mars 2026', url: '' };
 
 export const pdfPart = (filename: string, content: Buffer): FormPart => ({ name: 'pieces', filename, content, type: 'application/pdf' });

@@ -4,6 +4,9 @@ import { isStaff } from '../../src/domain/staff.ts';
 import { sealTotpSecret } from '../../src/services/mfa.ts';
 import { FIXTURE_TOTP_SECRET } from './second-factor.ts';
 
+/** The commune of Clamart's town hall, in the SIRENE sample: the organisation of most fixture members. */
+export const CLAMART = '21920023500014';
+
 export const FIXTURE_PASSWORD = 'un mot de passe de test assez long';
 /** The SESSION_SECRET of test apps (test/helpers/app.ts): the staff fixtures' TOTP secret is sealed under it. */
 export const TEST_SESSION_SECRET = 'test-session-secret-with-at-least-32-characters';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { htmlErrors } from '../helpers/browser.ts';
-import { createAccount, createRequest } from '../helpers/fixtures.ts';
+import { CLAMART, createAccount, createRequest } from '../helpers/fixtures.ts';
 import { cookieHeader, interruptedPost, multipartBody, pdf, postMultipart, type FormPart } from '../helpers/multipart.ts';
 import { errorSummaryTargets, PageClient } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
@@ -26,7 +26,6 @@ after(async () => {
 });
 beforeEach(() => app.reset());
 
-const CLAMART = '21920023500014';
 const STEP_FORM = 'form[action^="/demandes/"]';
 const MB = 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

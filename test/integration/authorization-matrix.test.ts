@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, createModerationCase, createRequest } from '../helpers/fixtures.ts';
+import { CLAMART, createAccount, createModerationCase, createRequest } from '../helpers/fixtures.ts';
 import { pdf, postMultipart } from '../helpers/multipart.ts';
 import { PageClient, type Page } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
@@ -51,7 +51,6 @@ function routesOf(stack: Layer[]): string[] {
   });
 }
 
-const CLAMART = '21920023500014';
 let app: TestApp;
 let clients: Record<Actor, PageClient>;
 let ids: Record<Actor, string>;

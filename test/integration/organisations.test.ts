@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, createModerationCase, organisationFor } from '../helpers/fixtures.ts';
+import { CLAMART, createAccount, createModerationCase, organisationFor } from '../helpers/fixtures.ts';
 import { emailsTo, linkIn } from '../helpers/mailbox.ts';
 import { PageClient } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
@@ -13,7 +13,6 @@ before(async () => {
 after(() => app.stop());
 beforeEach(() => app.reset());
 
-const CLAMART = '21920023500014';
 const JOIN_FORM = 'form[action="/organisations/rejoindre"]';
 
 /** Signs up and activates through the pages, as a person would; returns the activation result page. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, createRequest, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
+import { CLAMART, createAccount, createRequest, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
 import type { Page, PageClient } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
@@ -12,7 +12,6 @@ before(async () => {
 after(() => app.stop());
 beforeEach(() => app.reset());
 
-const CLAMART = '21920023500014';
 const STEP_FORM = 'form[action^="/demandes/"]';
 const BANNER = /Vos dernières saisies n’étaient pas enregistrées : vérifiez puis enregistrez/;
 const typed = {

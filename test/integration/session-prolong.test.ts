@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, createRequest } from '../helpers/fixtures.ts';
+import { CLAMART, createAccount, createRequest } from '../helpers/fixtures.ts';
 import type { PageClient } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
@@ -18,7 +18,6 @@ before(async () => {
 after(() => app.stop());
 beforeEach(() => app.reset());
 
-const CLAMART = '21920023500014';
 const IDLE_MS = 30 * 60_000;
 
 async function onStep(): Promise<{ client: PageClient; path: string }> {

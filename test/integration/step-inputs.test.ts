@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, createRequest } from '../helpers/fixtures.ts';
+import { CLAMART, createAccount, createRequest } from '../helpers/fixtures.ts';
 import { errorSummaryTargets, type Page, type PageClient } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
@@ -17,7 +17,6 @@ before(async () => {
 after(() => app.stop());
 beforeEach(() => app.reset());
 
-const CLAMART = '21920023500014';
 const STEP_FORM = 'form[action^="/demandes/"]:has(button[value="continuer"])';
 const long = (n: number) => 'a'.repeat(n);
 
