@@ -6,6 +6,20 @@
   var REQUEST_TIMEOUT_MS = 10000;
   var AUTOSAVE_FAILED = 'Échec de l’enregistrement automatique : votre saisie est toujours là. Réessayez, ou utilisez le bouton « Enregistrer le brouillon ».';
 
+  /*
+   * An error summary link brings its field into view with the field's label or legend above it (the browser alone
+   * would put the field at the very top, its label hidden), then gives it focus.
+   */
+  document.addEventListener('click', function (event) {
+    var link = event.target && event.target.closest ? event.target.closest('#resume-erreurs a[href^="#"]') : null;
+    var target = link && byId(link.getAttribute('href').slice(1));
+    if (!target) return;
+    event.preventDefault();
+    var label = target.tagName === 'FIELDSET' ? target.querySelector('legend') : document.querySelector('label[for="' + target.id + '"]');
+    (label || target).scrollIntoView({ block: 'start' });
+    target.focus({ preventScroll: true });
+  });
+
   // Put focus on the error summary so that screen reader users hear the errors first.
   document.addEventListener('DOMContentLoaded', function () {
     var summary = byId('resume-erreurs');
@@ -13,6 +27,35 @@
     var retry = byId('brouillon-reessayer');
     if (retry) retry.addEventListener('click', retryAutosave);
   });
+
+  /*
+   * The error summary of the last submission follows live validation: once a field is corrected (its message group
+   * no longer holds an error), its entry goes; when none is left, the summary goes and the title loses « Erreur : ».
+   */
+  var ERROR_PREFIX = 'Erreur : ';
+  function fieldStillWrong(id) {
+    var messages = byId(id + '-messages');
+    if (messages) return !!messages.querySelector('.fr-message--error');
+    var field = byId(id);
+    return !field || field.getAttribute('aria-invalid') === 'true';
+  }
+  function refreshErrorSummary() {
+    var summary = byId('resume-erreurs');
+    if (!summary) return;
+    var links = summary.querySelectorAll('li a[href^="#"]');
+    for (var i = 0; i < links.length; i += 1) {
+      if (!fieldStillWrong(links[i].getAttribute('href').slice(1))) links[i].parentNode.parentNode.removeChild(links[i].parentNode);
+    }
+    var left = summary.querySelectorAll('li').length;
+    var heading = summary.querySelector('.fr-alert__title');
+    if (left === 0) {
+      summary.parentNode.removeChild(summary);
+      if (document.title.indexOf(ERROR_PREFIX) === 0) document.title = document.title.slice(ERROR_PREFIX.length);
+    } else if (heading) {
+      heading.textContent = left === 1 ? 'Le formulaire contient une erreur' : 'Le formulaire contient ' + left + ' erreurs';
+    }
+  }
+  document.addEventListener('htmx:afterSettle', refreshErrorSummary);
 
   document.addEventListener('htmx:configRequest', function (event) {
     if (event.detail && !event.detail.timeout) event.detail.timeout = REQUEST_TIMEOUT_MS;
@@ -29,7 +72,7 @@
   document.addEventListener('change', remember);
   function remember(event) {
     var field = event.target;
-    if (field && field.form && field.form.hasAttribute('hx-post') && field.id) lastField = field;
+    if (field && field.form && field.form.hasAttribute('data-hx-post') && field.id) lastField = field;
   }
 
   function isAutosave(event) {
@@ -88,6 +131,31 @@
     setBusy(false);
     // 200, and the 409/422 answers that the server swapped into the page: the server was reached.
     if (event.detail.successful) hideFailure();
+    if (event.detail.xhr && event.detail.xhr.status === 200) announceSave(); else lastSaveAnnounced = 0;
+  });
+
+  /*
+   * Live announcements. A save is announced once per quiet period (at most once a minute while the person keeps
+   * typing), not after every autosave: the visible « Brouillon enregistré à … » is always up to date. After a
+   * failure or a refusal, the next save is announced again. An error is announced once, by its field's message group:
+   * the same message sent again is not swapped in again.
+   */
+  var SAVE_ANNOUNCE_EVERY_MS = 60 * 1000;
+  var lastSaveAnnounced = 0;
+  function announceSave() {
+    var state = byId('brouillon-etat');
+    var region = byId('statut-formulaire');
+    if (!state || !region || Date.now() - lastSaveAnnounced < SAVE_ANNOUNCE_EVERY_MS) return;
+    lastSaveAnnounced = Date.now();
+    region.textContent = state.textContent;
+  }
+  document.addEventListener('htmx:oobBeforeSwap', function (event) {
+    var detail = event.detail;
+    var target = detail && detail.target;
+    if (!target || !target.id || target.id.slice(-9) !== '-messages' || !detail.fragment) return;
+    var incoming = document.createElement('div');
+    incoming.appendChild(detail.fragment.cloneNode(true));
+    if (incoming.textContent.trim() === target.textContent.trim()) detail.shouldSwap = false;
   });
 
   // Other htmx forms (eligibility, organisation search): say so in the live region; the form still works with its buttons.
@@ -128,7 +196,7 @@
    * Session expiry (C-4, WCAG 2.2.1). The session-timeout partial (#session-delai) gives the idle duration of the
    * session (data-session-idle-ms), counted from this page's arrival rather than from the server's clock. Two minutes
    * before the end, the modal alertdialog #session-alerte opens with focus on « Rester connecté » (POST
-   * /session/prolonger, answered 204); Escape only closes it, and the count goes on. With no action, the session is
+   * /session/prolonger, answered 204); Escape does the same. With no action, the session is
    * closed and the page leaves for « Vous êtes déconnecté ». Every answered htmx request (autosave) renews the
    * session: its X-Session-Expire header restarts the count. Tabs share the end through localStorage, so that
    * activity in one tab keeps the others from signing out. The countdown text is not a live region: the dialog is
@@ -146,6 +214,11 @@
     expiry.idleMs = Number(holder.getAttribute('data-session-idle-ms'));
     if (!(expiry.idleMs > 0)) return;
     byId('session-rester').addEventListener('click', stayConnected);
+    // Escape means « Rester connecté »: closing the warning without extending would only bring it back a second later.
+    dialog.addEventListener('cancel', function (event) {
+      event.preventDefault();
+      stayConnected();
+    });
     dialog.addEventListener('close', warningClosed);
     window.addEventListener('storage', function (event) {
       if (event.key === DEADLINE_KEY && Number(event.newValue) > expiry.deadline) setDeadline(Number(event.newValue), false);
@@ -191,7 +264,7 @@
     byId('session-rester').focus();
   }
 
-  /** « Rester connecté », Escape, or a renewal seen elsewhere: focus goes back to where it was. */
+  /** « Rester connecté » (or Escape) once the session is renewed, or a renewal seen elsewhere: focus goes back to where it was. */
   function warningClosed() {
     var back = expiry.returnFocus;
     expiry.returnFocus = null;
@@ -199,7 +272,9 @@
   }
 
   function csrfBody() {
-    var token = document.querySelector('#session-delai input[name="_csrf"]');
+    var holder = byId('session-delai');
+    var form = holder && holder.closest('form');
+    var token = form ? form.querySelector('input[name="_csrf"]') : document.querySelector('input[name="_csrf"]');
     var body = new URLSearchParams();
     body.set('_csrf', token ? token.value : '');
     return body;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from './knex.ts';
 import { hashPassword } from '../domain/passwords.ts';
+import { frenchTypography as typeset } from '../domain/typography.ts';
 
 const dataDir = path.resolve(import.meta.dirname, '../../data');
 const readJson = <T>(name: string): T => JSON.parse(readFileSync(path.join(dataDir, name), 'utf8')) as T;
@@ -11,15 +12,19 @@ type Catalogue = {
   scopes: { id: string; label: string; description?: string; provider: string; group: string; open_data: boolean; included_by_default: boolean; personal_data: boolean | null; catalogue_link?: string; status?: string }[];
   use_cases: { id: string; label: string; description: string; scopes: string[]; included_open_data_scopes: string[]; disabled_scopes: string[]; hidden_scopes: string[]; startable_by_applicant: boolean; legal_basis?: { title?: string; url?: string } | null }[];
 };
-type LegalCategories = { eligible_codes: string[]; categories: { code: string; label: string }[] };
+type LegalCategories = { eligible_codes: string[]; categories: { code: string; label: string }[]; related_public_or_quasi_public_codes_not_in_eligible_codes: { code: string; label: string }[] };
 type SireneSample = { establishments: { siret: string; siren: string; name: string; sigle: string | null; enseigne: string | null; legal_category_code: string | null; naf: string | null; naf_label: string | null; street: string | null; postal_code: string | null; city: string | null; active: boolean }[] };
 
-/** The modes of a use case's scopes; a scope listed twice keeps the most restrictive mode. */
+/**
+ * The modes of a use case's scopes; a scope listed twice keeps the most restrictive mode. As in DataPass, a disabled
+ * scope keeps the state the use case gives it: ticked when it is one of the use case's scopes (`locked`, e.g. the three
+ * scopes of « Socle de base »), unticked otherwise (`disabled`).
+ */
 function useCaseScopeRows(useCase: Catalogue['use_cases'][number]) {
   const modes = new Map<string, string>();
   for (const id of useCase.scopes) modes.set(id, 'preticked');
   for (const id of useCase.included_open_data_scopes) modes.set(id, 'included');
-  for (const id of useCase.disabled_scopes) modes.set(id, 'disabled');
+  for (const id of useCase.disabled_scopes) modes.set(id, useCase.scopes.includes(id) ? 'locked' : 'disabled');
   for (const id of useCase.hidden_scopes) modes.set(id, 'hidden');
   return [...modes].map(([scope_id, mode]) => ({ use_case_id: useCase.id, scope_id, mode }));
 }
@@ -29,28 +34,35 @@ export async function seedReferenceData(db: Db): Promise<void> {
   const catalogue = readJson<Catalogue>('api-entreprise-catalogue.json');
   const categories = readJson<LegalCategories>('legal-categories.json');
   const { descriptions } = readJson<{ descriptions: Record<string, string> }>('cas-usage.fr.json');
+  const labels = readJson<{ scopes: Record<string, string>; use_cases: Record<string, string>; legal_basis_titles: Record<string, string> }>('libelles.fr.json');
+  const text = (value: string | null | undefined) => (value ? typeset(value) : null);
   const eligible = new Set(categories.eligible_codes);
   await db.transaction(async (trx) => {
     const groups = [...new Set([...catalogue.groups, ...catalogue.scopes.map((s) => s.group)])];
     await trx('scope_groups').insert(groups.map((label, position) => ({ label, position }))).onConflict('label').merge();
     await trx('scopes')
       .insert(catalogue.scopes.map((s, position) => ({
-        id: s.id, label: s.label, description: s.description ?? null, provider: s.provider, group_label: s.group,
+        id: s.id, label: text(labels.scopes[s.id] ?? s.label), description: text(s.description), provider: s.provider, group_label: s.group,
         open_data: s.open_data, included_by_default: s.included_by_default, personal_data: s.personal_data,
         catalogue_link: s.catalogue_link ?? null, status: s.status ?? 'current', position,
       })))
       .onConflict('id').merge();
     await trx('use_cases')
       .insert(catalogue.use_cases.map((u, position) => ({
-        id: u.id, label: u.label, description: descriptions[u.id] ?? u.description, startable_by_applicant: u.startable_by_applicant,
-        legal_basis_title: u.legal_basis?.title ?? null, legal_basis_url: u.legal_basis?.url ?? null, position,
+        id: u.id, label: text(labels.use_cases[u.id] ?? u.label), description: text(descriptions[u.id] ?? u.description), startable_by_applicant: u.startable_by_applicant,
+        legal_basis_title: text(labels.legal_basis_titles[u.id] ?? u.legal_basis?.title), legal_basis_url: u.legal_basis?.url ?? null, position,
       })))
       .onConflict('id').merge();
     await trx('use_case_scopes').del();
     await trx('use_case_scopes').insert(catalogue.use_cases.flatMap(useCaseScopeRows));
     await trx('legal_categories')
-      .insert(categories.categories.map((c) => ({ code: c.code, label: c.label, eligible: eligible.has(c.code) })))
+      .insert(categories.categories.map((c) => ({ code: c.code, label: typeset(c.label), eligible: eligible.has(c.code) })))
       .onConflict('code').merge();
+    // Labels of other categories (none eligible), so that the directory never shows a bare code.
+    const known = new Set(categories.categories.map((c) => c.code));
+    const others = [...categories.related_public_or_quasi_public_codes_not_in_eligible_codes, ...readJson<LegalCategories>('categories-juridiques-autres.fr.json').categories]
+      .filter((c, index, all) => !known.has(c.code) && all.findIndex((o) => o.code === c.code) === index);
+    await trx('legal_categories').insert(others.map((c) => ({ code: c.code, label: typeset(c.label), eligible: false }))).onConflict('code').merge();
   });
 }
 

@@ -21,11 +21,13 @@ const OVERSEAS: Plan[] = [
 
 export type PhoneCheck = { ok: true; e164: string } | { ok: false; message: string };
 
-export function checkPhone(input: string): PhoneCheck {
+/** `whose`: whose number it is, for the messages (« du responsable du traitement »), when a form has several. */
+export function checkPhone(input: string, whose?: string): PhoneCheck {
+  const number = whose ? `Le numéro de téléphone ${whose}` : 'Le numéro de téléphone';
   const compact = input.trim().replace(/[\s.\-()\u00a0\u202f]/g, '').replace(/^00/, '+');
-  if (compact === '') return { ok: false, message: `Saisissez un numéro de téléphone, par exemple ${PHONE_EXAMPLE}` };
+  if (compact === '') return { ok: false, message: `Saisissez un numéro de téléphone${whose ? ` ${whose}` : ''}, par exemple ${PHONE_EXAMPLE}` };
   if (!/^\+?\d+$/.test(compact)) {
-    return { ok: false, message: `Le numéro de téléphone ne doit contenir que des chiffres, par exemple ${PHONE_EXAMPLE}` };
+    return { ok: false, message: `${number} ne doit contenir que des chiffres, par exemple ${PHONE_EXAMPLE}` };
   }
   if (/^0[1-9]\d{8}$/.test(compact)) return { ok: true, e164: `+33${compact.slice(1)}` };
   if (/^\+33[1-9]\d{8}$/.test(compact)) return { ok: true, e164: compact };
@@ -36,7 +38,7 @@ export function checkPhone(input: string): PhoneCheck {
   }
   return {
     ok: false,
-    message: `Le numéro de téléphone doit comporter 10 chiffres, par exemple ${PHONE_EXAMPLE}, ou commencer par un indicatif (+33, +262, +687…)`,
+    message: `${number} doit comporter 10 chiffres, par exemple ${PHONE_EXAMPLE}, ou commencer par un indicatif (+33, +262, +687…)`,
   };
 }
 

@@ -38,3 +38,9 @@ export function validateForm<T>(schema: Joi.ObjectSchema<T>, body: unknown): Val
   }
   return { value: value as T, errors, fieldErrors };
 }
+
+/** Errors in the order their fields appear in the form (the error summary reads like the form); others keep their place at the end. */
+export function inFormOrder(errors: FieldError[], fields: readonly string[]): FieldError[] {
+  const rank = (e: FieldError) => (fields.includes(e.field) ? fields.indexOf(e.field) : fields.length);
+  return [...errors].sort((a, b) => rank(a) - rank(b));
+}

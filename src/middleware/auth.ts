@@ -29,6 +29,9 @@ declare module 'express-session' {
 
 export const ABSOLUTE_SESSION_MS = 12 * 3600_000;
 
+/** Where a signed-in applicant lands when not on the way to another page: their requests. */
+export const HOME_PATH = '/demandes';
+
 export function currentUserOf(res: { locals: Record<string, unknown> }): User {
   const user = res.locals.user as User | undefined;
   if (!user) throw new HttpError(404, 'Utilisateur absent');

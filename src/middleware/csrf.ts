@@ -16,9 +16,16 @@ export function sameToken(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/**
+ * The request comes from one of our pages. No `Origin`: old browsers, the token decides. `Origin: null`: what a
+ * browser sends from a page served under `Referrer-Policy: no-referrer` (a privacy setting or extension can impose
+ * it); accepted only when Fetch metadata, which a page cannot forge, says the request is same-origin. A sandboxed
+ * or cross-site document sending `null` is refused: its `Sec-Fetch-Site` says cross-site.
+ */
 export function originAllowed(req: Request, baseOrigin: string): boolean {
   const origin = req.get('Origin');
-  if (origin === undefined) return true; // old browsers and same-origin GET-less navigations omit it: the token decides
+  if (origin === undefined) return true;
+  if (origin === 'null') return req.get('Sec-Fetch-Site') === 'same-origin';
   return origin === baseOrigin || origin === `${req.protocol}://${req.get('Host')}`;
 }
 

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 /** The header that tells scripts when the session of this response ends (ISO 8601): any answered request renews it. */
 export const SESSION_EXPIRE_HEADER = 'X-Session-Expire';
@@ -16,3 +16,12 @@ export const sessionExpiryLocals: RequestHandler = (req, res, next) => {
   }
   next();
 };
+
+/** Shown after « Prolonger ma session » on a form that was not sent: what was typed is shown back, not saved. */
+export const SESSION_EXTENDED = 'Votre session est prolongée. Ce que vous avez saisi est toujours là : pensez à l’enregistrer.';
+
+/** Pushes the session's end back now: the row is saved (touches are otherwise throttled, see middleware/session.ts). */
+export function keepSessionAlive(req: Request): Promise<void> {
+  req.session.touch();
+  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error as Error) : resolve())));
+}

@@ -2,7 +2,9 @@ import type { Knex } from 'knex';
 
 export type Scope = { id: string; label: string; description: string | null; provider: string; groupLabel: string; openData: boolean; personalData: boolean | null };
 export type UseCase = { id: string; label: string; description: string; legalBasisTitle: string | null; legalBasisUrl: string | null };
-export type UseCaseScope = Scope & { mode: 'preticked' | 'included' | 'disabled' | 'hidden' };
+/** preticked: ticked, can be unticked; included: open data, always in; locked: always in; disabled: never; hidden: not shown. */
+export type ScopeMode = 'preticked' | 'included' | 'locked' | 'disabled' | 'hidden';
+export type UseCaseScope = Scope & { mode: ScopeMode };
 
 const scopeColumns = [
   's.id', 's.label', 's.description', 's.provider', 's.group_label as groupLabel', 's.open_data as openData',
@@ -18,18 +20,18 @@ export async function findUseCase(db: Knex, id: string): Promise<UseCase | undef
   return db('use_cases').where({ id }).first(useCaseColumns);
 }
 
-/** The scopes a use case ticks (preticked, included), in catalogue order. */
+/** The scopes a use case ticks (preticked, included, locked), in catalogue order. */
 export async function scopesOfUseCase(db: Knex, useCaseId: string): Promise<UseCaseScope[]> {
   return db('use_case_scopes as u')
     .join('scopes as s', 's.id', 'u.scope_id')
     .join('scope_groups as g', 'g.label', 's.group_label')
     .where('u.use_case_id', useCaseId)
-    .whereIn('u.mode', ['preticked', 'included'])
+    .whereIn('u.mode', ['preticked', 'included', 'locked'])
     .orderBy([{ column: 'g.position' }, { column: 's.position' }])
     .select([...scopeColumns, 'u.mode']);
 }
 
-export type ScopeChoice = Scope & { mode: 'preticked' | 'included' | 'disabled' | null };
+export type ScopeChoice = Scope & { mode: Exclude<ScopeMode, 'hidden'> | null };
 
 /** Every scope a use case shows, grouped as in the catalogue, with its mode (hidden ones left out). */
 export async function scopeChoices(db: Knex, useCaseId: string): Promise<{ label: string; scopes: ScopeChoice[] }[]> {

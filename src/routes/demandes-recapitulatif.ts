@@ -8,8 +8,6 @@ import { scopeChoices } from '../repositories/catalogue.ts';
 import type { Db } from '../db/knex.ts';
 import type { Services } from '../services/index.ts';
 
-const VOLUMES: Record<string, string> = { faible: 'Moins de 1 000 appels par jour', moyen: 'De 1 000 à 10 000 appels par jour', fort: 'Plus de 10 000 appels par jour' };
-
 /** The summary of every answer with « Modifier » links, and the submission (once, after a full check). */
 export function requestSummaryRoutes(services: Services, db: Db): Router {
   const router = Router();
@@ -23,7 +21,7 @@ export function requestSummaryRoutes(services: Services, db: Db): Router {
     const attachments = (await services.attachments.list(request.id)).map((a) => attachmentView(request.id, a));
     res.status(status).render('demandes/recapitulatif', {
       request, steps: STEPS, incomplete: incomplete.map((i) => i.step.slug), labels: STATUS_LABELS, editable: isEditable(request.status),
-      scopeLabels, volumes: VOLUMES, contactRoles: CONTACT_ROLES, contactParts: CONTACT_PARTS, attachments, ...extra,
+      scopeLabels, contactRoles: CONTACT_ROLES, contactParts: CONTACT_PARTS, attachments, ...extra,
     });
     return true;
   };

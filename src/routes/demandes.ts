@@ -4,6 +4,7 @@ import { STATUS_LABELS, isEditable } from '../domain/request-states.ts';
 import { findStep, lenientSchema, nextStep, STEPS, type StepDefinition } from '../forms/steps/index.ts';
 import { CONTACT_PARTS, CONTACT_ROLES } from '../forms/steps/contacts.ts';
 import { formatPhone } from '../domain/phone.ts';
+import { typedCalendarDate } from '../domain/calendar-date.ts';
 import { applyConflictChoices, normalise, parseBase } from '../domain/merge.ts';
 import { renderConflict, undecidedView } from './demandes-conflict.ts';
 import type { User } from '../repositories/users.ts';
@@ -26,9 +27,14 @@ async function renderStep(services: Services, res: Response, request: AccessRequ
   });
 }
 
-/** Stored answers as people type them: phone numbers are kept in E.164 but shown « 01 23 45 67 89 ». */
+/** Stored answers as people type them: phone numbers kept in E.164 shown « 01 23 45 67 89 », ISO dates « 01/03/2027 ». */
 function forDisplay(answers: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(answers).map(([name, value]) => [name, name.endsWith('Phone') && typeof value === 'string' ? formatPhone(value) : value]));
+  const typed = (name: string, value: unknown) => {
+    if (typeof value !== 'string') return value;
+    if (name.endsWith('Phone')) return formatPhone(value);
+    return name.endsWith('Date') ? typedCalendarDate(value) : value;
+  };
+  return Object.fromEntries(Object.entries(answers).map(([name, value]) => [name, typed(name, value)]));
 }
 
 /** « C'est moi »: the signed-in user's details in one contact block. */
@@ -54,7 +60,8 @@ export function requestRoutes(services: Services): Router {
     const organisations = (await services.organisations.organisationsOf(user.id)).filter((o) => o.status === 'active');
     res.status(status).render('demandes/nouvelle', { useCases: await services.catalogue.useCases(), organisations, values: {}, fieldErrors: {}, ...extra });
   };
-  router.get('/demandes/nouvelle', (req, res) => newPage(res, { values: { organisation: req.session.organisationId } }));
+  // « Faire une demande » on a use case's page: that use case comes chosen.
+  router.get('/demandes/nouvelle', (req, res) => newPage(res, { values: { organisation: req.session.organisationId, useCase: typeof req.query['cas-usage'] === 'string' ? req.query['cas-usage'] : undefined } }));
   router.post('/demandes/nouvelle', async (req, res) => {
     const user = currentUserOf(res);
     const { value, errors, fieldErrors } = validateForm(newRequestSchema, req.body);
@@ -78,8 +85,10 @@ export function requestRoutes(services: Services): Router {
     const request = step && (await services.requests.find(req.params.id, currentUserOf(res).id));
     if (!step || !request) return next();
     const saved = req.session.draftSavedAt;
+    const notice = req.session.notice;
     delete req.session.draftSavedAt;
-    await renderStep(services, res, request, step, { saved, readOnly: !isEditable(request.status), retour: req.query.retour === 'recapitulatif' ? 'recapitulatif' : undefined, ...(await restoredStep(services, res, request, step)) });
+    delete req.session.notice;
+    await renderStep(services, res, request, step, { saved, notice, readOnly: !isEditable(request.status), retour: req.query.retour === 'recapitulatif' ? 'recapitulatif' : undefined, ...(await restoredStep(services, res, request, step)) });
   });
 
   router.post('/demandes/:id/:etape', async (req, res, next) => {
@@ -90,6 +99,8 @@ export function requestRoutes(services: Services): Router {
     const resolving = (req.body as Record<string, unknown>).action === 'resoudre';
     const { body, undecided } = resolving ? applyConflictChoices(req.body as Record<string, unknown>, step.fields.map((f) => f.name)) : { body: { ...(req.body as Record<string, unknown>) }, undecided: [] };
     if (CONTACT_ROLES.some((role) => role.key === body.moi)) fillWithUser(body, String(body.moi), user);
+    // « Prolonger ma session » without JavaScript: the step's input is saved as a draft, like « Enregistrer le brouillon ».
+    const extending = body.action === 'prolonger';
     const strict = body.action === 'continuer';
     const autosave = res.locals.isHtmx === true && body.action === 'autosave';
     const validated = validateForm(strict ? step.schema : lenientSchema(step), body);
@@ -110,7 +121,8 @@ export function requestRoutes(services: Services): Router {
     }
     if (errors.length) {
       const checkedScopes = step.slug === 'donnees' ? ([] as string[]).concat((body.scopes as string | string[] | undefined) ?? []) : undefined;
-      return renderStep(services, res, request, step, { values: posted, errors, fieldErrors, version: body.version, base: body.base, retour: body.retour, ...(checkedScopes ? { checkedScopes } : {}) }, 422);
+      const summary = step.summariseErrors?.(errors, posted) ?? errors;
+      return renderStep(services, res, request, step, { values: posted, errors: summary, fieldErrors, version: body.version, base: body.base, retour: body.retour, ...(checkedScopes ? { checkedScopes } : {}) }, 422);
     }
     const outcome = await services.requests.save(request, step, input, user.id);
     if (outcome.kind === 'locked') return renderConflict(services, res, { request: outcome.current, step, mine: posted, locked: true });
@@ -121,6 +133,7 @@ export function requestRoutes(services: Services): Router {
     const following = nextStep(step.slug);
     if (strict) return res.redirect(303, `/demandes/${request.id}/${following && body.retour !== 'recapitulatif' ? following.slug : 'recapitulatif'}`);
     req.session.draftSavedAt = new Date().toISOString();
+    if (extending) req.session.notice = 'Votre session est prolongée.';
     res.redirect(303, `/demandes/${request.id}/${step.slug}`);
   });
   return router;

@@ -4,6 +4,7 @@ import { checkSiret } from '../domain/siret.ts';
 import { siretField } from '../forms/eligibility.ts';
 import { validateForm } from '../forms/validation.ts';
 import { currentUserOf, requireUser } from '../middleware/auth.ts';
+import { keepSessionAlive, SESSION_EXTENDED } from '../middleware/session-expiry.ts';
 import type { Db } from '../db/knex.ts';
 import type { Services } from '../services/index.ts';
 
@@ -46,6 +47,12 @@ export function organisationRoutes(services: Services, db: Db): Router {
   });
   router.post('/organisations/rejoindre', async (req, res) => {
     const user = currentUserOf(res);
+    if ((req.body as { action?: string }).action === 'prolonger') {
+      await keepSessionAlive(req);
+      const check = checkSiret(String((req.body as { siret?: string }).siret ?? ''));
+      const found = check.ok ? await services.eligibility.check(check.siret) : undefined;
+      return res.render('organisations/rejoindre', { values: req.body as object, found, lookedUp: Boolean(found), fieldErrors: {}, notice: SESSION_EXTENDED });
+    }
     const { value, errors, fieldErrors } = validateForm(joinSchema, req.body);
     const found = errors.length ? undefined : await services.eligibility.check(value.siret);
     const context = { values: req.body as object, found, lookedUp: !errors.length };

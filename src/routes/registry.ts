@@ -62,7 +62,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/mot-de-passe-oublie', label: 'Mot de passe oublié', area: 'compte', inSitemap: true },
   { path: '/mot-de-passe-oublie/envoye', label: 'Lien envoyé', area: 'compte' },
   { path: '/mot-de-passe/nouveau', label: 'Choisir un nouveau mot de passe', area: 'compte' },
-  { path: '/compte', label: 'Mon compte', area: 'compte', access: 'user' },
+  { path: '/compte', label: 'Mon compte', area: 'compte', access: 'user', inSitemap: true },
   // staff only (non-staff users are sent back to /compte): the admin crawled is enrolled, so this is the verification
   { path: '/compte/double-authentification', label: 'Double authentification', area: 'compte', access: 'admin' },
   { path: '/compte/mot-de-passe', label: 'Changer mon mot de passe', area: 'compte', access: 'user' },
@@ -74,8 +74,8 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/adresse-electronique/confirmer', label: 'Confirmer la nouvelle adresse électronique', area: 'compte' },
   { path: '/organisations', label: 'Mes organisations', area: 'compte', access: 'user' },
   { path: '/organisations/rejoindre', label: 'Rejoindre une organisation', area: 'compte', access: 'user' },
-  { path: '/demandes', label: 'Mes demandes', area: 'compte', access: 'user' },
-  { path: '/demandes/nouvelle', label: 'Nouvelle demande', area: 'compte', access: 'user' },
+  { path: '/demandes', label: 'Mes demandes', area: 'compte', access: 'user', inSitemap: true },
+  { path: '/demandes/nouvelle', label: 'Nouvelle demande', area: 'compte', access: 'user', inSitemap: true },
   {
     path: '/demandes/:id/:etape',
     label: 'Une étape de la demande',

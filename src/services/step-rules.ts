@@ -19,8 +19,10 @@ export function stepRules(db: Knex, attachments: AttachmentService) {
     const all = groups.flatMap((g) => g.scopes);
     return {
       groups,
-      selectable: new Set(all.filter((s) => s.mode !== 'included' && s.mode !== 'disabled').map((s) => s.id)),
-      included: all.filter((s) => s.mode === 'included').map((s) => s.id),
+      selectable: new Set(all.filter((s) => s.mode === 'preticked' || s.mode === null).map((s) => s.id)),
+      /** Always part of the request: the open data the use case includes and the scopes it locks ticked. */
+      included: all.filter((s) => s.mode === 'included' || s.mode === 'locked').map((s) => s.id),
+      locked: all.filter((s) => s.mode === 'locked').map((s) => s.id),
       preticked: all.filter((s) => s.mode === 'preticked').map((s) => s.id),
     };
   }
@@ -32,9 +34,9 @@ export function stepRules(db: Knex, attachments: AttachmentService) {
       return { value, errors: missing ? [{ field: 'url', message: LEGAL_TEXT_MISSING }] : [] };
     }
     if (step.slug !== 'donnees') return { value, errors: [] };
-    const { selectable, included } = await scopes(request);
+    const { selectable, included, locked } = await scopes(request);
     const chosen = ([] as string[]).concat((value.scopes as string[] | undefined) ?? []).filter((id) => selectable.has(id));
-    const errors = strict && chosen.length === 0 ? [{ field: 'scopes', message: 'Cochez au moins une donnée, par exemple « Attestation fiscale »' }] : [];
+    const errors = strict && chosen.length === 0 && locked.length === 0 ? [{ field: 'scopes', message: 'Cochez au moins une donnée, par exemple « Attestation fiscale »' }] : [];
     return { value: { scopes: [...new Set([...chosen, ...included])] }, errors };
   }
 
@@ -57,7 +59,8 @@ export function stepRules(db: Knex, attachments: AttachmentService) {
       if (step.slug !== 'donnees') return {};
       const { groups, included, preticked } = await scopes(request);
       const answered = request.answers.donnees?.scopes as string[] | undefined;
-      return { scopeGroups: groups, checkedScopes: [...(answered ?? preticked), ...included] };
+      const scopeLabels = Object.fromEntries(groups.flatMap((g) => g.scopes).map((scope) => [scope.id, scope.label]));
+      return { scopeGroups: groups, scopeLabels, checkedScopes: [...(answered ?? preticked), ...included] };
     },
 
   };

@@ -41,7 +41,7 @@ export async function signIn(context: BrowserContext, base: string, account: Fix
   await page.goto(`${base}/connexion`);
   await page.fill('#email', account.email);
   await page.fill('#password', account.password);
-  const arrived = (url: URL) => url.pathname === '/compte' || url.pathname === SECOND_FACTOR_PATH;
+  const arrived = (url: URL) => url.pathname === '/demandes' || url.pathname === '/compte' || url.pathname === SECOND_FACTOR_PATH;
   await Promise.all([page.waitForURL(arrived), page.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
   if (new URL(page.url()).pathname === SECOND_FACTOR_PATH) {
     if (!app) throw new Error('Un compte du personnel se connecte avec son second facteur : passez l’application');

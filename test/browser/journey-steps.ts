@@ -59,7 +59,7 @@ export function stepScripts(mode: Mode): StepScript[] {
       fill: async (page) => {
         await page.fill('#title', title);
         await page.fill('#description', description);
-        await page.fill('#goLiveDate', '2027-03-01');
+        await page.fill('#goLiveDate', '01/03/2027');
         await tick(page, 'radio', 'De 1 000 à 10 000 appels par jour');
       },
       stored: { title, description, goLiveDate: '2027-03-01', volume: 'moyen' },
@@ -117,7 +117,7 @@ export function stepScripts(mode: Mode): StepScript[] {
       slug: 'cgu', h1: 'Conditions générales d’utilisation', firstError: 'accept',
       fill: async (page) => {
         await tick(page, 'checkbox', 'J’accepte les conditions générales d’utilisation de l’API Entreprise');
-        await tick(page, 'checkbox', /^Je confirme que le délégué à la protection des données/);
+        await tick(page, 'checkbox', /^Je confirme que le délégué ou la déléguée à la protection des données/);
       },
       stored: { accept: 'oui', dpoInformed: 'oui' },
     },

@@ -71,7 +71,7 @@ async function checkAutosave(page: Page, id: string, value: string, problems: st
 
 /** « C’est moi » fills the DPD with the signed-in person's details (a plain form post, with or without JavaScript). */
 async function itsMe(page: Page, url: string, account: FixtureAccount): Promise<void> {
-  const filled = await clickAndWait(page, page.getByRole('button', { name: /^C’est moi : remplir « Délégué à la protection des données/ }));
+  const filled = await clickAndWait(page, page.getByRole('button', { name: /^C’est moi : remplir « Délégué ou déléguée à la protection des données/ }));
   assert.deepEqual([filled.posted, filled.status, filled.path], [303, 200, url], '« C’est moi » enregistre et revient à l’étape');
   const values = await Promise.all(['GivenName', 'FamilyName', 'Email', 'Phone', 'JobTitle'].map((part) => page.inputValue(`#dpo${part}`)));
   const phone = checkPhone(values[3] ?? '');

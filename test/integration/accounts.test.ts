@@ -178,7 +178,7 @@ describe('sign-in, sessions and sign-out', () => {
     const before = String(form.headers['set-cookie']).split(';')[0];
     const { page } = await signIn(account.email, FIXTURE_PASSWORD, client);
     assert.equal(page.status, 303);
-    assert.equal(page.location, '/compte');
+    assert.equal(page.location, '/demandes', 'an applicant lands on « Mes demandes »');
     const afterCookie = String(page.headers['set-cookie']).split(';')[0];
     assert.notEqual(before, afterCookie);
     const replay = await request(app.app).get('/compte').set('Cookie', before as string);
@@ -203,7 +203,7 @@ describe('sign-in, sessions and sign-out', () => {
     assert.equal(page.location, '/compte/sessions');
     const other = new PageClient(app.app);
     await other.get('//evil.example/compte');
-    assert.equal((await signIn(account.email, FIXTURE_PASSWORD, other)).page.location, '/compte');
+    assert.equal((await signIn(account.email, FIXTURE_PASSWORD, other)).page.location, '/demandes');
   });
 
   it('ends the session after the idle timeout, and the user comes back to the page after signing in again', async () => {

@@ -322,8 +322,8 @@ describe('the legal step with attachments', () => {
     assert.equal((await postMultipart(client, `/demandes/${id}/pieces-jointes`, [{ name: '_csrf', value: token }, file('tard.pdf', pdf())])).status, 409);
     assert.equal((await rows(id)).length, 1);
     const readOnly = await client.get(`/demandes/${id}/cadre-juridique`);
-    assert.equal(readOnly.$(`#piece-${second.id} a`).attr('href'), `/demandes/${id}/pieces-jointes/${second.id}`);
-    assert.equal(readOnly.$('#pieces-jointes button, input[type="file"]').length, 0);
+    assert.equal(readOnly.$(`#recapitulatif-piece-${second.id} a`).attr('href'), `/demandes/${id}/pieces-jointes/${second.id}`, 'the step of a submitted request shows its answers read-only');
+    assert.equal(readOnly.$('main form, main button, main input').length, 0, 'no field, no button: nothing that cannot be saved');
     const summary = await client.get(`/demandes/${id}/recapitulatif`);
     assert.equal(summary.$(`#recapitulatif-pieces-jointes a[href="/demandes/${id}/pieces-jointes/${second.id}"]`).length, 1);
     assert.equal((await download(client, `/demandes/${id}/pieces-jointes/${second.id}`)).status, 200);

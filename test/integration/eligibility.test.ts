@@ -100,7 +100,7 @@ describe('eligibility check with htmx', () => {
     assert.equal(page.$('#siret-groupe').hasClass('fr-input-group--error'), true);
     assert.equal(page.$('#siret').attr('aria-invalid'), 'true');
     assert.equal(page.$('#siret').attr('value'), '123');
-    assert.equal(page.$('#statut-formulaire').attr('hx-swap-oob'), 'innerHTML');
+    assert.equal(page.$('#statut-formulaire').attr('data-hx-swap-oob'), 'innerHTML');
     assert.match(page.$('#statut-formulaire').text(), /^Erreur : Le SIRET doit contenir 14 chiffres/);
   });
 

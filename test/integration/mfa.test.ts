@@ -107,7 +107,7 @@ describe('second factor of staff accounts (S-6b)', () => {
   it('never asks applicants', async () => {
     await createAccount(app.db, { email: 'agent@clamart.fr', siret: '21920023500014' });
     const { client, location } = await passwordOnly('agent@clamart.fr');
-    assert.equal(location, '/compte');
+    assert.equal(location, '/demandes');
     assert.equal((await client.get('/demandes')).status, 200);
     assert.equal((await client.get(SECOND_FACTOR_PATH)).location, '/compte');
     await client.get('/compte');

@@ -42,7 +42,7 @@ describe('password reset', () => {
 
     await client.get(link);
     const form = await client.get('/mot-de-passe/nouveau');
-    assert.equal(form.headers['referrer-policy'], 'no-referrer');
+    assert.equal(form.headers['referrer-policy'], 'same-origin', 'the form page: no referrer to other sites, and the browser still sends its Origin with the POST');
     assert.equal((await client.submit({ password: 'motdepasse123' })).status, 422);
     await client.get('/mot-de-passe/nouveau');
     const done = await client.submit({ password: NEW_PASSWORD });
@@ -151,9 +151,10 @@ describe('account page', () => {
     const cookie = String(page.headers['set-cookie']);
     const expires = new Date(/Expires=([^;]+)/.exec(cookie)![1] as string).getTime();
     assert.ok(expires - Date.now() > 290 * 60_000, 'cookie valable environ 5 heures');
-    assert.match(page.$('form[action="/session/prolonger"]').text(), /vous serez déconnecté à \d+ h \d{2}/);
-    const extended = await client.submit({}, { selector: 'form[action="/session/prolonger"]', headers: { 'X-Forwarded-Proto': 'https' } });
-    assert.equal(extended.location, '/compte');
+    assert.match(page.$('form[action="/compte"] #session-delai').text(), /vous serez déconnecté à \d+ h \d{2}/);
+    const extended = await client.submit({ action: 'prolonger' }, { selector: 'form[action="/compte"]', headers: { 'X-Forwarded-Proto': 'https' } });
+    assert.equal(extended.status, 200);
+    assert.match(extended.$('main .fr-alert--success').text(), /Votre session est prolongée/);
   });
 
   it('lists the sessions and closes the others', async () => {
@@ -162,8 +163,10 @@ describe('account page', () => {
     const { client } = await signIn(account.email);
     const https = { 'X-Forwarded-Proto': 'https' };
     const list = await client.get('/compte/sessions', https);
-    assert.equal(list.$('tbody tr').length, 2);
-    assert.equal(list.$('caption').text(), 'Sessions ouvertes avec votre compte');
+    assert.equal(list.$('.signup-request').length, 2);
+    assert.equal(list.$('#liste-sessions').text(), 'Sessions ouvertes avec votre compte (2)');
+    assert.equal(list.$('.signup-request h3').filter((_i, h) => list.$(h).text().includes('(cette session)')).length, 1);
+    assert.doesNotMatch(list.$('main').text(), /Mozilla|AppleWebKit/, 'the browser is named, not its raw User-Agent');
     await client.submit({}, { headers: https });
     assert.equal((await other.get('/compte', https)).status, 303);
     assert.equal((await client.get('/compte', https)).status, 200);

@@ -34,7 +34,7 @@ describe('starting a request', () => {
     assert.equal(created.status, 303);
     assert.match(created.location ?? '', /^\/demandes\/\d+\/demarche$/);
     const list = await client.get('/demandes');
-    assert.match(list.$('tbody').text(), /Marchés publics.*COMMUNE DE CLAMART.*Brouillon/s);
+    assert.match(list.$('.signup-request-list').text(), /Brouillon.*Marchés publics.*COMMUNE DE CLAMART/s);
   });
 });
 
@@ -52,7 +52,7 @@ describe('a step of the wizard', () => {
     assert.equal(saved.$('#title').attr('value'), 'Aides');
     const bad = await client.submit({ goLiveDate: '1er mars', action: 'enregistrer' }, { selector: STEP_FORM });
     assert.equal(bad.status, 422);
-    assert.match(bad.$('#goLiveDate-erreur').text(), /AAAA-MM-JJ/);
+    assert.match(bad.$('#goLiveDate-erreur').text(), /JJ\/MM\/AAAA/);
     assert.equal(bad.$('#goLiveDate').attr('value'), '1er mars');
     assert.equal(bad.$('#title').attr('value'), 'Aides');
   });
@@ -316,29 +316,31 @@ describe('autosave with htmx', () => {
     const { account, client } = await member();
     const id = await createRequest(app.db, account.id, CLAMART);
     const page = await client.get(`/demandes/${id}/demarche`);
-    assert.equal(page.$('form[hx-post]').attr('hx-swap'), 'none', 'le formulaire n’est jamais remplacé (le focus reste en place)');
+    assert.equal(page.$('form[data-hx-post]').attr('data-hx-swap'), 'none', 'le formulaire n’est jamais remplacé (le focus reste en place)');
     assert.equal(page.$('#statut-formulaire').attr('role'), 'status');
     const saved = await client.submit({ title: 'Brouillon automatique', action: 'autosave' }, { selector: STEP_FORM, headers: htmx });
     assert.equal(saved.status, 200);
     assert.match(String(saved.headers.vary), /HX-Request/);
     assert.equal(saved.$('#version').attr('value'), '2');
-    assert.equal(saved.$('#version').attr('hx-swap-oob'), 'true');
-    assert.match(saved.$('#statut-formulaire').text(), /^Brouillon enregistré à \d+ h \d{2}$/);
+    assert.equal(saved.$('#version').attr('data-hx-swap-oob'), 'true');
+    assert.match(saved.$('#brouillon-etat').text(), /^Brouillon enregistré à \d+ h \d{2}$/);
+    assert.equal(saved.$('#statut-formulaire').length, 0, 'a save is announced by the script, once per quiet period, not by every answer');
     assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Brouillon automatique');
     await client.get(`/demandes/${id}/demarche`);
     const bad = await client.submit({ goLiveDate: 'demain', action: 'autosave' }, { selector: STEP_FORM, headers: htmx });
     assert.equal(bad.status, 422);
-    assert.match(bad.$('#statut-formulaire').text(), /^Erreur : La date doit être au format AAAA-MM-JJ/);
+    assert.match(bad.$('#brouillon-etat').text(), /^Enregistrement automatique impossible : Écrivez la date au format JJ\/MM\/AAAA/);
+    assert.equal(bad.$('#statut-formulaire').length, 0, 'the error is announced once, by the field’s own message group');
     assert.equal((await app.db('access_requests').where({ id }).first()).version, 2);
     // Inline validation: the field's message group, never the field (what was typed since stays, focus too).
-    assert.equal(bad.$('#goLiveDate-messages').attr('hx-swap-oob'), 'innerHTML');
-    assert.match(bad.$('#goLiveDate-messages #goLiveDate-erreur').text(), /AAAA-MM-JJ, par exemple 2027-03-01/);
+    assert.equal(bad.$('#goLiveDate-messages').attr('data-hx-swap-oob'), 'innerHTML');
+    assert.match(bad.$('#goLiveDate-messages #goLiveDate-erreur').text(), /JJ\/MM\/AAAA, par exemple 01\/03\/2027/);
     assert.equal(bad.$('#goLiveDate').length, 0);
     assert.equal(bad.$('#description-messages').length, 0, 'an empty field is not judged while the user types');
     await client.get(`/demandes/${id}/demarche`);
     const fixed = await client.submit({ goLiveDate: '2027-03-01', action: 'autosave' }, { selector: STEP_FORM, headers: htmx });
     assert.equal(fixed.status, 200);
-    assert.equal(fixed.$('#goLiveDate-messages').attr('hx-swap-oob'), 'innerHTML');
+    assert.equal(fixed.$('#goLiveDate-messages').attr('data-hx-swap-oob'), 'innerHTML');
     assert.equal(fixed.$('#goLiveDate-messages').children().length, 0, 'the message goes once the value is right');
   });
 
@@ -405,7 +407,7 @@ describe('archiving and copying', () => {
     const validated = await createRequest(app.db, account.id, CLAMART);
     await app.db('access_requests').where({ id: validated }).update({ status: 'validated', title: 'Marchés 2026' });
     const list = await client.get('/demandes');
-    const actionsOf = (id: string) => list.$(`tbody tr:has(a[href="/demandes/${id}"]) td:last-child`).find('a, button').toArray().map((el) => list.$(el).text().trim());
+    const actionsOf = (id: string) => list.$(`.signup-request:has(a[href="/demandes/${id}"]) .fr-btns-group`).find('a, button').toArray().map((el) => list.$(el).text().trim());
     assert.deepEqual(actionsOf(draft), [`Voir Demande n° ${draft}`, `Continuer Demande n° ${draft}`, `Archiver le brouillon Demande n° ${draft}`]);
     assert.deepEqual(actionsOf(validated), ['Voir Marchés 2026', 'Copier Marchés 2026 dans un nouveau brouillon']);
     const archived = await client.submit({}, { selector: `form[action="/demandes/${draft}/archiver"]` });

@@ -82,6 +82,17 @@ describe('CSRF', () => {
     assert.equal((await bob.post('/eligibilite', { _csrf: bobToken, siret: '13002526500013' })).status, 303);
   });
 
+  it('accepts Origin: null only with the token and same-origin Fetch metadata (a page under no-referrer)', async () => {
+    const client = new PageClient(app.app);
+    await client.get('/eligibilite');
+    const form = { _csrf: client.csrfToken(), siret: '13002526500013' };
+    assert.equal((await client.post('/eligibilite', form, { Origin: 'null' })).status, 403, 'null without Fetch metadata');
+    assert.equal((await client.post('/eligibilite', form, { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' })).status, 403, 'null from a sandboxed or foreign document');
+    assert.equal((await client.post('/eligibilite', form, { Origin: 'null', 'Sec-Fetch-Site': 'same-site' })).status, 403, 'null from a sibling subdomain');
+    assert.equal((await client.post('/eligibilite', { siret: '13002526500013' }, { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' })).status, 403, 'null and same-origin, without the token');
+    assert.equal((await client.post('/eligibilite', form, { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' })).status, 303);
+  });
+
   it('accepts the token in the X-CSRF-Token header (htmx outside a form)', async () => {
     const client = new PageClient(app.app);
     await client.get('/eligibilite');

@@ -189,7 +189,7 @@ describe('what is never kept nor applied', () => {
     assert.equal((await stashes()).length, 0);
     assert.equal((await requestRow(id)).status, 'draft');
     assert.match((await client.get('/connexion')).$('.fr-alert').text(), /dernière action n’a pas été effectuée/);
-    assert.equal((await signInAgain(client, account.email)).location, '/compte');
+    assert.equal((await signInAgain(client, account.email)).location, '/demandes');
   });
 
   it('refuses a cross-site POST (CSRF) and keeps nothing', async () => {

@@ -71,10 +71,36 @@ describe('POST /session/prolonger', () => {
     }
   });
 
-  it('answers 303 back to the page to the plain form (no JavaScript), and only to a path of the site', async () => {
+  it('on a step, without JavaScript, is a button of the step form: what was typed is saved as a draft, the session extended', async () => {
     const { client, path } = await onStep();
     const aged = await ageSession();
-    const back = await client.submit({}, { selector: 'form[action="/session/prolonger"]' });
+    const form = client.last!.$('#formulaire-etape');
+    assert.equal(form.find('#session-prolonger[name="action"][value="prolonger"]').length, 1, 'le bouton appartient au formulaire de l’étape');
+    assert.equal(form.find('button[type="submit"]').first().attr('value'), 'continuer', 'Entrée dans un champ envoie « Continuer », pas « Prolonger »');
+    const back = await client.submit({ title: 'Saisie tapée juste avant de prolonger', action: 'prolonger' }, { selector: '#formulaire-etape' });
+    assert.deepEqual([back.status, back.location], [303, path]);
+    assert.ok((await sessionExpire()) - aged > 25 * 60_000, 'la session en base est prolongée');
+    const shown = await client.get(path);
+    assert.equal(shown.$('#title').attr('value'), 'Saisie tapée juste avant de prolonger', 'rien de ce qui était tapé n’est perdu');
+    assert.match(shown.$('main .fr-alert--success').text(), /Votre session est prolongée\. Brouillon enregistré à \d{1,2} h \d{2}\./);
+  });
+
+  it('on the account page, shows back what was typed without saving it, and extends the session', async () => {
+    const { client } = await onStep();
+    await client.get('/compte');
+    const aged = await ageSession();
+    const page = await client.submit({ givenName: 'Prénom pas encore enregistré', action: 'prolonger' }, { selector: 'form[action="/compte"]' });
+    assert.equal(page.status, 200);
+    assert.equal(page.$('#givenName').attr('value'), 'Prénom pas encore enregistré');
+    assert.match(page.$('main .fr-alert--success').text(), /Votre session est prolongée/);
+    assert.ok((await sessionExpire()) - aged > 25 * 60_000, 'la session en base est prolongée');
+    assert.notEqual((await app.db('users').where({ email: 'agent@clamart.fr' }).first()).given_name, 'Prénom pas encore enregistré', 'rien n’est enregistré sans « Enregistrer »');
+  });
+
+  it('answers 303 back to the page given, and only to a path of the site', async () => {
+    const { client, path } = await onStep();
+    const aged = await ageSession();
+    const back = await client.post('/session/prolonger', { _csrf: client.csrfToken(), retour: path });
     assert.equal(back.status, 303);
     assert.equal(back.location, path);
     assert.ok((await sessionExpire()) - aged > 25 * 60_000, 'la session en base est prolongée');

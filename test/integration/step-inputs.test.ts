@@ -37,7 +37,8 @@ const CASES: Case[] = [
   { step: 'demarche', field: 'title', value: long(201), message: /ne doit pas dépasser 200 caractères/ },
   { step: 'demarche', field: 'description', value: '   ', message: /Décrivez votre démarche/, strict: true },
   { step: 'demarche', field: 'description', value: long(5001), message: /ne doit pas dépasser 5000 caractères/ },
-  { step: 'demarche', field: 'goLiveDate', value: '31/12/2027', message: /format AAAA-MM-JJ, par exemple 2027-03-01/ },
+  { step: 'demarche', field: 'goLiveDate', value: '31/02/2027', message: /Cette date n’existe pas : vérifiez le jour et le mois/ },
+  { step: 'demarche', field: 'goLiveDate', value: '1er mars', message: /format JJ\/MM\/AAAA, par exemple 01\/03\/2027/ },
   { step: 'demarche', field: 'goLiveDate', value: '', message: /date de mise en service prévue, par exemple/, strict: true },
   { step: 'demarche', field: 'volume', value: 'enorme', message: /Choisissez le volume/, kind: 'group' },
   { step: 'donnees', field: 'scopes', value: '', message: /Cochez au moins une donnée, par exemple/, strict: true, kind: 'group' },
@@ -52,10 +53,10 @@ const CASES: Case[] = [
   { step: 'donnees-personnelles', field: 'retentionMonths', value: '241', message: /240 mois/ },
   { step: 'donnees-personnelles', field: 'retentionMonths', value: '12.5', message: /nombre entier de mois, par exemple 36/ },
   { step: 'donnees-personnelles', field: 'retentionJustification', value: '', message: /Au-delà de 36 mois, justifiez/, strict: true },
-  { step: 'contacts', field: 'dpoEmail', value: 'dpd-at-clamart.fr', message: /adresse électronique valide, par exemple/ },
-  { step: 'contacts', field: 'technicalPhone', value: '12345', message: /par exemple/ },
-  { step: 'contacts', field: 'businessGivenName', value: long(101), message: /ne doit pas dépasser 100 caractères/ },
-  { step: 'contacts', field: 'controllerFamilyName', value: '', message: /Saisissez ce champ pour le responsable du traitement/, strict: true },
+  { step: 'contacts', field: 'dpoEmail', value: 'dpd-at-clamart.fr', message: /L’adresse électronique du délégué ou de la déléguée à la protection des données n’est pas valide/ },
+  { step: 'contacts', field: 'technicalPhone', value: '12345', message: /Le numéro de téléphone de l’interlocuteur ou interlocutrice technique doit comporter 10 chiffres, par exemple/ },
+  { step: 'contacts', field: 'businessGivenName', value: long(101), message: /Le prénom de l’interlocuteur ou interlocutrice métier ne doit pas dépasser 100 caractères/ },
+  { step: 'contacts', field: 'controllerFamilyName', value: '', message: /Saisissez le nom du ou de la responsable du traitement/, strict: true },
   { step: 'cgu', field: 'accept', value: '', message: /Acceptez les conditions générales/, strict: true, kind: 'group' },
   { step: 'cgu', field: 'dpoInformed', value: 'non', message: /Confirmez que votre délégué/, strict: true, kind: 'group' },
 ];
@@ -95,13 +96,37 @@ describe('bad inputs, field by field', () => {
     it(`${c.step} › ${c.field} = ${JSON.stringify(c.value.length > 30 ? `${c.value.slice(0, 10)}… (${c.value.length})` : c.value)} (${c.strict ? 'Continuer' : 'brouillon'})`, async () => {
       const { client, id } = await stepPage();
       await client.get(`/demandes/${id}/${c.step}`);
-      const values = c.step === 'donnees-personnelles' && c.field === 'retentionJustification' ? { ...COMPLETE[c.step], retentionMonths: '48' } : {};
+      // the other fields filled in where the case needs them: a contact left entirely empty is summarised as a whole
+      const values = c.step === 'donnees-personnelles' && c.field === 'retentionJustification' ? { ...COMPLETE[c.step], retentionMonths: '48' } : c.step === 'contacts' && c.strict ? COMPLETE.contacts : {};
       const page = await client.submit({ ...values, [c.field]: c.value, action: c.strict ? 'continuer' : 'enregistrer' }, { selector: STEP_FORM });
       assertFlagged(page, c);
       const row = await app.db('access_requests').where({ id }).first();
       assert.equal(row.version, 1, 'rien n’est enregistré');
     });
   }
+});
+
+describe('the contacts step left empty', () => {
+  it('summarises each empty contact once, while each of its fields names itself and its contact', async () => {
+    const { client, id } = await stepPage();
+    await client.get(`/demandes/${id}/contacts`);
+    const page = await client.submit({ action: 'continuer' }, { selector: STEP_FORM });
+    assert.equal(page.status, 422);
+    const summary = page.$('#resume-erreurs li').toArray().map((li) => page.$(li).text().trim());
+    assert.deepEqual(summary, [
+      'Renseignez les coordonnées du délégué ou de la déléguée à la protection des données : prénom, nom, adresse électronique, téléphone et fonction',
+      'Renseignez les coordonnées du ou de la responsable du traitement : prénom, nom, adresse électronique, téléphone et fonction',
+      'Renseignez les coordonnées de l’interlocuteur ou interlocutrice métier : prénom, nom, adresse électronique, téléphone et fonction',
+      'Renseignez les coordonnées de l’interlocuteur ou interlocutrice technique : prénom, nom, adresse électronique, téléphone et fonction',
+    ]);
+    assert.deepEqual(errorSummaryTargets(page).map((t) => [t.href, t.exists]), ['dpo', 'controller', 'business', 'technical'].map((role) => [`#${role}GivenName`, true]));
+    const inline = page.$('.fr-message--error').toArray().map((p) => page.$(p).text().trim());
+    assert.equal(inline.length, 20);
+    assert.equal(new Set(inline).size, 20, 'no two fields share a message');
+    assert.ok(inline.includes('Saisissez la fonction du ou de la responsable du traitement'));
+    assert.ok(inline.includes('Saisissez le numéro de téléphone de l’interlocuteur ou interlocutrice métier, par exemple 01 23 45 67 89'));
+    assert.doesNotMatch(page.html, /pour le interlocuteur|du interlocuteur|Saisissez ce champ/);
+  });
 });
 
 describe('each step, complete and partial', () => {

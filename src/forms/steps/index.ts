@@ -1,4 +1,6 @@
 import Joi from 'joi';
+import { checkCalendarDate } from '../../domain/calendar-date.ts';
+import type { FieldError } from '../validation.ts';
 import { contacts } from './contacts.ts';
 
 /**
@@ -7,7 +9,14 @@ import { contacts } from './contacts.ts';
  */
 /** `choices`: the labels of a choice field's values, for pages that show stored answers (e.g. the conflict page). */
 export type StepField = { name: string; label: string; choices?: Record<string, string> };
-export type StepDefinition = { slug: string; title: string; fields: StepField[]; schema: Joi.ObjectSchema };
+export type StepDefinition = {
+  slug: string;
+  title: string;
+  fields: StepField[];
+  schema: Joi.ObjectSchema;
+  /** The error summary's entries when they are not one per field (each field keeps its own inline message). */
+  summariseErrors?: (errors: FieldError[], values: Record<string, unknown>) => FieldError[];
+};
 
 /** One of `values`, with the same French message whatever is wrong (missing, empty or unknown). */
 const choice = (message: string, ...values: string[]) =>
@@ -27,10 +36,15 @@ const demarche: StepDefinition = {
   schema: Joi.object({
     title: text(200, 'Donnez un intitulé à votre démarche, par exemple « Instruction des aides au commerce de proximité »'),
     description: text(5000, 'Décrivez votre démarche : qui l’utilise, pour quoi faire, et à quoi serviront les données'),
-    goLiveDate: Joi.string().trim().pattern(/^\d{4}-\d{2}-\d{2}$/).required().messages({
-      'string.empty': 'Indiquez la date de mise en service prévue, par exemple 2027-03-01',
-      'any.required': 'Indiquez la date de mise en service prévue, par exemple 2027-03-01',
-      'string.pattern.base': 'La date doit être au format AAAA-MM-JJ, par exemple 2027-03-01',
+    goLiveDate: Joi.string().trim().max(20).required().custom((value: string, helpers) => {
+      const check = checkCalendarDate(value);
+      return check.ok ? check.iso : helpers.error(`date.${check.reason}`);
+    }).messages({
+      'string.empty': 'Indiquez la date de mise en service prévue, par exemple 01/03/2027',
+      'any.required': 'Indiquez la date de mise en service prévue, par exemple 01/03/2027',
+      'string.max': 'Écrivez la date au format JJ/MM/AAAA, par exemple 01/03/2027',
+      'date.format': 'Écrivez la date au format JJ/MM/AAAA, par exemple 01/03/2027',
+      'date.calendar': 'Cette date n’existe pas : vérifiez le jour et le mois, par exemple 01/03/2027',
     }),
     volume: choice('Choisissez le volume d’appels attendu', 'faible', 'moyen', 'fort'),
   }),
@@ -62,12 +76,8 @@ const donnees: StepDefinition = {
   slug: 'donnees',
   title: 'Données',
   fields: [{ name: 'scopes', label: 'Données demandées' }],
-  schema: Joi.object({
-    scopes: Joi.array().items(Joi.string().max(100)).single().min(1).required().messages({
-      'any.required': 'Cochez au moins une donnée, par exemple « Attestation fiscale »',
-      'array.min': 'Cochez au moins une donnée, par exemple « Attestation fiscale »',
-    }),
-  }),
+  // « At least one » depends on the use case (the scopes it locks count, disabled boxes are never sent): services/step-rules.
+  schema: Joi.object({ scopes: Joi.array().items(Joi.string().allow('').max(100)).single() }),
 };
 
 const cadreJuridique: StepDefinition = {
@@ -98,7 +108,7 @@ const cgu: StepDefinition = {
   ],
   schema: Joi.object({
     accept: choice('Acceptez les conditions générales d’utilisation pour continuer', 'oui'),
-    dpoInformed: choice('Confirmez que votre délégué à la protection des données est informé', 'oui'),
+    dpoInformed: choice('Confirmez que votre délégué ou déléguée à la protection des données est informé de cette demande', 'oui'),
   }),
 };
 

@@ -70,12 +70,12 @@ export function emailChangeRoutes(services: Services, limits: RateLimits): Route
   const tokenOf = (session: { emailToken?: { purpose: string; token: string } }) =>
     session.emailToken?.purpose === 'email_change' ? session.emailToken.token : undefined;
   const invalid = (res: Parameters<RequestHandler>[1]) =>
-    res.status(200).set('Referrer-Policy', 'no-referrer').render('compte/lien-invalide', { purpose: 'email_change', values: {} });
+    res.status(200).set('Referrer-Policy', 'same-origin').render('compte/lien-invalide', { purpose: 'email_change', values: {} });
 
   router.get('/adresse-electronique/confirmer', landing, async (req, res) => {
     const token = tokenOf(req.session);
     if (!token || !(await services.accounts.tokenIsValid(token, 'email_change'))) return invalid(res);
-    res.set('Referrer-Policy', 'no-referrer').render('compte/adresse-electronique-confirmer');
+    res.set('Referrer-Policy', 'same-origin').render('compte/adresse-electronique-confirmer');
   });
   router.post('/adresse-electronique/confirmer', async (req, res) => {
     const token = tokenOf(req.session);

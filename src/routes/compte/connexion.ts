@@ -3,19 +3,22 @@ import { normaliseEmail } from '../../domain/email.ts';
 import { signInSchema } from '../../forms/accounts.ts';
 import { validateForm } from '../../forms/validation.ts';
 import { isStaff } from '../../domain/staff.ts';
-import { SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
+import { HOME_PATH, SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
 import { consume, ensureNotBlocked, type RateLimits } from '../../middleware/rate-limit.ts';
 import type { Services } from '../../services/index.ts';
 
 const WRONG = 'Adresse électronique ou mot de passe incorrect. Vérifiez-les, ou choisissez « Mot de passe oublié ».';
 
-/** Sign-in (session regenerated, staff sent on to the second factor, rate-limited per account and per address) and sign-out (session destroyed). */
+/**
+ * Sign-in (session regenerated, staff sent on to the second factor, rate-limited per account and per address; applicants
+ * land on « Mes demandes » unless they were on their way to another page) and sign-out (session destroyed).
+ */
 export function signInRoutes(services: Services, limits: RateLimits, cookieName: string): Router {
   const router = Router();
   router.get('/connexion', (req, res) => {
     const notice = req.session.notice;
     delete req.session.notice;
-    if (res.locals.user) return res.redirect(303, '/compte');
+    if (res.locals.user) return res.redirect(303, HOME_PATH);
     res.render('compte/connexion', { values: {}, notice });
   });
 
@@ -45,7 +48,7 @@ export function signInRoutes(services: Services, limits: RateLimits, cookieName:
         req.session.mfa = false;
         req.session.returnTo = returnTo;
       }
-      const destination = staff ? SECOND_FACTOR_PATH : (returnTo ?? '/compte');
+      const destination = staff ? SECOND_FACTOR_PATH : (returnTo ?? HOME_PATH);
       req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, destination)));
     });
   });

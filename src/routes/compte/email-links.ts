@@ -27,12 +27,12 @@ function tokenOf(session: { emailToken?: { purpose: string; token: string } }, p
 export function emailLinkRoutes(services: Services, limits: RateLimits): Router {
   const router = Router();
   const invalid = (res: Parameters<RequestHandler>[1], purpose: 'activation' | 'reset') =>
-    res.status(200).set('Referrer-Policy', 'no-referrer').render('compte/lien-invalide', { purpose, values: {} });
+    res.status(200).set('Referrer-Policy', 'same-origin').render('compte/lien-invalide', { purpose, values: {} });
 
   router.get('/activation', landing('activation', '/activation'), async (req, res) => {
     const token = tokenOf(req.session, 'activation');
     if (!token || !(await services.accounts.tokenIsValid(token, 'activation'))) return invalid(res, 'activation');
-    res.set('Referrer-Policy', 'no-referrer').render('compte/activation');
+    res.set('Referrer-Policy', 'same-origin').render('compte/activation');
   });
   router.post('/activation', async (req, res) => {
     const token = tokenOf(req.session, 'activation');
@@ -62,7 +62,7 @@ export function emailLinkRoutes(services: Services, limits: RateLimits): Router 
   router.get('/mot-de-passe/nouveau', landing('reset', '/mot-de-passe/nouveau'), async (req, res) => {
     const token = tokenOf(req.session, 'reset');
     if (!token || !(await services.accounts.tokenIsValid(token, 'reset'))) return invalid(res, 'reset');
-    res.set('Referrer-Policy', 'no-referrer').render('compte/nouveau-mot-de-passe', { values: {} });
+    res.set('Referrer-Policy', 'same-origin').render('compte/nouveau-mot-de-passe', { values: {} });
   });
   router.post('/mot-de-passe/nouveau', async (req, res) => {
     const token = tokenOf(req.session, 'reset');

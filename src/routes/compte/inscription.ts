@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { checkSiret } from '../../domain/siret.ts';
 import { signUpSchema, type SignUpForm } from '../../forms/accounts.ts';
-import { validateForm, type FieldError } from '../../forms/validation.ts';
+import { inFormOrder, validateForm, type FieldError } from '../../forms/validation.ts';
 import { normaliseEmail } from '../../domain/email.ts';
 import { renderPageOrFragment } from '../../middleware/htmx.ts';
 import { consume, type RateLimits } from '../../middleware/rate-limit.ts';
@@ -10,6 +10,8 @@ import type { EligibilityResult } from '../../services/eligibility.ts';
 
 const views = { page: 'compte/inscription', fragment: 'partials/inscription-organisation' };
 const MISSION_MIN = 20;
+/** The fields in the order of the page: the organisation first, then the person. */
+const FORM_ORDER = ['siret', 'confirmation', 'mission', 'justification', 'givenName', 'familyName', 'email', 'password'];
 
 /** What the SIRET points to, and the errors that stop a sign-up there (unknown, closed, not confirmed, not eligible). */
 function organisationErrors(form: Partial<SignUpForm>, found: EligibilityResult, siretError: string | undefined): FieldError[] {
@@ -52,9 +54,8 @@ export function signUpRoutes(services: Services, limits: RateLimits): Router {
       const status = siretErrors.length ? 422 : 200;
       return renderPageOrFragment(res, views, { ...context, errors: res.locals.isHtmx ? undefined : siretErrors, fieldErrors: Object.fromEntries(siretErrors.map((e) => [e.field, e.message])) }, status);
     }
-    const all = [...errors, ...organisationErrors(value, found, fieldErrors.siret)];
     const passwordProblem = services.accounts.passwordProblem(value.password ?? '', [value.email ?? '', value.givenName ?? '', value.familyName ?? '']);
-    if (passwordProblem) all.push({ field: 'password', message: passwordProblem });
+    const all = inFormOrder([...errors, ...organisationErrors(value, found, fieldErrors.siret), ...(passwordProblem ? [{ field: 'password', message: passwordProblem }] : [])], FORM_ORDER);
     if (all.length > 0) {
       return res.status(422).render(views.page, { ...context, errors: all, fieldErrors: Object.fromEntries(all.map((e) => [e.field, e.message])) });
     }

@@ -7,6 +7,8 @@ import { destroyUserSessions, userSessions } from '../../repositories/sessions.t
 import { updateProfile } from '../../repositories/users.ts';
 import type { Db } from '../../db/knex.ts';
 import type { Services } from '../../services/index.ts';
+import { describeUserAgent } from '../../domain/user-agent.ts';
+import { keepSessionAlive, SESSION_EXTENDED } from '../../middleware/session-expiry.ts';
 
 /** "Mon compte": profile, session duration, password, sessions, and "Prolonger ma session". */
 export function accountRoutes(services: Services, db: Db): Router {
@@ -24,6 +26,10 @@ export function accountRoutes(services: Services, db: Db): Router {
   });
   router.post('/compte', async (req, res) => {
     const user = currentUserOf(res);
+    if ((req.body as { action?: string }).action === 'prolonger') {
+      await keepSessionAlive(req);
+      return res.render('compte/profil', { values: req.body as object, fieldErrors: {}, idleChoices: IDLE_CHOICES, organisations: await services.organisations.organisationsOf(user.id), notice: SESSION_EXTENDED });
+    }
     const { value, errors, fieldErrors } = validateForm(profileSchema, req.body);
     if (errors.length) {
       return res.status(422).render('compte/profil', { values: req.body as object, errors, fieldErrors, idleChoices: IDLE_CHOICES, organisations: await services.organisations.organisationsOf(user.id) });
@@ -53,7 +59,7 @@ export function accountRoutes(services: Services, db: Db): Router {
 
   router.get('/compte/sessions', async (req, res) => {
     const sessions = await userSessions(db, currentUserOf(res).id);
-    res.render('compte/sessions', { sessions: sessions.map((s) => ({ ...s, current: s.sid === req.sessionID })) });
+    res.render('compte/sessions', { sessions: sessions.map((s) => ({ ...s, browser: describeUserAgent(s.userAgent), current: s.sid === req.sessionID })) });
   });
   router.post('/compte/sessions/fermer-les-autres', async (req, res) => {
     const count = await destroyUserSessions(db, currentUserOf(res).id, req.sessionID);
@@ -66,14 +72,11 @@ export function accountRoutes(services: Services, db: Db): Router {
    * then 204 for scripts (htmx, or fetch asking for JSON: the « Rester connecté » button of the expiry warning) and
    * 303 back to the page for the plain form.
    */
-  router.post('/session/prolonger', (req, res, next) => {
-    req.session.touch();
-    req.session.save((error) => {
-      if (error) return next(error);
-      res.vary('HX-Request').vary('Accept');
-      if (res.locals.isHtmx || req.accepts(['text/html', 'application/json']) === 'application/json') return res.status(204).end();
-      res.redirect(303, safeReturnPath((req.body as Record<string, unknown> | undefined)?.retour) ?? '/compte');
-    });
+  router.post('/session/prolonger', async (req, res) => {
+    await keepSessionAlive(req);
+    res.vary('HX-Request').vary('Accept');
+    if (res.locals.isHtmx || req.accepts(['text/html', 'application/json']) === 'application/json') return res.status(204).end();
+    res.redirect(303, safeReturnPath((req.body as Record<string, unknown> | undefined)?.retour) ?? '/compte');
   });
   return router;
 }
