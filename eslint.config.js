@@ -16,6 +16,9 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
+      // French text wants no-break spaces (U+00A0 before « : », U+202F before « ; ? ! » and inside « »): allowed in
+      // strings, template literals and regular expressions, still refused in code and comments.
+      'no-irregular-whitespace': ['error', { skipStrings: true, skipTemplates: true, skipRegExps: true }],
     },
   },
   { files: ['src/cli/**', 'bench/**', 'test/run.ts'], rules: { 'no-console': 'off' } },

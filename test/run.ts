@@ -106,7 +106,7 @@ async function main(): Promise<number> {
     // Files that measure time (*.timing.test.ts) run afterwards, alone, on a quiet machine.
     const timing = files.filter((f) => f.endsWith('.timing.test.ts'));
     const first = await runNodeTests(files.filter((f) => !timing.includes(f)), env, 2);
-    if (timing.length) console.log(`\nTests de durée, seuls sur la machine : ${timing.join(' ')}\n`);
+    if (timing.length) console.log(`\nTests de durée, seuls sur la machine : ${timing.join(' ')}\n`);
     const second = await runNodeTests(timing, env, 1);
     const result = {
       code: Math.max(first.code, second.code), passed: first.passed + second.passed,
@@ -114,7 +114,7 @@ async function main(): Promise<number> {
     };
     console.log(`\nTests: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`);
     if (result.passed + result.failed + result.skipped === 0) {
-      console.error('Aucun test n’a été exécuté : échec.');
+      console.error('Aucun test n’a été exécuté : échec.');
       return 1;
     }
     return result.code === 0 && result.failed === 0 ? 0 : 1;
@@ -126,7 +126,7 @@ async function main(): Promise<number> {
 }
 
 process.on('SIGINT', () => {
-  console.error('\nInterrompu : arrêt de PostgreSQL…');
+  console.error('\nInterrompu : arrêt de PostgreSQL…');
   process.exitCode = 130;
 });
 

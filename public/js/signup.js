@@ -4,7 +4,7 @@
   var byId = function (id) { return document.getElementById(id); };
   /** An htmx request that takes longer than this is abandoned (htmx:timeout); htmx itself never gives up. */
   var REQUEST_TIMEOUT_MS = 10000;
-  var AUTOSAVE_FAILED = 'Échec de l’enregistrement automatique : votre saisie est toujours là. Réessayez, ou utilisez le bouton « Enregistrer le brouillon ».';
+  var AUTOSAVE_FAILED = 'Échec de l’enregistrement automatique : votre saisie est toujours là. Réessayez, ou utilisez le bouton « Enregistrer le brouillon ».';
 
   /*
    * An error summary link brings its field into view with the field's label or legend above it (the browser alone
@@ -32,7 +32,7 @@
    * The error summary of the last submission follows live validation: once a field is corrected (its message group
    * no longer holds an error), its entry goes; when none is left, the summary goes and the title loses « Erreur : ».
    */
-  var ERROR_PREFIX = 'Erreur : ';
+  var ERROR_PREFIX = 'Erreur : ';
   function fieldStillWrong(id) {
     var messages = byId(id + '-messages');
     if (messages) return !!messages.querySelector('.fr-message--error');
@@ -183,13 +183,13 @@
   });
 
   document.addEventListener('htmx:sendError', function (event) {
-    failed(event, 'La vérification automatique n’a pas pu être faite. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.');
+    failed(event, 'La vérification automatique n’a pas pu être faite. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.');
   });
   document.addEventListener('htmx:timeout', function (event) {
-    failed(event, 'La vérification automatique n’a pas pu être faite. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.');
+    failed(event, 'La vérification automatique n’a pas pu être faite. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.');
   });
   document.addEventListener('htmx:responseError', function (event) {
-    failed(event, 'La vérification automatique a échoué. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.');
+    failed(event, 'La vérification automatique a échoué. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.');
   });
 
   /*
@@ -255,7 +255,7 @@
   function openWarning(left) {
     var seconds = Math.ceil(left / 1000);
     var rest = seconds % 60;
-    byId('session-decompte').textContent = 'Temps restant : ' + Math.floor(seconds / 60) + ' min ' + (rest < 10 ? '0' : '') + rest + ' s';
+    byId('session-decompte').textContent = 'Temps restant : ' + Math.floor(seconds / 60) + ' min ' + (rest < 10 ? '0' : '') + rest + ' s';
     var dialog = byId('session-alerte');
     if (dialog.open) return;
     byId('session-alerte-erreur').textContent = '';
@@ -286,7 +286,7 @@
     button.setAttribute('aria-disabled', 'true');
     var failed = function () {
       button.removeAttribute('aria-disabled');
-      byId('session-alerte-erreur').textContent = 'La session n’a pas pu être prolongée : vérifiez votre connexion puis réessayez.';
+      byId('session-alerte-erreur').textContent = 'La session n’a pas pu être prolongée : vérifiez votre connexion puis réessayez.';
     };
     window.fetch('/session/prolonger', { method: 'POST', body: csrfBody(), credentials: 'same-origin', redirect: 'manual', headers: { Accept: 'application/json' } })
       .then(function (response) {

@@ -59,6 +59,6 @@ export function countsForLegalText(status: ScanStatus): boolean {
 export const SCAN_BADGES: Record<ScanStatus, { text: string; badge: string }> = {
   pending: { text: 'Analyse en cours', badge: 'info' },
   safe: { text: 'Vérifié', badge: 'success' },
-  infected: { text: 'Refusé : virus détecté', badge: 'error' },
+  infected: { text: 'Refusé : virus détecté', badge: 'error' },
   unscanned: { text: 'Non analysé', badge: 'warning' },
 };

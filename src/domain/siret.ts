@@ -45,7 +45,7 @@ const MESSAGES: Record<Exclude<SiretCheck, { ok: true }>['problem'], (siret: str
   length: (siret) =>
     `Le SIRET doit contenir 14 chiffres (vous en avez saisi ${siret.length}), par exemple ${SIRET_EXAMPLE}`,
   checksum: () =>
-    `Ce numéro SIRET n’existe pas : un chiffre est probablement erroné. Vérifiez-le sur votre fiche Insee ou sur annuaire-entreprises.data.gouv.fr, par exemple ${SIRET_EXAMPLE}`,
+    `Ce numéro SIRET n’existe pas : un chiffre est probablement erroné. Vérifiez-le sur votre fiche Insee ou sur annuaire-entreprises.data.gouv.fr, par exemple ${SIRET_EXAMPLE}`,
 };
 
 export function siretMessage(check: Exclude<SiretCheck, { ok: true }>): string {

@@ -11,26 +11,26 @@ type Rejection = Extract<AddOutcome, { kind: 'rejected' }>;
 export function rejectionMessage({ reason, name }: Rejection): string {
   switch (reason) {
     case 'too-large':
-      return `Le fichier « ${name} » dépasse 10 Mo : choisissez un PDF de 10 Mo au plus, par exemple en l’enregistrant en qualité « écran »`;
+      return `Le fichier « ${name} » dépasse 10 Mo : choisissez un PDF de 10 Mo au plus, par exemple en l’enregistrant en qualité « écran »`;
     case 'not-pdf':
-      return `Le fichier « ${name} » n’est pas un PDF : choisissez un document au format PDF, par exemple le texte enregistré depuis Légifrance`;
+      return `Le fichier « ${name} » n’est pas un PDF : choisissez un document au format PDF, par exemple le texte enregistré depuis Légifrance`;
     case 'too-many':
-      return `Le fichier « ${name} » n’est pas joint : ${MAX_ATTACHMENTS} fichiers au plus par demande. Supprimez un fichier joint pour en ajouter un autre`;
+      return `Le fichier « ${name} » n’est pas joint : ${MAX_ATTACHMENTS} fichiers au plus par demande. Supprimez un fichier joint pour en ajouter un autre`;
     case 'locked':
-      return `Le fichier « ${name} » n’est pas joint : cette demande n’est plus modifiable`;
+      return `Le fichier « ${name} » n’est pas joint : cette demande n’est plus modifiable`;
   }
 }
 
 export const NO_FILE_CHOSEN = 'Choisissez le fichier PDF à joindre, par exemple le texte de la délibération';
-export const TOO_MANY_IN_ONE_GO = `Vous avez choisi plus de ${MAX_ATTACHMENTS} fichiers : les fichiers en trop ne sont pas joints. Une demande compte ${MAX_ATTACHMENTS} fichiers au plus`;
-export const NOT_EDITABLE = 'Cette demande n’est plus modifiable : ses pièces jointes ne peuvent plus changer.';
+export const TOO_MANY_IN_ONE_GO = `Vous avez choisi plus de ${MAX_ATTACHMENTS} fichiers : les fichiers en trop ne sont pas joints. Une demande compte ${MAX_ATTACHMENTS} fichiers au plus`;
+export const NOT_EDITABLE = 'Cette demande n’est plus modifiable : ses pièces jointes ne peuvent plus changer.';
 
 export function addedNotice(names: string[]): string {
-  return names.length === 1 ? `Le fichier « ${names[0]} » est joint à la demande.` : `${names.length} fichiers sont joints à la demande : ${names.map((n) => `« ${n} »`).join(', ')}.`;
+  return names.length === 1 ? `Le fichier « ${names[0]} » est joint à la demande.` : `${names.length} fichiers sont joints à la demande : ${names.map((n) => `« ${n} »`).join(', ')}.`;
 }
 
 export function removedNotice(name: string): string {
-  return `Le fichier « ${name} » est supprimé de la demande.`;
+  return `Le fichier « ${name} » est supprimé de la demande.`;
 }
 
 /**
@@ -43,6 +43,6 @@ export function attachmentView(requestId: string, attachment: Attachment) {
     id: attachment.id, name: attachment.originalName, sizeLabel: formatSize(attachment.size),
     href: isServable(status) ? `/demandes/${requestId}/pieces-jointes/${attachment.id}` : undefined,
     status, scan: SCAN_BADGES[status], infected: status === 'infected', countsForLegalText: countsForLegalText(status),
-    refusal: status === 'infected' ? `Fichier refusé : un virus a été détecté (${attachment.scanDetail ?? 'nom inconnu'})` : undefined,
+    refusal: status === 'infected' ? `Fichier refusé : un virus a été détecté (${attachment.scanDetail ?? 'nom inconnu'})` : undefined,
   };
 }

@@ -50,7 +50,7 @@ export function loadCurrentUser(accounts: AccountService, config: Config): Reque
     if (!user || !user.activatedAt) {
       delete req.session.userId;
       delete req.session.authAt;
-      req.session.notice = 'Votre session a expiré : connectez-vous à nouveau.';
+      req.session.notice = 'Votre session a expiré : connectez-vous à nouveau.';
       return next();
     }
     req.session.cookie.maxAge = (user.sessionIdleMinutes ?? config.sessionIdleMinutes) * 60_000;

@@ -14,10 +14,10 @@ const EXTRA_FIELDS = ['version', 'base', 'retour'];
 const SECRET_FIELD = /^_|pass|mot.?de.?passe|token|jeton|secret/i;
 const STEP_PATH = /^\/demandes\/(\d{1,18})\/([a-z-]+)\/?$/;
 
-export const EXPIRED_NOTICE = 'Votre session a expiré : connectez-vous à nouveau. Votre dernière action n’a pas été effectuée.';
-const EXPIRED_PROBLEM = 'votre session a expiré. Connectez-vous à nouveau : ce que vous avez saisi sera conservé.';
+export const EXPIRED_NOTICE = 'Votre session a expiré : connectez-vous à nouveau. Votre dernière action n’a pas été effectuée.';
+const EXPIRED_PROBLEM = 'votre session a expiré. Connectez-vous à nouveau : ce que vous avez saisi sera conservé.';
 const STALE_PROBLEM = 'vous vous êtes reconnecté dans un autre onglet. La page va être rechargée avec ce que vous avez saisi.';
-export const KEPT_NOTICE = 'Votre session a expiré : connectez-vous à nouveau. Ce que vous veniez de saisir n’est pas perdu : vous le retrouverez à l’étape où vous étiez, pour le vérifier puis l’enregistrer.';
+export const KEPT_NOTICE = 'Votre session a expiré : connectez-vous à nouveau. Ce que vous veniez de saisir n’est pas perdu : vous le retrouverez à l’étape où vous étiez, pour le vérifier puis l’enregistrer.';
 
 /** The pre-auth cookie: `__Host-` whenever the service is served over HTTPS, like the session cookie. */
 export function stashCookieName(config: Config): string {

@@ -38,7 +38,7 @@ export function adminRoutes(services: Services, db: Db): Router {
     if (errors.length) return res.status(422).render('admin/dossier', { dossier: found, values: req.body as object, errors, fieldErrors });
     const done = await services.moderation.decide(found.id, currentUserOf(res).id, value.decision === 'accepter', value.note || null);
     if (!done) throw new HttpError(409, 'Ce dossier a déjà été traité');
-    req.session.notice = `Dossier n° ${found.id} ${value.decision === 'accepter' ? 'accepté' : 'refusé'} ; ${found.userName} est prévenu(e) par courriel.`;
+    req.session.notice = `Dossier n° ${found.id} ${value.decision === 'accepter' ? 'accepté' : 'refusé'} ; ${found.userName} est prévenu(e) par courriel.`;
     res.redirect(303, '/admin/moderation');
   });
 

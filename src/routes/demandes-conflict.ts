@@ -31,7 +31,7 @@ export async function renderConflict(services: Services, res: Response, view: Co
   const { step, conflicts = [], undecided = [] } = view;
   const names = await valueLabels(services, step, view.request);
   const shown = (values: Record<string, unknown> = {}) => Object.fromEntries(step.fields.map((f) => [f.name, shownValue(values[f.name], names[f.name])]));
-  const errors = undecided.map((name) => ({ field: `${name}__choix`, message: `Choisissez la version à garder pour « ${step.fields.find((f) => f.name === name)?.label ?? name} »` }));
+  const errors = undecided.map((name) => ({ field: `${name}__choix`, message: `Choisissez la version à garder pour « ${step.fields.find((f) => f.name === name)?.label ?? name} »` }));
   res.status(409).render('demandes/conflit', {
     ...view, shownMine: shown(view.mine), shownStored: shown(view.stored), stepNumber: STEPS.indexOf(step) + 1, steps: STEPS, labels: STATUS_LABELS, errors, fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
     conflictFields: step.fields.filter((f) => conflicts.includes(f.name)), mergedFields: step.fields.filter((f) => !conflicts.includes(f.name)),

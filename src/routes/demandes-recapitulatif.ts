@@ -38,7 +38,7 @@ export function requestSummaryRoutes(services: Services, db: Db): Router {
     if (!request) return next();
     if (request.status === 'submitted') return res.redirect(303, `/demandes/${request.id}/recapitulatif`); // double click, replay
     const incomplete = await services.stepRules.incompleteSteps(request);
-    const errors = incomplete.map(({ step }) => ({ field: `etape-${step.slug}`, message: `Complétez l’étape « ${step.title} »` }));
+    const errors = incomplete.map(({ step }) => ({ field: `etape-${step.slug}`, message: `Complétez l’étape « ${step.title} »` }));
     if ((req.body as { certification?: string }).certification !== 'oui') errors.push({ field: 'certification', message: 'Cochez la case pour certifier l’exactitude des informations' });
     if (errors.length) {
       await render(res, request.id, 422, { errors, fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])) });

@@ -15,7 +15,7 @@ import type { Services } from '../services/index.ts';
 import { restoredStep } from './demandes-reprise.ts';
 
 const newRequestSchema = Joi.object<{ useCase: string; organisation: string }>({
-  useCase: Joi.string().max(100).required().messages({ 'any.required': 'Choisissez un cas d’usage, ou « Demande libre »', 'string.empty': 'Choisissez un cas d’usage, ou « Demande libre »' }),
+  useCase: Joi.string().max(100).required().messages({ 'any.required': 'Choisissez un cas d’usage, ou « Demande libre »', 'string.empty': 'Choisissez un cas d’usage, ou « Demande libre »' }),
   organisation: Joi.string().pattern(/^\d+$/).required().messages({ 'any.required': 'Choisissez l’organisation pour laquelle vous faites la demande', 'string.empty': 'Choisissez l’organisation pour laquelle vous faites la demande', 'string.pattern.base': 'Choisissez une organisation proposée' }),
 });
 
@@ -115,7 +115,7 @@ export function requestRoutes(services: Services): Router {
       const fieldMessages = step.fields.filter((f) => fieldErrors[f.name] || normalise(body[f.name]) !== '').map((f) => ({ id: f.name, error: fieldErrors[f.name] }));
       if (errors.length) return res.status(422).render('partials/autosave', { problem: errors[0]!.message, fieldMessages });
       const outcome = await services.requests.save(request, step, input, user.id);
-      if (outcome.kind !== 'saved') return res.status(409).render('partials/autosave', { problem: 'Quelqu’un a modifié le même champ que vous en même temps : utilisez « Enregistrer le brouillon » pour comparer les deux versions.' });
+      if (outcome.kind !== 'saved') return res.status(409).render('partials/autosave', { problem: 'Quelqu’un a modifié le même champ que vous en même temps : utilisez « Enregistrer le brouillon » pour comparer les deux versions.' });
       // The form stays as the user sees it: what they sent is the base of their next save.
       return res.render('partials/autosave', { version: outcome.version, base: JSON.stringify(applied.value), savedAt: new Date(), fieldMessages });
     }

@@ -41,7 +41,7 @@ export async function saveLegalText(services: Services, request: AccessRequest, 
   if (outcome.kind === 'conflict') {
     const conflictErrors = outcome.conflicts.map((name) => ({
       field: name,
-      message: `Quelqu’un a modifié « ${LEGAL_STEP.fields.find((f) => f.name === name)?.label ?? name} » en même temps que vous : votre saisie n’est pas enregistrée. Enregistrez le brouillon pour comparer les deux versions`,
+      message: `Quelqu’un a modifié « ${LEGAL_STEP.fields.find((f) => f.name === name)?.label ?? name} » en même temps que vous : votre saisie n’est pas enregistrée. Enregistrez le brouillon pour comparer les deux versions`,
     }));
     return { errors: conflictErrors, posted, unsaved, changed: false };
   }

@@ -16,8 +16,8 @@ const joinSchema = Joi.object<{ siret: string; confirmation?: string; justificat
 
 const REFUSALS = {
   unknown_siret: 'Ce SIRET ne figure pas dans le répertoire SIRENE. Vérifiez-le sur annuaire-entreprises.data.gouv.fr, par exemple 13002526500013',
-  closed: 'Cet établissement est fermé : saisissez le SIRET d’un établissement ouvert de votre organisation',
-  not_eligible: 'Votre organisation n’est pas une administration : décrivez sa mission de service public pour que le support l’examine',
+  closed: 'Cet établissement est fermé : saisissez le SIRET d’un établissement ouvert de votre organisation',
+  not_eligible: 'Votre organisation n’est pas une administration : décrivez sa mission de service public pour que le support l’examine',
 } as const;
 
 /** "Mes organisations": list with statuses, choosing the current one, joining another one. */

@@ -36,7 +36,7 @@ export function stepRules(db: Knex, attachments: AttachmentService) {
     if (step.slug !== 'donnees') return { value, errors: [] };
     const { selectable, included, locked } = await scopes(request);
     const chosen = ([] as string[]).concat((value.scopes as string[] | undefined) ?? []).filter((id) => selectable.has(id));
-    const errors = strict && chosen.length === 0 && locked.length === 0 ? [{ field: 'scopes', message: 'Cochez au moins une donnée, par exemple « Attestation fiscale »' }] : [];
+    const errors = strict && chosen.length === 0 && locked.length === 0 ? [{ field: 'scopes', message: 'Cochez au moins une donnée, par exemple « Attestation fiscale »' }] : [];
     return { value: { scopes: [...new Set([...chosen, ...included])] }, errors };
   }
 

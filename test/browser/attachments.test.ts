@@ -40,7 +40,7 @@ function fail(problems: string[]): void {
 async function checkDownload(page: Page): Promise<void> {
   const href = (await page.locator('#pieces-jointes li a[download]').first().getAttribute('href')) ?? assert.fail('lien de téléchargement absent');
   const response = await page.request.get(new URL(href, page.url()).href); // the context's cookies: the session
-  assert.equal(response.status(), 200, `téléchargement : ${response.status()} ${(await response.text()).slice(0, 2000)}`);
+  assert.equal(response.status(), 200, `téléchargement : ${response.status()} ${(await response.text()).slice(0, 2000)}`);
   const headers = response.headers();
   assert.match(headers['content-disposition'] ?? '', /^attachment; filename="deliberation-12-mars-2026\.pdf"/);
   assert.equal(headers['content-type'], 'application/pdf');
@@ -57,17 +57,17 @@ async function attachments(page: Page, mode: Mode, base: string, id: string, pro
 
   await page.setInputFiles('#pieces', GOOD);
   const added = await clickAndWait(page, attachButton(page));
-  assert.deepEqual([added.posted, added.status, added.path], [303, 200, url], '« Joindre le fichier » : 303 vers l’étape');
+  assert.deepEqual([added.posted, added.status, added.path], [303, 200, url], '« Joindre le fichier » : 303 vers l’étape');
   assert.deepEqual(await listed(page), [`${GOOD.name} PDF – 1 ko`]);
-  assert.equal((await page.locator('#pieces-jointes-statut').textContent())?.trim(), `Le fichier « ${GOOD.name} » est joint à la demande.`);
+  assert.equal((await page.locator('#pieces-jointes-statut').textContent())?.trim(), `Le fichier « ${GOOD.name} » est joint à la demande.`);
   assert.equal(await page.inputValue('#reference'), REFERENCE, 'la référence tapée avant de joindre le fichier est toujours là');
   problems.push(...(await checkState(page, mode, at('fichier joint'), { server: added.html }, totals)));
   await checkDownload(page);
 
   await page.setInputFiles('#pieces', BAD);
   const refused = await clickAndWait(page, attachButton(page));
-  assert.deepEqual([refused.posted, refused.status], [422, 422], 'un exécutable renommé .pdf : 422');
-  assert.match((await page.locator('#pieces-erreur').textContent()) ?? '', /^Le fichier « programme\.pdf » n’est pas un PDF/);
+  assert.deepEqual([refused.posted, refused.status], [422, 422], 'un exécutable renommé .pdf : 422');
+  assert.match((await page.locator('#pieces-erreur').textContent()) ?? '', /^Le fichier « programme\.pdf » n’est pas un PDF/);
   assert.equal(await page.getAttribute('#pieces', 'aria-invalid'), 'true');
   assert.deepEqual(await listed(page), [`${GOOD.name} PDF – 1 ko`], 'le fichier déjà joint reste listé');
   assert.equal(await page.inputValue('#reference'), REFERENCE);
@@ -78,22 +78,22 @@ async function attachments(page: Page, mode: Mode, base: string, id: string, pro
   // Enter in a text field submits with the form's first submit button: « Continuer », never « Supprimer ».
   await page.focus('#reference');
   const next = await clickAndWait(page, page.locator('#reference'), (target) => target.press('Enter'));
-  assert.deepEqual([next.posted, next.path], [303, `/demandes/${id}/donnees-personnelles`], 'Entrée dans la référence : l’étape suivante');
+  assert.deepEqual([next.posted, next.path], [303, `/demandes/${id}/donnees-personnelles`], 'Entrée dans la référence : l’étape suivante');
   assert.equal(await storedFiles(id), 1, 'Entrée n’a supprimé aucun fichier');
   assert.equal((await requestRow(session!, id)).answers['cadre-juridique']?.reference, REFERENCE);
 
   assert.equal((await open(page, base + url)).status, 200);
-  const removed = await clickAndWait(page, page.getByRole('button', { name: `Supprimer le fichier « ${GOOD.name} »`, exact: true }));
-  assert.deepEqual([removed.posted, removed.status, removed.path], [303, 200, url], '« Supprimer » : 303 vers l’étape');
+  const removed = await clickAndWait(page, page.getByRole('button', { name: `Supprimer le fichier « ${GOOD.name} »`, exact: true }));
+  assert.deepEqual([removed.posted, removed.status, removed.path], [303, 200, url], '« Supprimer » : 303 vers l’étape');
   assert.equal(await page.locator('#pieces-jointes li').count(), 0, 'plus aucun fichier listé');
   assert.equal((await page.locator('#pieces-jointes p.fr-text--sm').first().textContent())?.trim(), 'Aucun fichier joint.');
-  assert.equal((await page.locator('#pieces-jointes-statut').textContent())?.trim(), `Le fichier « ${GOOD.name} » est supprimé de la demande.`);
+  assert.equal((await page.locator('#pieces-jointes-statut').textContent())?.trim(), `Le fichier « ${GOOD.name} » est supprimé de la demande.`);
   assert.equal(await storedFiles(id), 0);
   assert.equal(await page.inputValue('#reference'), REFERENCE);
   problems.push(...(await checkState(page, mode, at('fichier supprimé'), { server: removed.html }, totals)));
 }
 
-await test('navigateur : pièces jointes PDF du cadre juridique, JS désactivé puis activé', { skip: skipWithoutChromium, timeout: 300_000 }, async (t) => {
+await test('navigateur : pièces jointes PDF du cadre juridique, JS désactivé puis activé', { skip: skipWithoutChromium, timeout: 300_000 }, async (t) => {
   const started = Date.now();
   session = await startSession({ UPLOAD_DIR: uploadDir });
   for (const mode of MODES) {
@@ -111,5 +111,5 @@ await test('navigateur : pièces jointes PDF du cadre juridique, JS désactivé 
     }
   }
   const file = writeSummaryPart('attachments', { ...totals, date: new Date().toISOString() });
-  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) HTML, ${totals.cspViolations} violation(s) CSP ; résumé : ${file}`);
+  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) HTML, ${totals.cspViolations} violation(s) CSP ; résumé : ${file}`);
 });

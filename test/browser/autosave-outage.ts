@@ -6,7 +6,7 @@ import type { Page, Request, Route } from 'playwright-core';
 
 export type Outage = 'none' | 'server-error' | 'no-answer' | 'offline';
 
-export const AUTOSAVE_FAILED = 'Échec de l’enregistrement automatique : votre saisie est toujours là. Réessayez, ou utilisez le bouton « Enregistrer le brouillon ».';
+export const AUTOSAVE_FAILED = 'Échec de l’enregistrement automatique : votre saisie est toujours là. Réessayez, ou utilisez le bouton « Enregistrer le brouillon ».';
 export const SAVED = /^Brouillon enregistré à \d{1,2} h \d{2}$/;
 
 export const isAutosave = (request: Request) => request.method() === 'POST' && request.headers()['hx-request'] === 'true';

@@ -34,8 +34,8 @@ const retryButton = (page: Page) => page.getByRole('button', { name: 'Réessayer
 /** The failure as shown after `cause`: alert text, visible, « Réessayer », focus on `focus`, nothing typed lost. */
 async function assertFailure(page: Page, cause: string, focus: string): Promise<void> {
   await waitForFailure(page);
-  assert.deepEqual(await failureView(page), { alert: AUTOSAVE_FAILED, visible: true, retryVisible: true, focused: focus }, `${cause} : alerte, « Réessayer », focus`);
-  assert.equal(await page.inputValue('#title'), TITLE, `${cause} : la saisie est toujours dans le champ`);
+  assert.deepEqual(await failureView(page), { alert: AUTOSAVE_FAILED, visible: true, retryVisible: true, focused: focus }, `${cause} : alerte, « Réessayer », focus`);
+  assert.equal(await page.inputValue('#title'), TITLE, `${cause} : la saisie est toujours dans le champ`);
 }
 
 /**
@@ -48,11 +48,11 @@ async function retryDuring(page: Page, control: OutageControl, cause: string, pr
   await retryButton(page).click();
   await sent;
   if (pressTwice) {
-    assert.equal(await retryButton(page).getAttribute('aria-disabled'), 'true', `${cause} : « Réessayer » est indisponible pendant l’envoi`);
+    assert.equal(await retryButton(page).getAttribute('aria-disabled'), 'true', `${cause} : « Réessayer » est indisponible pendant l’envoi`);
     await retryButton(page).click({ force: true }); // pressed again while busy: ignored
   }
   await assertFailure(page, cause, 'brouillon-reessayer');
-  assert.equal(control.sent() - before, 1, `${cause} : un seul envoi${pressTwice ? ' pour deux appuis sur « Réessayer »' : ''}`);
+  assert.equal(control.sent() - before, 1, `${cause} : un seul envoi${pressTwice ? ' pour deux appuis sur « Réessayer »' : ''}`);
 }
 
 async function outages(page: Page, base: string, id: string, problems: string[]): Promise<void> {
@@ -86,19 +86,19 @@ async function outages(page: Page, base: string, id: string, problems: string[])
     await waitForSaved(page);
     assert.match((await page.locator('#brouillon-etat').textContent()) ?? '', SAVED);
     const saved = await requestRow(session!, id);
-    assert.deepEqual([saved.version, saved.answers.demarche?.title], [initial.version + 1, TITLE], '« Réessayer » enregistre la saisie');
+    assert.deepEqual([saved.version, saved.answers.demarche?.title], [initial.version + 1, TITLE], '« Réessayer » enregistre la saisie');
     assert.equal(await page.inputValue('#version'), String(saved.version));
     assert.equal(await focusedId(page), 'title', 'le bouton disparu rend le focus au champ en cours de saisie');
-    problems.push(...(await checkState(page, 'js-on', at('enregistré après « Réessayer »'), await currentDom(page), totals)));
+    problems.push(...(await checkState(page, 'js-on', at('enregistré après « Réessayer »'), await currentDom(page), totals)));
 
     control.set('server-error');
     await page.fill('#description', DESCRIPTION);
     await page.locator('#description').dispatchEvent('change');
     await waitForFailure(page);
     const classic = await clickAndWait(page, page.getByRole('button', { name: 'Enregistrer le brouillon', exact: true }));
-    assert.deepEqual([classic.posted, classic.status, classic.path], [303, 200, url], '« Enregistrer le brouillon » marche pendant la panne');
+    assert.deepEqual([classic.posted, classic.status, classic.path], [303, 200, url], '« Enregistrer le brouillon » marche pendant la panne');
     const stored = (await requestRow(session!, id)).answers.demarche;
-    assert.deepEqual([stored?.title, stored?.description], [TITLE, DESCRIPTION], '« Enregistrer le brouillon » enregistre tout');
+    assert.deepEqual([stored?.title, stored?.description], [TITLE, DESCRIPTION], '« Enregistrer le brouillon » enregistre tout');
     assert.equal(await page.locator('#brouillon-echec').isVisible(), false);
   } finally {
     await control.release();
@@ -116,7 +116,7 @@ async function inlineValidation(page: Page, base: string, id: string, problems: 
   for (const [value, status] of [['abc', 422], ['24', 200]] as const) {
     const answer = page.waitForResponse((r) => isAutosave(r.request()), { timeout: 20_000 });
     await field.fill(value);
-    assert.equal((await answer).status(), status, `« ${value} » : réponse de l’enregistrement automatique`);
+    assert.equal((await answer).status(), status, `« ${value} » : réponse de l’enregistrement automatique`);
     const invalid = status === 422;
     await page.waitForFunction((expected) => (document.getElementById('retentionMonths')?.getAttribute('aria-invalid') === 'true') === expected, invalid);
     const text = (await messages.textContent())?.trim() ?? '';
@@ -126,18 +126,18 @@ async function inlineValidation(page: Page, base: string, id: string, problems: 
     assert.equal(await field.getAttribute('aria-describedby'), 'retentionMonths-messages');
     assert.equal(await focusedId(page), 'retentionMonths', 'le focus reste dans le champ');
     assert.equal(await field.inputValue(), value);
-    problems.push(...(await checkState(page, 'js-on', at(invalid ? `« ${value} » refusé` : `« ${value} » accepté`), await currentDom(page), totals)));
+    problems.push(...(await checkState(page, 'js-on', at(invalid ? `« ${value} » refusé` : `« ${value} » accepté`), await currentDom(page), totals)));
   }
 }
 
-await test('navigateur : échecs de l’enregistrement automatique et validation en ligne (js-on)', { skip: skipWithoutChromium, timeout: 300_000 }, async (t) => {
+await test('navigateur : échecs de l’enregistrement automatique et validation en ligne (js-on)', { skip: skipWithoutChromium, timeout: 300_000 }, async (t) => {
   const started = Date.now();
   session = await startSession();
   const context = await signedInContext(session, 'js-on');
   try {
     const page = await context.newPage();
     const id = await newRequest(session);
-    for (const [name, run] of [['500, pas de réponse, hors ligne, « Réessayer », bouton classique (C-14)', outages], ['validation en ligne : erreur puis correction (A-11)', inlineValidation]] as const) {
+    for (const [name, run] of [['500, pas de réponse, hors ligne, « Réessayer », bouton classique (C-14)', outages], ['validation en ligne : erreur puis correction (A-11)', inlineValidation]] as const) {
       await t.test(name, { timeout: 120_000 }, async () => {
         const problems: string[] = [];
         await run(page, session!.base, id, problems);
@@ -148,5 +148,5 @@ await test('navigateur : échecs de l’enregistrement automatique et validation
     await context.close();
   }
   const file = writeSummaryPart('autosave', { ...totals, date: new Date().toISOString() });
-  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) HTML, ${totals.cspViolations} violation(s) CSP ; résumé : ${file}`);
+  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) HTML, ${totals.cspViolations} violation(s) CSP ; résumé : ${file}`);
 });

@@ -18,7 +18,7 @@ export const skipWithoutChromium = chromiumMissing && !process.env.CI ? MISSING_
 export type Session = { app: TestApp; base: string; browser: Browser; account: FixtureAccount; stop: () => Promise<void> };
 
 export async function startSession(env: Record<string, string> = {}): Promise<Session> {
-  if (chromiumMissing) throw new Error(`Chromium absent (${CHROMIUM_PATH}) alors que CI est défini : installez-le avec apt-get install -y chromium`);
+  if (chromiumMissing) throw new Error(`Chromium absent (${CHROMIUM_PATH}) alors que CI est défini : installez-le avec apt-get install -y chromium`);
   const app = await startTestApp(env);
   const { url: base } = await app.listen();
   const browser = await launchChromium();
@@ -44,7 +44,7 @@ export async function signIn(context: BrowserContext, base: string, account: Fix
   const arrived = (url: URL) => url.pathname === '/demandes' || url.pathname === '/compte' || url.pathname === SECOND_FACTOR_PATH;
   await Promise.all([page.waitForURL(arrived), page.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
   if (new URL(page.url()).pathname === SECOND_FACTOR_PATH) {
-    if (!app) throw new Error('Un compte du personnel se connecte avec son second facteur : passez l’application');
+    if (!app) throw new Error('Un compte du personnel se connecte avec son second facteur : passez l’application');
     await page.fill('#code', await nextCode(app, account.email));
     await Promise.all([page.waitForURL(`${base}/compte`), page.getByRole('button', { name: 'Valider', exact: true }).click()]);
   }

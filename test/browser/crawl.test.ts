@@ -50,8 +50,8 @@ function count(kind: keyof typeof totals, problems: string[]): string[] {
   return problems;
 }
 
-await test('navigateur : pages du registre, JS désactivé puis activé', { skip: chromiumMissing && !process.env.CI ? MISSING_CHROMIUM : false, timeout: 600_000 }, async (t) => {
-  assert.ok(!chromiumMissing, `Chromium absent (${CHROMIUM_PATH}) alors que CI est défini : les tests navigateur sont obligatoires. Installez-le avec apt-get install -y chromium`);
+await test('navigateur : pages du registre, JS désactivé puis activé', { skip: chromiumMissing && !process.env.CI ? MISSING_CHROMIUM : false, timeout: 600_000 }, async (t) => {
+  assert.ok(!chromiumMissing, `Chromium absent (${CHROMIUM_PATH}) alors que CI est défini : les tests navigateur sont obligatoires. Installez-le avec apt-get install -y chromium`);
   const started = Date.now();
   app = await startTestApp();
   const { url: base } = await app.listen();
@@ -84,10 +84,10 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
   });
   await setupPage.close();
   const empty = [...byEntry].filter(([, urls]) => urls.length === 0).map(([entry]) => entry.path);
-  assert.deepEqual(empty, [], `entrées du registre sans aucune URL : ${empty.join(', ')}`);
+  assert.deepEqual(empty, [], `entrées du registre sans aucune URL : ${empty.join(', ')}`);
   const urls = [...new Set([...byEntry.values()].flat())];
   const accessOf = new Map([...byEntry].flatMap(([entry, paths]) => paths.map((path) => [path, entry.access ?? 'public'] as const)));
-  t.diagnostic(`${urls.length} URL : ${urls.join(' ')}`);
+  t.diagnostic(`${urls.length} URL : ${urls.join(' ')}`);
 
   const serverHtml = new Map<string, string>();
   let incomplete = 0;
@@ -98,19 +98,19 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
         const page = await contextFor(mode, accessOf.get(path)).newPage();
         try {
           const response = await page.goto(base + path, { waitUntil: 'load' });
-          assert.ok(response, `${where} : pas de réponse`);
+          assert.ok(response, `${where} : pas de réponse`);
           const problems: string[] = [];
-          if (response.status() !== expectedStatus(path)) problems.push(`${where} : HTTP ${response.status()} au lieu de ${expectedStatus(path)}`);
+          if (response.status() !== expectedStatus(path)) problems.push(`${where} : HTTP ${response.status()} au lieu de ${expectedStatus(path)}`);
           if (mode === 'js-off') {
             serverHtml.set(path, await response.text());
-            if (!response.headers()['content-security-policy']) problems.push(`${where} : en-tête Content-Security-Policy absent`);
+            if (!response.headers()['content-security-policy']) problems.push(`${where} : en-tête Content-Security-Policy absent`);
           } else {
-            problems.push(...count('csp', (await cspViolations(page)).map((v) => `${where} : CSP ${v}`)));
+            problems.push(...count('csp', (await cspViolations(page)).map((v) => `${where} : CSP ${v}`)));
           }
           problems.push(...(await domProblems(page, where)));
           const axe = await runAxe(page, where, mode);
           incomplete += axe.incomplete.length;
-          if (axe.incomplete.length > 0) t.diagnostic(`${where} : ${axe.incomplete.length} résultat(s) axe « incomplete » à revoir : ${axe.incomplete.join(', ')}`);
+          if (axe.incomplete.length > 0) t.diagnostic(`${where} : ${axe.incomplete.length} résultat(s) axe « incomplete » à revoir : ${axe.incomplete.join(', ')}`);
           problems.push(...count('axe', axe.violations));
           fail(problems);
         } finally {
@@ -120,12 +120,12 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
     }
     await t.test(`${path} (HTML du serveur)`, { timeout: STEP_TIMEOUT }, async () => {
       const html = serverHtml.get(path);
-      assert.ok(html, `${path} : HTML du serveur non récupéré`);
+      assert.ok(html, `${path} : HTML du serveur non récupéré`);
       fail(count('html', await htmlErrors(html, path)));
     });
   }
 
-  await t.test('/eligibilite : erreur sans JS (422, titre « Erreur : », axe, HTML)', { timeout: STEP_TIMEOUT }, async () => {
+  await t.test('/eligibilite : erreur sans JS (422, titre « Erreur : », axe, HTML)', { timeout: STEP_TIMEOUT }, async () => {
     const page = await contextFor('js-off').newPage();
     try {
       await page.goto(`${base}/eligibilite`);
@@ -138,9 +138,9 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
       await page.waitForLoadState('load');
       const where = '/eligibilite POST siret=123 (js-off)';
       const problems: string[] = [];
-      if (response.status() !== 422) problems.push(`${where} : HTTP ${response.status()} au lieu de 422`);
+      if (response.status() !== 422) problems.push(`${where} : HTTP ${response.status()} au lieu de 422`);
       const title = await page.title();
-      if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : » (A-4)`);
+      if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : » (A-4)`);
       problems.push(...(await domProblems(page, where)));
       problems.push(...count('axe', (await runAxe(page, where, 'js-off')).violations));
       problems.push(...count('html', await htmlErrors(await response.text(), where)));
@@ -150,7 +150,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
     }
   });
 
-  await t.test('/eligibilite : validation htmx, région live, focus, puis envoi (js-on)', { timeout: STEP_TIMEOUT }, async () => {
+  await t.test('/eligibilite : validation htmx, région live, focus, puis envoi (js-on)', { timeout: STEP_TIMEOUT }, async () => {
     const page = await contextFor('js-on').newPage();
     try {
       await page.goto(`${base}/eligibilite`);
@@ -163,25 +163,25 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
       const where = '/eligibilite après échange htmx, SIRET invalide (js-on)';
       problems.push(...count('axe', (await runAxe(page, where, 'js-on')).violations));
       const liveText = (await live.textContent())?.trim() ?? '';
-      if (liveText === '') problems.push(`${where} : la région live #statut-formulaire est restée vide (A-12)`);
+      if (liveText === '') problems.push(`${where} : la région live #statut-formulaire est restée vide (A-12)`);
       const focused = await page.evaluate(() => document.activeElement?.tagName.toLowerCase() ?? 'aucun');
-      if (focused === 'body' || focused === 'aucun') problems.push(`${where} : le focus est perdu (${focused}) après l’échange (A-15)`);
+      if (focused === 'body' || focused === 'aucun') problems.push(`${where} : le focus est perdu (${focused}) après l’échange (A-15)`);
 
       await page.fill('#siret', '13002526500013');
       await page.press('#siret', 'Tab');
       await page.waitForSelector('#siret-groupe.fr-input-group--valid');
       problems.push(...count('axe', (await runAxe(page, '/eligibilite après échange htmx, SIRET valide (js-on)', 'js-on')).violations));
 
-      problems.push(...count('csp', (await cspViolations(page)).map((v) => `/eligibilite pendant les échanges htmx (js-on) : CSP ${v}`)));
+      problems.push(...count('csp', (await cspViolations(page)).map((v) => `/eligibilite pendant les échanges htmx (js-on) : CSP ${v}`)));
       await Promise.all([page.waitForURL(`${base}/eligibilite/13002526500013`), page.getByRole('button', { name: 'Vérifier' }).click()]);
-      problems.push(...count('csp', (await cspViolations(page)).map((v) => `/eligibilite/13002526500013 après envoi (js-on) : CSP ${v}`)));
+      problems.push(...count('csp', (await cspViolations(page)).map((v) => `/eligibilite/13002526500013 après envoi (js-on) : CSP ${v}`)));
       fail(problems);
     } finally {
       await page.close();
     }
   });
 
-  await t.test('/inscription : recherche du SIRET par htmx, puis sans JS par le bouton (axe après chaque état)', { timeout: STEP_TIMEOUT }, async () => {
+  await t.test('/inscription : recherche du SIRET par htmx, puis sans JS par le bouton (axe après chaque état)', { timeout: STEP_TIMEOUT }, async () => {
     const problems: string[] = [];
     const page = await contextFor('js-on').newPage();
     try {
@@ -191,10 +191,10 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
       await page.waitForSelector('.signup-organisation-card');
       const where = '/inscription après échange htmx (js-on)';
       problems.push(...count('axe', (await runAxe(page, where, 'js-on')).violations));
-      if (!((await page.locator('#statut-formulaire').textContent()) ?? '').includes('COMMUNE DE CLAMART')) problems.push(`${where} : région live non mise à jour (A-12)`);
+      if (!((await page.locator('#statut-formulaire').textContent()) ?? '').includes('COMMUNE DE CLAMART')) problems.push(`${where} : région live non mise à jour (A-12)`);
       const focused = await page.evaluate(() => document.activeElement?.tagName.toLowerCase() ?? 'aucun');
-      if (focused === 'body' || focused === 'aucun') problems.push(`${where} : focus perdu (A-15)`);
-      problems.push(...count('csp', (await cspViolations(page)).map((v) => `${where} : CSP ${v}`)));
+      if (focused === 'body' || focused === 'aucun') problems.push(`${where} : focus perdu (A-15)`);
+      problems.push(...count('csp', (await cspViolations(page)).map((v) => `${where} : CSP ${v}`)));
     } finally {
       await page.close();
     }
@@ -211,21 +211,21 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
     fail(problems);
   });
 
-  await t.test('/recherche-organisation : recherche en direct (js-on), résultats accessibles', { timeout: STEP_TIMEOUT }, async () => {
+  await t.test('/recherche-organisation : recherche en direct (js-on), résultats accessibles', { timeout: STEP_TIMEOUT }, async () => {
     const page = await contextFor('js-on').newPage();
     try {
       await page.goto(`${base}/recherche-organisation`);
       await page.fill('#nom', 'clamart');
       await page.waitForSelector('#resultats li');
       const problems = count('axe', (await runAxe(page, '/recherche-organisation après recherche en direct (js-on)', 'js-on')).violations);
-      problems.push(...count('csp', (await cspViolations(page)).map((v) => `/recherche-organisation : CSP ${v}`)));
+      problems.push(...count('csp', (await cspViolations(page)).map((v) => `/recherche-organisation : CSP ${v}`)));
       fail(problems);
     } finally {
       await page.close();
     }
   });
 
-  await t.test('/demandes/1/demarche : enregistrement automatique (js-on), focus gardé, puis « Continuer » sans conflit', { timeout: STEP_TIMEOUT }, async () => {
+  await t.test('/demandes/1/demarche : enregistrement automatique (js-on), focus gardé, puis « Continuer » sans conflit', { timeout: STEP_TIMEOUT }, async () => {
     const page = await contextFor('js-on', 'user').newPage();
     try {
       await page.goto(`${base}/demandes/1/demarche`);
@@ -234,26 +234,26 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
       const where = '/demandes/1/demarche après enregistrement automatique (js-on)';
       const problems: string[] = [];
       const focused = await page.evaluate(() => document.activeElement?.id ?? '');
-      if (focused !== 'title') problems.push(`${where} : le focus a quitté le champ (${focused || 'body'}) (A-15)`);
-      if (!/Brouillon enregistré/.test((await page.locator('#statut-formulaire').textContent()) ?? '')) problems.push(`${where} : région live non mise à jour (A-12)`);
+      if (focused !== 'title') problems.push(`${where} : le focus a quitté le champ (${focused || 'body'}) (A-15)`);
+      if (!/Brouillon enregistré/.test((await page.locator('#statut-formulaire').textContent()) ?? '')) problems.push(`${where} : région live non mise à jour (A-12)`);
       problems.push(...count('axe', (await runAxe(page, where, 'js-on')).violations));
-      problems.push(...count('csp', (await cspViolations(page)).map((v) => `${where} : CSP ${v}`)));
+      problems.push(...count('csp', (await cspViolations(page)).map((v) => `${where} : CSP ${v}`)));
       await page.fill('#description', 'Une description');
       await Promise.all([page.waitForURL(/\/demandes\/1\/(demarche|donnees)$/), page.getByRole('button', { name: 'Enregistrer le brouillon' }).click()]);
-      if (await page.locator('h1', { hasText: 'Conflit' }).count()) problems.push(`${where} : l’envoi classique après un enregistrement automatique a donné un conflit`);
+      if (await page.locator('h1', { hasText: 'Conflit' }).count()) problems.push(`${where} : l’envoi classique après un enregistrement automatique a donné un conflit`);
       fail(problems);
     } finally {
       await page.close();
     }
   });
 
-  await t.test('lien d’évitement : Tab puis Entrée mène dans main (A-7, js-off)', { timeout: STEP_TIMEOUT }, async () => {
+  await t.test('lien d’évitement : Tab puis Entrée mène dans main (A-7, js-off)', { timeout: STEP_TIMEOUT }, async () => {
     const page = await contextFor('js-off').newPage();
     try {
       await page.goto(`${base}/`);
       await page.keyboard.press('Tab');
       const first = await page.evaluate(() => ({ tag: document.activeElement?.tagName.toLowerCase(), href: document.activeElement?.getAttribute('href') }));
-      assert.deepEqual(first, { tag: 'a', href: '#contenu' }, 'la première tabulation doit atteindre le lien « Contenu » (#contenu)');
+      assert.deepEqual(first, { tag: 'a', href: '#contenu' }, 'la première tabulation doit atteindre le lien « Contenu » (#contenu)');
       await page.keyboard.press('Enter');
       const inMain = await page.evaluate(() => document.activeElement?.closest('main') !== null && document.activeElement?.closest('main') !== undefined);
       assert.ok(inMain, 'après Entrée sur le lien d’évitement, le focus doit être dans <main>');
@@ -271,5 +271,5 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { skip
     cspViolations: totals.csp,
     date: new Date().toISOString(),
   });
-  t.diagnostic(`${urls.length} URL × ${MODES.length} modes en ${((Date.now() - started) / 1000).toFixed(1)} s ; ${incomplete} résultats axe incomplete ; résumé : ${file}`);
+  t.diagnostic(`${urls.length} URL × ${MODES.length} modes en ${((Date.now() - started) / 1000).toFixed(1)} s ; ${incomplete} résultats axe incomplete ; résumé : ${file}`);
 });

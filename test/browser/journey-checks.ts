@@ -18,7 +18,7 @@ const domValidator = new HtmlValidate(new StaticConfigLoader({ ...projectConfig,
 
 async function domHtmlErrors(html: string, where: string): Promise<string[]> {
   const report = await domValidator.validateString(html, `${where}.html`);
-  return report.results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => `${where} : DOM ligne ${m.line}:${m.column} html-validate ${m.ruleId} – ${m.message} (${m.selector ?? ''})`));
+  return report.results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => `${where} : DOM ligne ${m.line}:${m.column} html-validate ${m.ruleId} – ${m.message} (${m.selector ?? ''})`));
 }
 
 /** The markup checked for a state: what the server sent, or the DOM as the person left it. */
@@ -41,7 +41,7 @@ export async function checkState(page: Page, mode: Mode, where: string, html: Ma
   if (mode === 'js-off') await page.locator('body').evaluate(() => undefined);
   const axe = (await runAxe(page, where, mode)).violations;
   const markup = 'server' in html ? await htmlErrors(html.server, where) : await domHtmlErrors(html.dom, where);
-  const csp = mode === 'js-on' ? (await cspViolations(page)).map((v) => `${where} : CSP ${v}`) : [];
+  const csp = mode === 'js-on' ? (await cspViolations(page)).map((v) => `${where} : CSP ${v}`) : [];
   totals.axeViolations += axe.length;
   totals.htmlErrors += markup.length;
   totals.cspViolations += csp.length;
@@ -61,24 +61,24 @@ export async function currentDom(page: Page): Promise<Markup> {
 export async function errorSummaryProblems(page: Page, mode: Mode, where: string): Promise<{ problems: string[]; targets: string[] }> {
   const problems: string[] = [];
   const title = await page.title();
-  if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : » (A-4)`);
+  if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : » (A-4)`);
   const summary = page.locator('#resume-erreurs');
-  if ((await summary.count()) !== 1) return { problems: [...problems, `${where} : pas de récapitulatif des erreurs #resume-erreurs`], targets: [] };
+  if ((await summary.count()) !== 1) return { problems: [...problems, `${where} : pas de récapitulatif des erreurs #resume-erreurs`], targets: [] };
   const hrefs = await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
-  if (hrefs.length === 0) problems.push(`${where} : récapitulatif des erreurs sans lien`);
+  if (hrefs.length === 0) problems.push(`${where} : récapitulatif des erreurs sans lien`);
   const targets = hrefs.map((href) => href.replace(/^#/, ''));
   for (const [index, href] of hrefs.entries()) {
     const exists = href.startsWith('#') && (await page.evaluate((id) => document.getElementById(id) !== null, targets[index]!));
-    if (!exists) problems.push(`${where} : le lien « ${href} » du récapitulatif ne mène à aucun élément de la page`);
+    if (!exists) problems.push(`${where} : le lien « ${href} » du récapitulatif ne mène à aucun élément de la page`);
   }
-  if (mode === 'js-on' && (await focusedId(page)) !== 'resume-erreurs') problems.push(`${where} : le focus n’est pas sur le récapitulatif des erreurs au chargement`);
+  if (mode === 'js-on' && (await focusedId(page)) !== 'resume-erreurs') problems.push(`${where} : le focus n’est pas sur le récapitulatif des erreurs au chargement`);
   if (targets[0]) {
     await summary.locator('a').first().click();
     const inField = await page.evaluate((id) => {
       const target = document.getElementById(id);
       return target !== null && document.activeElement !== null && document.activeElement !== document.body && target.contains(document.activeElement);
     }, targets[0]);
-    if (!inField) problems.push(`${where} : le premier lien du récapitulatif (#${targets[0]}) n’amène pas le focus sur le champ (focus sur ${(await focusedId(page)) || 'body'})`);
+    if (!inField) problems.push(`${where} : le premier lien du récapitulatif (#${targets[0]}) n’amène pas le focus sur le champ (focus sur ${(await focusedId(page)) || 'body'})`);
   }
   return { problems, targets };
 }
@@ -108,7 +108,7 @@ export async function clickAndWait(page: Page, target: Locator, act: (target: Lo
 /** Loads a page, and returns its status and the HTML the server sent. */
 export async function open(page: Page, url: string): Promise<{ status: number; html: string }> {
   const response = await page.goto(url, { waitUntil: 'load' });
-  if (!response) throw new Error(`${url} : pas de réponse`);
+  if (!response) throw new Error(`${url} : pas de réponse`);
   return { status: response.status(), html: await response.text() };
 }
 
@@ -131,5 +131,5 @@ export async function tick(page: Page, role: 'checkbox' | 'radio', name: RegExp 
   const input = page.getByRole(role, { name });
   if ((await input.isChecked()) === checked) return;
   await page.locator(`label[for="${await input.getAttribute('id')}"]`).click();
-  if ((await input.isChecked()) !== checked) throw new Error(`${role} « ${String(name)} » : le clic sur l’étiquette n’a pas ${checked ? 'coché' : 'décoché'} la case`);
+  if ((await input.isChecked()) !== checked) throw new Error(`${role} « ${String(name)} » : le clic sur l’étiquette n’a pas ${checked ? 'coché' : 'décoché'} la case`);
 }

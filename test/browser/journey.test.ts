@@ -66,13 +66,13 @@ async function checkAutosave(page: Page, id: string, value: string, problems: st
   assert.equal(await page.inputValue('#version'), String(after_.version), 'la page connaît la nouvelle version');
   assert.match((await page.locator('#brouillon-etat').textContent()) ?? '', /^Brouillon enregistré à \d{1,2} h \d{2}$/);
   const focused = await focusedId(page);
-  if (focused !== 'title') problems.push(`enregistrement automatique : le focus a quitté le champ (${focused || 'body'}) (A-15)`);
+  if (focused !== 'title') problems.push(`enregistrement automatique : le focus a quitté le champ (${focused || 'body'}) (A-15)`);
 }
 
 /** « C’est moi » fills the DPD with the signed-in person's details (a plain form post, with or without JavaScript). */
 async function itsMe(page: Page, url: string, account: FixtureAccount): Promise<void> {
-  const filled = await clickAndWait(page, page.getByRole('button', { name: /^C’est moi : remplir « Délégué ou déléguée à la protection des données/ }));
-  assert.deepEqual([filled.posted, filled.status, filled.path], [303, 200, url], '« C’est moi » enregistre et revient à l’étape');
+  const filled = await clickAndWait(page, page.getByRole('button', { name: /^C’est moi : remplir « Délégué ou déléguée à la protection des données/ }));
+  assert.deepEqual([filled.posted, filled.status, filled.path], [303, 200, url], '« C’est moi » enregistre et revient à l’étape');
   const values = await Promise.all(['GivenName', 'FamilyName', 'Email', 'Phone', 'JobTitle'].map((part) => page.inputValue(`#dpo${part}`)));
   const phone = checkPhone(values[3] ?? '');
   assert.deepEqual([...values.slice(0, 3), phone.ok ? phone.e164 : values[3], values[4]], ['Marie', 'Durand', account.email, '+33123456789', 'Cheffe de projet numérique']);
@@ -83,34 +83,34 @@ async function runStep(page: Page, mode: Mode, id: string, index: number, step: 
   const at = (state: string) => `${url} ${state} (${mode})`;
   assert.deepEqual([shown.status, shown.path], [200, url]);
   assert.equal((await page.locator('h1').textContent())?.trim(), step.h1);
-  assert.ok((await page.title()).startsWith(`Étape ${index + 1} sur 6 : ${step.h1} – `), `titre : ${await page.title()}`);
+  assert.ok((await page.title()).startsWith(`Étape ${index + 1} sur 6 : ${step.h1} – `), `titre : ${await page.title()}`);
   if (step.slug === 'donnees') await assertScopesAsLoaded(page);
   problems.push(...(await checkState(page, mode, at('vide'), { server: shown.html }, totals)));
 
   await step.spoil?.(page);
   if (step.spoil) await settleAutosave(page, mode);
   const refused = await clickAndWait(page, button(page, 'Continuer'));
-  assert.deepEqual([refused.posted, refused.path], [422, url], '« Continuer » sur une étape incomplète : 422 et la même étape');
+  assert.deepEqual([refused.posted, refused.path], [422, url], '« Continuer » sur une étape incomplète : 422 et la même étape');
   const summary = await errorSummaryProblems(page, mode, at('erreur'));
-  if (summary.targets[0] !== step.firstError) problems.push(`${at('erreur')} : premier lien vers #${summary.targets[0]} au lieu de #${step.firstError}`);
+  if (summary.targets[0] !== step.firstError) problems.push(`${at('erreur')} : premier lien vers #${summary.targets[0]} au lieu de #${step.firstError}`);
   problems.push(...summary.problems, ...(await checkState(page, mode, at('erreur'), { server: refused.html }, totals)));
 
   if (mode === 'js-on' && step.slug === 'demarche') await checkAutosave(page, id, String(step.stored.title), problems);
   if (step.slug === 'contacts') await itsMe(page, url, account);
   await step.fill(page);
   const autosaved = await settleAutosave(page, mode);
-  if (autosaved !== undefined && autosaved !== 200) problems.push(`${at('rempli')} : l’enregistrement automatique a répondu ${autosaved}`);
+  if (autosaved !== undefined && autosaved !== 200) problems.push(`${at('rempli')} : l’enregistrement automatique a répondu ${autosaved}`);
   problems.push(...(await checkState(page, mode, at('rempli'), await currentDom(page), totals)));
 
   if (step.slug === 'donnees-personnelles') {
     const saved = await clickAndWait(page, button(page, 'Enregistrer le brouillon'));
-    assert.deepEqual([saved.posted, saved.status, saved.path], [303, 200, url], '« Enregistrer le brouillon » reste sur l’étape');
+    assert.deepEqual([saved.posted, saved.status, saved.path], [303, 200, url], '« Enregistrer le brouillon » reste sur l’étape');
     assert.match((await page.locator('main .fr-alert[role="status"]').textContent())?.trim() ?? '', /^Brouillon enregistré à \d{1,2} h \d{2}\.$/);
     assert.equal(await page.inputValue('#retentionMonths'), '48', 'la saisie enregistrée est réaffichée');
     problems.push(...(await checkState(page, mode, at('brouillon enregistré'), { server: saved.html }, totals)));
   }
   const next = await clickAndWait(page, button(page, 'Continuer'));
-  assert.equal(next.posted, 303, `« Continuer » sur l’étape remplie : ${next.posted}`);
+  assert.equal(next.posted, 303, `« Continuer » sur l’étape remplie : ${next.posted}`);
   const stored = (await requestRow(id)).answers[step.slug] ?? {};
   for (const [name, value] of Object.entries(step.stored)) assert.deepEqual(stored[name], value, `${step.slug}.${name} en base`);
   step.verify?.(stored);
@@ -121,7 +121,7 @@ async function journey(t: TestContext, page: Page, mode: Mode, base: string, acc
   const part = sequence(t);
   let shown: Navigation | undefined;
   let id = '';
-  await part('Mes demandes → Nouvelle demande : vide, erreur, remplie', async (problems) => {
+  await part('Mes demandes → Nouvelle demande : vide, erreur, remplie', async (problems) => {
     await open(page, `${base}/demandes`);
     const start = await clickAndWait(page, page.getByRole('main').getByRole('link', { name: 'Nouvelle demande', exact: true }));
     assert.deepEqual([start.status, start.path], [200, '/demandes/nouvelle']);
@@ -135,10 +135,10 @@ async function journey(t: TestContext, page: Page, mode: Mode, base: string, acc
     problems.push(...(await checkState(page, mode, `/demandes/nouvelle remplie (${mode})`, await currentDom(page), totals)));
     shown = await clickAndWait(page, button(page, 'Commencer la demande'));
     assert.equal(shown.posted, 303);
-    id = /^\/demandes\/(\d+)\/demarche$/.exec(shown.path)?.[1] ?? assert.fail(`page après création : ${shown.path}`);
+    id = /^\/demandes\/(\d+)\/demarche$/.exec(shown.path)?.[1] ?? assert.fail(`page après création : ${shown.path}`);
   });
   for (const [index, step] of stepScripts(mode).entries()) {
-    await part(`étape ${index + 1} : ${step.slug} (vide, erreur, remplie)`, async (problems) => {
+    await part(`étape ${index + 1} : ${step.slug} (vide, erreur, remplie)`, async (problems) => {
       shown = await runStep(page, mode, id, index, step, shown!, account, problems);
     });
   }
@@ -148,9 +148,9 @@ async function journey(t: TestContext, page: Page, mode: Mode, base: string, acc
     assert.equal(await page.locator('main section .fr-badge', { hasText: 'Complète' }).count(), 6, 'les six étapes sont complètes');
     problems.push(...(await checkState(page, mode, `${url} (${mode})`, { server: shown!.html }, totals)));
     const refused = await clickAndWait(page, button(page, 'Soumettre la demande'));
-    assert.equal(refused.posted, 422, 'soumettre sans certifier : 422');
+    assert.equal(refused.posted, 422, 'soumettre sans certifier : 422');
     const summary = await errorSummaryProblems(page, mode, `${url} erreur (${mode})`);
-    if (summary.targets[0] !== 'certification') problems.push(`${url} erreur : premier lien vers #${summary.targets[0]} au lieu de #certification`);
+    if (summary.targets[0] !== 'certification') problems.push(`${url} erreur : premier lien vers #${summary.targets[0]} au lieu de #certification`);
     problems.push(...summary.problems, ...(await checkState(page, mode, `${url} erreur (${mode})`, { server: refused.html }, totals)));
     await tick(page, 'checkbox', 'Je certifie que les informations de cette demande sont exactes');
     problems.push(...(await checkState(page, mode, `${url} certifiée (${mode})`, await currentDom(page), totals)));
@@ -164,8 +164,8 @@ async function journey(t: TestContext, page: Page, mode: Mode, base: string, acc
   });
 }
 
-await test('navigateur : une demande complète, JS désactivé puis activé (axe, HTML, CSP à chaque étape)', { skip: chromiumMissing && !process.env.CI ? MISSING_CHROMIUM : false, timeout: 600_000 }, async (t) => {
-  assert.ok(!chromiumMissing, `Chromium absent (${CHROMIUM_PATH}) alors que CI est défini : installez-le avec apt-get install -y chromium`);
+await test('navigateur : une demande complète, JS désactivé puis activé (axe, HTML, CSP à chaque étape)', { skip: chromiumMissing && !process.env.CI ? MISSING_CHROMIUM : false, timeout: 600_000 }, async (t) => {
+  assert.ok(!chromiumMissing, `Chromium absent (${CHROMIUM_PATH}) alors que CI est défini : installez-le avec apt-get install -y chromium`);
   const started = Date.now();
   app = await startTestApp();
   const { url: base } = await app.listen();
@@ -186,5 +186,5 @@ await test('navigateur : une demande complète, JS désactivé puis activé (axe
     }
   }
   const file = writeSummaryPart('journey', { ...totals, date: new Date().toISOString() });
-  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) HTML, ${totals.cspViolations} violation(s) CSP ; résumé : ${file}`);
+  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) HTML, ${totals.cspViolations} violation(s) CSP ; résumé : ${file}`);
 });

@@ -33,7 +33,7 @@ async function rowExpire(): Promise<number> {
   return new Date(rows[0].expire).getTime();
 }
 
-await test('navigateur : avertissement avant la fin de session, « Rester connecté », déconnexion sans action (js-on)', { skip: skipWithoutChromium, timeout: 120_000 }, async (t) => {
+await test('navigateur : avertissement avant la fin de session, « Rester connecté », déconnexion sans action (js-on)', { skip: skipWithoutChromium, timeout: 120_000 }, async (t) => {
   const started = Date.now();
   session = await startSession();
   const context = await signedInContext(session, 'js-on');
@@ -61,11 +61,11 @@ await test('navigateur : avertissement avant la fin de session, « Rester connec
     // T − 2 min after the autosave: the warning, focus on « Rester connecté », a countdown that is not a live region.
     await page.clock.fastForward(18 * MINUTE + 1_000);
     await dialog(page).waitFor({ state: 'visible' });
-    assert.equal(await focusedId(page), 'session-rester', 'le focus est sur « Rester connecté »');
+    assert.equal(await focusedId(page), 'session-rester', 'le focus est sur « Rester connecté »');
     assert.match((await page.locator('#session-alerte-texte').textContent()) ?? '', /brouillons enregistrés seront conservés/);
     const countdown = page.locator('#session-decompte');
     const first = await countdown.textContent();
-    assert.match(first ?? '', /^Temps restant : [12] min \d{2} s$/);
+    assert.match(first ?? '', /^Temps restant : [12] min \d{2} s$/);
     await page.clock.runFor(3_000);
     assert.notEqual(await countdown.textContent(), first, 'le décompte avance');
     assert.equal(await countdown.getAttribute('aria-live'), null, 'le décompte n’est pas annoncé chaque seconde');
@@ -85,14 +85,14 @@ await test('navigateur : avertissement avant la fin de session, « Rester connec
     assert.equal(await focusedId(page), 'title', 'le focus revient au champ où il était');
     const moved = await rowExpire();
     assert.ok(moved - aged > 25 * MINUTE, `la session en base est prolongée (${new Date(aged).toISOString()} → ${new Date(moved).toISOString()})`);
-    problems.push(...(await checkState(page, 'js-on', at('après « Rester connecté »'), await currentDom(page), totals)));
+    problems.push(...(await checkState(page, 'js-on', at('après « Rester connecté »'), await currentDom(page), totals)));
 
     // Escape only closes the warning: focus back, and the count goes on.
     await page.clock.fastForward(IDLE - 2 * MINUTE + 1_000);
     await dialog(page).waitFor({ state: 'visible' });
     await page.keyboard.press('Escape');
     await dialog(page).waitFor({ state: 'hidden' });
-    assert.equal(await focusedId(page), 'title', 'Échap : le focus revient au champ');
+    assert.equal(await focusedId(page), 'title', 'Échap : le focus revient au champ');
 
     // No action until the end: « Vous êtes déconnecté », saved drafts kept, the session closed on the server.
     const left = page.waitForURL(`${session.base}/connexion/deconnecte`);
@@ -109,11 +109,11 @@ await test('navigateur : avertissement avant la fin de session, « Rester connec
     await context.close();
   }
   const file = writeSummaryPart('session-timeout', { ...totals, date: new Date().toISOString() });
-  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) HTML, ${totals.cspViolations} violation(s) CSP ; résumé : ${file}`);
+  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) HTML, ${totals.cspViolations} violation(s) CSP ; résumé : ${file}`);
   if (problems.length) assert.fail(`${problems.length} problème(s) :\n  - ${problems.join('\n  - ')}`);
 });
 
-await test('navigateur : saisie non enregistrée (échec de l’enregistrement automatique) à la fin de session → gardée et rendue après reconnexion (js-on)', { skip: skipWithoutChromium, timeout: 120_000 }, async () => {
+await test('navigateur : saisie non enregistrée (échec de l’enregistrement automatique) à la fin de session → gardée et rendue après reconnexion (js-on)', { skip: skipWithoutChromium, timeout: 120_000 }, async () => {
   // Its own app and browser: the first test's are closed by then.
   const session = await startSession();
   const context = await signedInContext(session, 'js-on');
@@ -141,7 +141,7 @@ await test('navigateur : saisie non enregistrée (échec de l’enregistrement a
     await page.keyboard.press('Enter');
     await back;
     assert.equal(await page.inputValue('#title'), unsaved, 'la saisie est rendue');
-    assert.equal(await page.locator('#saisies-restaurees').isVisible(), true, 'avec le bandeau « Vos dernières saisies n’étaient pas enregistrées »');
+    assert.equal(await page.locator('#saisies-restaurees').isVisible(), true, 'avec le bandeau « Vos dernières saisies n’étaient pas enregistrées »');
     assert.equal((await requestRow(session, id)).answers.demarche, undefined, 'rien n’est enregistré sans l’accord de la personne');
   } finally {
     await context.close();

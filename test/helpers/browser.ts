@@ -12,7 +12,7 @@ import type { PageEntry } from '../../src/routes/registry.ts';
 const root = path.resolve(import.meta.dirname, '../..');
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const MISSING_CHROMIUM = 'TESTS NAVIGATEUR IGNORÉS : Chromium absent, installez-le avec apt-get install -y chromium';
+export const MISSING_CHROMIUM = 'TESTS NAVIGATEUR IGNORÉS : Chromium absent, installez-le avec apt-get install -y chromium';
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'RGAAv4'];
 export const MODES = ['js-off', 'js-on'] as const;
 export type Mode = (typeof MODES)[number];
@@ -106,7 +106,7 @@ export async function runAxe(page: Page, where: string, mode: Mode): Promise<{ v
   }
   const results = await builder.analyze();
   const violations = results.violations.map(
-    (v) => `${where} : axe ${v.id} [${v.impact ?? '?'}] ${v.help} – ${v.nodes.map((n) => n.target.join(' ')).join(' | ')} (${v.helpUrl})`,
+    (v) => `${where} : axe ${v.id} [${v.impact ?? '?'}] ${v.help} – ${v.nodes.map((n) => n.target.join(' ')).join(' | ')} (${v.helpUrl})`,
   );
   return { violations, incomplete: results.incomplete.map((r) => `${r.id} (${r.nodes.length})`) };
 }
@@ -121,10 +121,10 @@ export async function domProblems(page: Page, where: string): Promise<string[]> 
     title: document.title.trim(),
   }));
   const problems: string[] = [];
-  if (dom.lang !== 'fr') problems.push(`${where} : <html lang="${dom.lang ?? ''}"> au lieu de lang="fr" (A-3)`);
-  if (dom.h1 !== 1) problems.push(`${where} : ${dom.h1} h1 au lieu d’un seul (A-5)`);
-  if (dom.main !== 1 || dom.mainContenu !== 1) problems.push(`${where} : ${dom.main} <main>, ${dom.mainContenu} main#contenu au lieu d’un seul (A-6)`);
-  if (dom.title === '' || dom.title === 'SignUp') problems.push(`${where} : titre « ${dom.title} » vide ou réduit au nom du service (A-4)`);
+  if (dom.lang !== 'fr') problems.push(`${where} : <html lang="${dom.lang ?? ''}"> au lieu de lang="fr" (A-3)`);
+  if (dom.h1 !== 1) problems.push(`${where} : ${dom.h1} h1 au lieu d’un seul (A-5)`);
+  if (dom.main !== 1 || dom.mainContenu !== 1) problems.push(`${where} : ${dom.main} <main>, ${dom.mainContenu} main#contenu au lieu d’un seul (A-6)`);
+  if (dom.title === '' || dom.title === 'SignUp') problems.push(`${where} : titre « ${dom.title} » vide ou réduit au nom du service (A-4)`);
   return problems;
 }
 
@@ -133,15 +133,15 @@ export async function domProblems(page: Page, where: string): Promise<string[]> 
  * rejects unknown keys such as `_why`). A rule changed there without a reason here makes the suite fail.
  */
 export const HTML_RULE_EXCEPTIONS: Record<string, string> = {
-  'no-trailing-whitespace': 'style du code source, sans effet sur le document : les balises {% %} de Nunjucks laissent des espaces en fin de ligne',
-  'form-dup-name': 'les cases à cocher d’un même groupe partagent leur name (HTML standard, fr-checkbox-group du DSFR, tableau pour express.urlencoded) ; la règle reste active pour les autres champs',
-  'long-title': 'le modèle de titre de A-4 (« Page – Étape n sur N : Nom – Démarche – SignUp ») dépasse souvent 70 caractères ; RGAA 8.6 demande un titre pertinent, pas court ; 120 reste un garde-fou',
+  'no-trailing-whitespace': 'style du code source, sans effet sur le document : les balises {% %} de Nunjucks laissent des espaces en fin de ligne',
+  'form-dup-name': 'les cases à cocher d’un même groupe partagent leur name (HTML standard, fr-checkbox-group du DSFR, tableau pour express.urlencoded) ; la règle reste active pour les autres champs',
+  'long-title': 'le modèle de titre de A-4 (« Page – Étape n sur N : Nom – Démarche – SignUp ») dépasse souvent 70 caractères ; RGAA 8.6 demande un titre pertinent, pas court ; 120 reste un garde-fou',
 };
 
 function htmlValidateConfig(): ConfigData {
   const config = JSON.parse(readFileSync(path.join(root, '.htmlvalidate.json'), 'utf8')) as ConfigData;
   const unexplained = Object.keys(config.rules ?? {}).filter((rule) => !(rule in HTML_RULE_EXCEPTIONS));
-  if (unexplained.length > 0) throw new Error(`.htmlvalidate.json : règles modifiées sans justification dans HTML_RULE_EXCEPTIONS : ${unexplained.join(', ')}`);
+  if (unexplained.length > 0) throw new Error(`.htmlvalidate.json : règles modifiées sans justification dans HTML_RULE_EXCEPTIONS : ${unexplained.join(', ')}`);
   return config;
 }
 
@@ -151,7 +151,7 @@ const htmlValidate = new HtmlValidate(new StaticConfigLoader(htmlValidateConfig(
 export async function htmlErrors(html: string, where: string): Promise<string[]> {
   const report = await htmlValidate.validateString(html, `${where}.html`);
   return report.results.flatMap((r) =>
-    r.messages.filter((m) => m.severity === 2).map((m) => `${where} : ligne ${m.line}:${m.column} html-validate ${m.ruleId} – ${m.message} (${m.selector ?? ''})`),
+    r.messages.filter((m) => m.severity === 2).map((m) => `${where} : ligne ${m.line}:${m.column} html-validate ${m.ruleId} – ${m.message} (${m.selector ?? ''})`),
   );
 }
 

@@ -7,7 +7,7 @@ const REFERENCE_TABLES = new Set(['knex_migrations', 'knex_migrations_lock', 'sc
 
 function env(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} manquant : lancez les tests avec « npm test »`);
+  if (!value) throw new Error(`${name} manquant : lancez les tests avec « npm test »`);
   return value;
 }
 

@@ -10,8 +10,8 @@ export async function emailsTo(db: Db, address: string): Promise<StoredEmail[]> 
 /** The path (with its query) of the first link to this service in the latest email of `template` sent to `address`. */
 export async function linkIn(db: Db, address: string, template: string): Promise<string> {
   const mail = (await emailsTo(db, address)).filter((m) => m.template === template).at(-1);
-  if (!mail) throw new Error(`Aucun courriel « ${template} » pour ${address}`);
+  if (!mail) throw new Error(`Aucun courriel « ${template} » pour ${address}`);
   const match = /https?:\/\/[^/\s]+(\/[^\s]*jeton=[^\s]+)/.exec(mail.text);
-  if (!match) throw new Error(`Pas de lien dans le courriel « ${template} »`);
+  if (!match) throw new Error(`Pas de lien dans le courriel « ${template} »`);
   return match[1] as string;
 }

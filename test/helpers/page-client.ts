@@ -33,7 +33,7 @@ export class PageClient {
     if (!this.last) throw new Error('Aucune page chargée');
     const $ = this.last.$;
     const form = $(selector).first();
-    if (form.length === 0) throw new Error(`Formulaire introuvable : ${selector}`);
+    if (form.length === 0) throw new Error(`Formulaire introuvable : ${selector}`);
     const fields: Record<string, string> = {};
     form.find('input[name], textarea[name], select[name]').each((_i, el) => {
       const field = $(el);

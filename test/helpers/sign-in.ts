@@ -20,7 +20,7 @@ export async function signedInClient(app: Express, email: string, password = FIX
     const shownKey = page.$('.signup-totp-secret').text().replace(/\s/g, '');
     const code = await nextCode(app, email, shownKey || undefined);
     const verified = await client.submit({ code });
-    assert.equal(verified.status, 303, `double authentification de ${email} : ${verified.$('#resume-erreurs').text().trim()}`);
+    assert.equal(verified.status, 303, `double authentification de ${email} : ${verified.$('#resume-erreurs').text().trim()}`);
   }
   return client;
 }

@@ -96,7 +96,7 @@ describe('sign-up and activation', () => {
   it('keeps what was typed (except the password) and links every error on a 422', async () => {
     const { page } = await signUp({ givenName: '', email: 'pas-une-adresse', password: 'court', siret: '21920023500015' });
     assert.equal(page.status, 422);
-    assert.match(page.$('title').text(), /^Erreur : Créer un compte/);
+    assert.match(page.$('title').text(), /^Erreur : Créer un compte/);
     assert.ok(errorSummaryTargets(page).every((t) => t.exists));
     assert.deepEqual(errorSummaryTargets(page).map((t) => t.href).sort(), ['#email', '#givenName', '#password', '#siret']);
     assert.equal(page.$('#email').attr('value'), 'pas-une-adresse');
@@ -120,7 +120,7 @@ describe('sign-up and activation', () => {
     assert.match(found.$('.signup-organisation-card').text(), /COMMUNE DE CLAMART/);
     const fragment = await lookup.submit({ siret: '21920023500014', action: 'rechercher' }, { headers: { 'HX-Request': 'true' } });
     assert.equal(fragment.$('title').length, 0);
-    assert.match(fragment.$('#statut-formulaire').text(), /Organisation trouvée : COMMUNE DE CLAMART/);
+    assert.match(fragment.$('#statut-formulaire').text(), /Organisation trouvée : COMMUNE DE CLAMART/);
   });
 
   const refusals: [string, Record<string, string>, string, RegExp][] = [
@@ -178,7 +178,7 @@ describe('sign-in, sessions and sign-out', () => {
     const before = String(form.headers['set-cookie']).split(';')[0];
     const { page } = await signIn(account.email, FIXTURE_PASSWORD, client);
     assert.equal(page.status, 303);
-    assert.equal(page.location, '/demandes', 'an applicant lands on « Mes demandes »');
+    assert.equal(page.location, '/demandes', 'an applicant lands on « Mes demandes »');
     const afterCookie = String(page.headers['set-cookie']).split(';')[0];
     assert.notEqual(before, afterCookie);
     const replay = await request(app.app).get('/compte').set('Cookie', before as string);

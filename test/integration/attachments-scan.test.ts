@@ -79,7 +79,7 @@ describe('a clean PDF', () => {
     assert.equal(summary.$(`#recapitulatif-piece-${row.id} .fr-badge`).text(), 'Vérifié');
   });
 
-  it('counts for « URL and/or PDF » while pending: a file being scanned is most likely the text', async () => {
+  it('counts for « URL and/or PDF » while pending: a file being scanned is most likely the text', async () => {
     const { client, id } = await withFile('texte.pdf', pdf());
     await client.get(`/demandes/${id}/cadre-juridique`);
     const next = await client.submit({ ...LEGAL, action: 'continuer' }, { selector: STEP_FORM });
@@ -101,18 +101,18 @@ describe('a PDF carrying EICAR (C-12)', () => {
     const refused = await client.get(href);
     assert.equal(refused.status, 410);
     assert.equal(refused.$('h1').text(), 'Fichier refusé');
-    assert.match(refused.$('main').text(), new RegExp(`Fichier refusé : un virus a été détecté \\(${EICAR_NAME}\\)`));
+    assert.match(refused.$('main').text(), new RegExp(`Fichier refusé : un virus a été détecté \\(${EICAR_NAME}\\)`));
     assert.deepEqual(await htmlErrors(refused.html, 'page 410 fichier refusé'), []);
 
     const step = await client.get(`/demandes/${id}/cadre-juridique`);
     assert.equal(step.$(`#piece-${row.id} a`).length, 0);
-    assert.equal(step.$(`#piece-${row.id} .fr-badge`).text(), 'Refusé : virus détecté');
+    assert.equal(step.$(`#piece-${row.id} .fr-badge`).text(), 'Refusé : virus détecté');
     assert.match(step.$(`#piece-${row.id}-refus`).text(), new RegExp(`un virus a été détecté \\(${EICAR_NAME}\\)`));
     assert.doesNotMatch(step.$('label[for="url"]').text(), /facultatif/, 'l’adresse redevient obligatoire');
     assert.deepEqual(await htmlErrors(step.html, 'étape avec fichier refusé'), []);
     const summary = await client.get(`/demandes/${id}/recapitulatif`);
     assert.equal(summary.$(`#recapitulatif-piece-${row.id} a`).length, 0);
-    assert.match(summary.$(`#recapitulatif-piece-${row.id}`).text(), /Refusé : virus détecté/);
+    assert.match(summary.$(`#recapitulatif-piece-${row.id}`).text(), /Refusé : virus détecté/);
     assert.match(summary.$('#etape-cadre-juridique h2').text(), /À compléter/, 'un fichier infecté ne vaut pas le texte');
     assert.deepEqual(await htmlErrors(summary.html, 'récapitulatif avec fichier refusé'), []);
   });
@@ -197,12 +197,12 @@ describe('the scan job is idempotent (C-15)', () => {
     assert.ok(onDisk(row.storage_key));
     await app.runJobs();
     assert.ok(!onDisk(row.storage_key));
-    assert.equal(clamd.connections, 0, 'déjà analysé : pas de nouvelle analyse');
+    assert.equal(clamd.connections, 0, 'déjà analysé : pas de nouvelle analyse');
   });
 });
 
 describe('the migration', () => {
-  it('marks the files kept before it « unscanned » (never scanned), while new rows start « pending »', async () => {
+  it('marks the files kept before it « unscanned » (never scanned), while new rows start « pending »', async () => {
     const { row } = await withFile('ancien.pdf', pdf());
     await migration.down(app.db);
     await migration.up(app.db);

@@ -86,7 +86,7 @@ describe('attaching a PDF', () => {
     assert.ok(!path.resolve(uploadDir).startsWith(path.resolve('public')), 'hors de public/');
 
     const step = await client.get(`/demandes/${id}/cadre-juridique`);
-    assert.match(step.$('#pieces-jointes-statut').text(), /« Délibération 2026-03\.pdf » est joint/);
+    assert.match(step.$('#pieces-jointes-statut').text(), /« Délibération 2026-03\.pdf » est joint/);
     assert.equal(step.$('#pieces-jointes-statut').attr('role'), 'status');
     const link = step.$(`#piece-${row.id} a`);
     assert.equal(link.attr('href'), `/demandes/${id}/pieces-jointes/${row.id}`);
@@ -95,7 +95,7 @@ describe('attaching a PDF', () => {
     assert.equal(step.$('#nature option[selected]').attr('value'), 'deliberation', 'les champs enregistrés restent');
     assert.match(step.$('label[for="url"]').text(), /\(facultatif\)/, 'l’adresse devient facultative avec un PDF');
     const firstButton = step.$(STEP_FORM).find('button[type="submit"]').first();
-    assert.equal(firstButton.attr('value'), 'continuer', 'Entrée dans un champ vaut « Continuer », jamais « Supprimer »');
+    assert.equal(firstButton.attr('value'), 'continuer', 'Entrée dans un champ vaut « Continuer », jamais « Supprimer »');
     assert.equal((await client.get(`/demandes/${id}/pieces-jointes`)).location, `/demandes/${id}/cadre-juridique`);
     const summary = await client.get(`/demandes/${id}/recapitulatif`);
     assert.equal(summary.$(`#recapitulatif-pieces-jointes a[href="/demandes/${id}/pieces-jointes/${row.id}"]`).text().trim().startsWith('Délibération 2026-03.pdf'), true);
@@ -136,11 +136,11 @@ describe('refused files', () => {
     for (const [name, content] of [['programme.pdf', exe], ['page.pdf', html], ['entete.pdf', fakeHeader]] as const) {
       const page = await attach(client, id, [file(name, content)]);
       assert.equal(page.status, 422, name);
-      assert.match(page.$('title').text(), /^Erreur : Étape 3 sur 6 : Cadre juridique/);
+      assert.match(page.$('title').text(), /^Erreur : Étape 3 sur 6 : Cadre juridique/);
       assert.deepEqual(errorSummaryTargets(page), [{ href: '#pieces', exists: true }]);
       assert.equal(page.$('#pieces').attr('aria-invalid'), 'true');
       assert.equal(page.$('#pieces').attr('aria-describedby'), 'pieces-messages');
-      assert.match(page.$('#pieces-messages .fr-message--error').text(), new RegExp(`« ${name.replace('.', '\\.')} » n’est pas un PDF`));
+      assert.match(page.$('#pieces-messages .fr-message--error').text(), new RegExp(`« ${name.replace('.', '\\.')} » n’est pas un PDF`));
       assert.equal(page.$('#reference').attr('value'), LEGAL.reference, 'les champs enregistrés restent affichés');
       assert.equal(page.$('#nature option[selected]').attr('value'), LEGAL.nature);
       assert.deepEqual(await htmlErrors(page.html, `refus ${name}`), []);
@@ -154,7 +154,7 @@ describe('refused files', () => {
     const baseline = storedFiles().length;
     const big = await attach(client, id, [file('gros.pdf', pdf(10 * MB + 1))]);
     assert.equal(big.status, 413);
-    assert.match(big.$('#pieces-erreur').text(), /« gros\.pdf » dépasse 10 Mo/);
+    assert.match(big.$('#pieces-erreur').text(), /« gros\.pdf » dépasse 10 Mo/);
     assert.equal(big.$('#reference').attr('value'), LEGAL.reference);
     assert.equal((await rows(id)).length, 0);
     assert.equal(storedFiles().length, baseline);
@@ -173,7 +173,7 @@ describe('refused files', () => {
     const token = client.csrfToken();
     const seventh = await postMultipart(client, `/demandes/${id}/pieces-jointes`, [{ name: '_csrf', value: token }, file('annexe-7.pdf', pdf())]);
     assert.equal(seventh.status, 422);
-    assert.match(seventh.$('#resume-erreurs').text(), /« annexe-7\.pdf » n’est pas joint : 6 fichiers au plus/);
+    assert.match(seventh.$('#resume-erreurs').text(), /« annexe-7\.pdf » n’est pas joint : 6 fichiers au plus/);
     assert.equal((await rows(id)).length, 6);
     const other = await draft(LEGAL, 'collegue@clamart.fr');
     const seven = await attach(other.client, other.id, [1, 2, 3, 4, 5, 6, 7].map((n) => file(`p${n}.pdf`, pdf())));
@@ -192,7 +192,7 @@ describe('refused files', () => {
     const { client, id } = await draft();
     const baseline = storedFiles().length;
     const raw = await attach(client, id, [file('../../etc/passwd\0.pdf', pdf())]);
-    assert.equal(raw.status, 400, 'un octet nul brut dans l’en-tête : corps mal formé, rien n’est gardé');
+    assert.equal(raw.status, 400, 'un octet nul brut dans l’en-tête : corps mal formé, rien n’est gardé');
     assert.equal(storedFiles().length, baseline);
     const encoded: FormPart = { name: 'pieces', filename: '', filenameParam: "filename*=UTF-8''..%2F..%2Fetc%2Fpasswd%00.pdf", content: pdf() };
     const page = await attach(client, id, [encoded, file('rapport \\"final\\".pdf', pdf())]);
@@ -274,7 +274,7 @@ describe('an interrupted upload (C-11)', () => {
     for (let i = 0; i < 50; i++) {
       // Cut once the server has started writing the file: its temporary file must then disappear.
       await interruptedPost(url, `/demandes/${id}/pieces-jointes`, headers, body, Math.floor(body.length / 2), async () => storedFiles().length > baseline);
-      assert.equal(await backToBaseline(), baseline, `envoi ${i + 1} : aucun fichier temporaire orphelin`);
+      assert.equal(await backToBaseline(), baseline, `envoi ${i + 1} : aucun fichier temporaire orphelin`);
     }
     assert.equal((await rows(id)).length, 0);
     const after_ = await app.db('access_requests').where({ id }).first();
@@ -287,7 +287,7 @@ describe('an interrupted upload (C-11)', () => {
 });
 
 describe('the legal step with attachments', () => {
-  it('« Continuer » passes with a PDF and no address, and fails with neither; the summary follows the same rule', async () => {
+  it('« Continuer » passes with a PDF and no address, and fails with neither; the summary follows the same rule', async () => {
     const { client, id } = await draft();
     await client.get(`/demandes/${id}/cadre-juridique`);
     const neither = await client.submit({ ...LEGAL, action: 'continuer' }, { selector: STEP_FORM });
@@ -309,12 +309,12 @@ describe('the legal step with attachments', () => {
     const step = await client.get(`/demandes/${id}/cadre-juridique`);
     const remove = step.$(`#piece-${first.id} button`);
     assert.equal(remove.attr('formaction'), `/demandes/${id}/pieces-jointes/${first.id}/supprimer`);
-    assert.match(remove.text(), /Supprimer le fichier « un\.pdf »/);
+    assert.match(remove.text(), /Supprimer le fichier « un\.pdf »/);
     const removed = await client.post(remove.attr('formaction')!, client.formFields(STEP_FORM).fields);
     assert.equal(removed.status, 303);
     assert.deepEqual((await rows(id)).map((r: { id: string }) => r.id), [second.id]);
     assert.ok(!storedFiles().includes(first.storage_key), 'le fichier est effacé du disque');
-    assert.match((await client.get(`/demandes/${id}/cadre-juridique`)).$('#pieces-jointes-statut').text(), /« un\.pdf » est supprimé/);
+    assert.match((await client.get(`/demandes/${id}/cadre-juridique`)).$('#pieces-jointes-statut').text(), /« un\.pdf » est supprimé/);
 
     await app.db('access_requests').where({ id }).update({ status: 'submitted' });
     const token = client.csrfToken();

@@ -19,7 +19,7 @@ describe('finding one’s SIRET by name', () => {
     assert.ok(items.some((text) => /21920023500022.*Fermé/.test(text)), 'les établissements fermés sont montrés comme tels');
     assert.equal(page.$('#resultats a[href="/inscription?siret=21920023500014"]').length, 1);
     assert.equal(page.$('#resultats a[href="/inscription?siret=21920023500022"]').length, 0, 'un établissement fermé ne se choisit pas');
-    assert.match(page.$('title').text(), /Recherche « Clamart »/);
+    assert.match(page.$('title').text(), /Recherche « Clamart »/);
   });
 
   it('answers the htmx live search with the results fragment only', async () => {

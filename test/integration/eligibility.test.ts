@@ -35,7 +35,7 @@ describe('eligibility check without JavaScript', () => {
     const client = await formPage();
     const page = await client.submit({ siret: '130 025 265 0001' });
     assert.equal(page.status, 422);
-    assert.equal(page.$('title').text(), 'Erreur : Vérifier l’éligibilité de votre organisation – SignUp');
+    assert.equal(page.$('title').text(), 'Erreur : Vérifier l’éligibilité de votre organisation – SignUp');
     assert.deepEqual(errorSummaryTargets(page), [{ href: '#siret', exists: true }]);
     assert.equal(page.$('#siret').attr('value'), '130 025 265 0001');
     assert.equal(page.$('#siret').attr('aria-invalid'), 'true');
@@ -78,7 +78,7 @@ describe('eligibility check without JavaScript', () => {
     ['<script>alert(1)</script>', /que des chiffres/],
   ];
   for (const [siret, message] of badInputs) {
-    it(`explains in French what is wrong with « ${siret.slice(0, 20)} »`, async () => {
+    it(`explains in French what is wrong with « ${siret.slice(0, 20)} »`, async () => {
       const client = await formPage();
       const page = await client.submit({ siret });
       assert.equal(page.status, 422);
@@ -101,7 +101,7 @@ describe('eligibility check with htmx', () => {
     assert.equal(page.$('#siret').attr('aria-invalid'), 'true');
     assert.equal(page.$('#siret').attr('value'), '123');
     assert.equal(page.$('#statut-formulaire').attr('data-hx-swap-oob'), 'innerHTML');
-    assert.match(page.$('#statut-formulaire').text(), /^Erreur : Le SIRET doit contenir 14 chiffres/);
+    assert.match(page.$('#statut-formulaire').text(), /^Erreur : Le SIRET doit contenir 14 chiffres/);
   });
 
   it('marks a well-formed SIRET as valid (200) without saving or redirecting', async () => {

@@ -40,7 +40,7 @@ describe('recent re-authentication (S-14)', () => {
   it('sends an old session to the password prompt, refuses a wrong password (422), then comes back after the right one', async () => {
     const account = await createAccount(app.db, { email: 'agent@clamart.fr' });
     const client = await signedInClient(app.app, account.email);
-    assert.equal((await client.get(PAGE)).status, 200, 'connexion récente : pas de nouvelle saisie');
+    assert.equal((await client.get(PAGE)).status, 200, 'connexion récente : pas de nouvelle saisie');
     await ageSessions(account.id);
 
     const redirected = await client.get(PAGE);

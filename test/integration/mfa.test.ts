@@ -71,7 +71,7 @@ describe('second factor of staff accounts (S-6b)', () => {
     const passed = await client.submit({ code });
     assert.equal(passed.status, 303);
     assert.equal(passed.location, urls.at(-1), 'retour à la dernière page demandée');
-    assert.match(sessionCookie(passed), /=/, 'session régénérée : nouveau cookie');
+    assert.match(sessionCookie(passed), /=/, 'session régénérée : nouveau cookie');
     for (const url of urls) assert.equal((await client.get(url)).status, 200, url);
 
     const second = await passwordOnly(admin.email);
@@ -92,7 +92,7 @@ describe('second factor of staff accounts (S-6b)', () => {
     for (let attempt = 1; attempt <= 4; attempt += 1) {
       const page = await submitCode(client, wrongCode(FIXTURE_TOTP_SECRET));
       assert.equal(page.status, 422, `essai ${attempt}`);
-      assert.match(page.$('title').text(), /^Erreur : /);
+      assert.match(page.$('title').text(), /^Erreur : /);
     }
     const fifth = await submitCode(client, wrongCode(FIXTURE_TOTP_SECRET));
     assert.equal(fifth.status, 429);
@@ -141,7 +141,7 @@ describe('second factor of staff accounts (S-6b)', () => {
     const typed = wrongCode(secret);
     const wrong = await client.submit({ code: typed });
     assert.equal(wrong.status, 422);
-    assert.match(wrong.$('title').text(), /^Erreur : /);
+    assert.match(wrong.$('title').text(), /^Erreur : /);
     assert.deepEqual(errorSummaryTargets(wrong), [{ href: '#code', exists: true }]);
     assert.equal(wrong.$('#code').attr('aria-invalid'), 'true');
     assert.equal(wrong.$('#code').attr('value'), undefined, 'le code saisi n’est pas réaffiché');

@@ -44,18 +44,18 @@ const FOOTER_LINKS = ['/plan-du-site', '/accessibilite', '/mentions-legales', '/
 function checkLayout(url: string, page: Page) {
   const { $ } = page;
   assert.equal($('html').attr('lang'), 'fr', url);
-  assert.equal($('h1').length, 1, `${url} : un seul h1`);
+  assert.equal($('h1').length, 1, `${url} : un seul h1`);
   assert.equal($('main#contenu').length, 1, url);
-  assert.equal($('body a').first().attr('href'), '#contenu', `${url} : le premier lien mène au contenu`);
+  assert.equal($('body a').first().attr('href'), '#contenu', `${url} : le premier lien mène au contenu`);
   assert.equal($('header').length, 1, url);
   assert.equal($('footer').length, 1, url);
-  assert.ok($('nav[aria-label]').length >= 2, `${url} : navigations nommées`);
-  for (const href of FOOTER_LINKS) assert.equal($(`footer a[href="${href}"]`).length, 1, `${url} : lien ${href} dans le pied de page`);
-  assert.match($('footer a[href="/accessibilite"]').text(), /^Accessibilité : (non|partiellement|totalement) conforme$/);
+  assert.ok($('nav[aria-label]').length >= 2, `${url} : navigations nommées`);
+  for (const href of FOOTER_LINKS) assert.equal($(`footer a[href="${href}"]`).length, 1, `${url} : lien ${href} dans le pied de page`);
+  assert.match($('footer a[href="/accessibilite"]').text(), /^Accessibilité : (non|partiellement|totalement) conforme$/);
   assert.equal($('meta[http-equiv="refresh"]').length, 0, url);
   assert.equal($('a[target="_blank"]').length, 0, url);
-  assert.equal($('[style]').length, 0, `${url} : aucun style en ligne (CSP)`);
-  assert.equal($('script:not([src])').length, 0, `${url} : aucun script en ligne (CSP)`);
+  assert.equal($('[style]').length, 0, `${url} : aucun style en ligne (CSP)`);
+  assert.equal($('script:not([src])').length, 0, `${url} : aucun script en ligne (CSP)`);
 }
 
 describe('every page of the registry', () => {
@@ -73,7 +73,7 @@ describe('every page of the registry', () => {
       assert.match(title, / – SignUp$/, url);
       assert.notEqual(title, 'SignUp');
       if (!url.startsWith('/dev/erreurs/')) {
-        assert.ok(!titles.has(title), `titre « ${title} » partagé par ${url} et ${titles.get(title)}`);
+        assert.ok(!titles.has(title), `titre « ${title} » partagé par ${url} et ${titles.get(title)}`);
         titles.set(title, url);
       }
     }
@@ -90,7 +90,7 @@ describe('every page of the registry', () => {
     const page = await new PageClient(app.app).get('/accessibilite');
     const headings = page.$('main h2').toArray().map((h) => page.$(h).text().trim());
     for (const heading of ['État de conformité', 'Résultats des tests', 'Contenus non accessibles', 'Établissement de cette déclaration', 'Retour d’information et contact', 'Voies de recours']) {
-      assert.ok(headings.some((h) => h.replace(/'/g, '’') === heading), `section « ${heading} »`);
+      assert.ok(headings.some((h) => h.replace(/'/g, '’') === heading), `section « ${heading} »`);
     }
     assert.ok(page.$('main a[href*="defenseurdesdroits.fr"]').length >= 1);
     assert.match(page.$('main').text(), /non conforme/);

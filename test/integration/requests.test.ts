@@ -43,7 +43,7 @@ describe('a step of the wizard', () => {
     const { account, client } = await member();
     const id = await createRequest(app.db, account.id, CLAMART);
     const page = await client.get(`/demandes/${id}/demarche`);
-    assert.equal(page.$('title').text(), 'Étape 1 sur 6 : Votre démarche – Demande n° 1 – SignUp'.replace('n° 1', `n° ${id}`));
+    assert.equal(page.$('title').text(), 'Étape 1 sur 6 : Votre démarche – Demande n° 1 – SignUp'.replace('n° 1', `n° ${id}`));
     assert.match(page.$('.fr-stepper__state').text(), /Étape 1 sur 6/);
     const draft = await client.submit({ title: 'Aides', action: 'enregistrer' }, { selector: STEP_FORM });
     assert.equal(draft.status, 303);
@@ -57,13 +57,13 @@ describe('a step of the wizard', () => {
     assert.equal(bad.$('#title').attr('value'), 'Aides');
   });
 
-  it('checks the whole step on « Continuer » and moves to the next step', async () => {
+  it('checks the whole step on « Continuer » and moves to the next step', async () => {
     const { account, client } = await member();
     const id = await createRequest(app.db, account.id, CLAMART);
     await client.get(`/demandes/${id}/demarche`);
     const incomplete = await client.submit({ title: 'Aides', action: 'continuer' }, { selector: STEP_FORM });
     assert.equal(incomplete.status, 422);
-    assert.match(incomplete.$('title').text(), /^Erreur : Étape 1 sur 6/);
+    assert.match(incomplete.$('title').text(), /^Erreur : Étape 1 sur 6/);
     assert.deepEqual(errorSummaryTargets(incomplete).map((t) => t.href).sort(), ['#description', '#goLiveDate', '#volume']);
     assert.ok(errorSummaryTargets(incomplete).every((t) => t.exists));
     const done = await client.submit({ ...demarche, action: 'continuer' }, { selector: STEP_FORM });
@@ -100,19 +100,19 @@ describe('a step of the wizard', () => {
     assert.equal((await tabB.submit({ title: 'Version de B', action: 'enregistrer' }, { selector: STEP_FORM })).status, 303);
     const conflict = await tabA.submit({ title: 'Version de A', description: 'Décrite par A', action: 'enregistrer' }, { selector: STEP_FORM });
     assert.equal(conflict.status, 409);
-    assert.match(conflict.$('title').text(), /^Erreur : Conflit de modification – Étape 1 sur 6/);
+    assert.match(conflict.$('title').text(), /^Erreur : Conflit de modification – Étape 1 sur 6/);
     const choices = conflict.$('main fieldset');
     assert.equal(choices.length, 1, 'only the field both changed asks for a choice');
     assert.match(choices.find('legend').text(), /Intitulé de la démarche/);
-    assert.match(choices.find('label').eq(0).text(), /Version enregistrée par .+ à \d+ h \d{2} : « Version de B »/);
-    assert.match(choices.find('label').eq(1).text(), /Votre saisie : « Version de A »/);
+    assert.match(choices.find('label').eq(0).text(), /Version enregistrée par .+ à \d+ h \d{2} : « Version de B »/);
+    assert.match(choices.find('label').eq(1).text(), /Votre saisie : « Version de A »/);
     assert.equal(choices.find('input:checked').length, 0, 'no choice made for the user');
     assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Version de B');
 
     const undecided = await tabA.submit({}, { selector: 'main form[action^="/demandes/"]' });
     assert.equal(undecided.status, 409);
     assert.deepEqual(errorSummaryTargets(undecided).map((t) => [t.href, t.exists]), [['#title__choix', true]]);
-    assert.match(undecided.$('label').text(), /Votre saisie : « Version de A »/);
+    assert.match(undecided.$('label').text(), /Votre saisie : « Version de A »/);
     assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Version de B');
 
     const applied = await tabA.submit({ title__choix: 'saisie' }, { selector: 'main form[action^="/demandes/"]' });
@@ -128,13 +128,13 @@ describe('a step of the wizard', () => {
     const id = await createRequest(app.db, account.id, CLAMART);
     await tabA.get(`/demandes/${id}/demarche`);
     await tabB.get(`/demandes/${id}/demarche`);
-    await tabB.submit({ title: `Aides & « prêts » <i>x</i> l'agent`, volume: 'moyen', action: 'enregistrer' }, { selector: STEP_FORM });
+    await tabB.submit({ title: `Aides & « prêts » <i>x</i> l'agent`, volume: 'moyen', action: 'enregistrer' }, { selector: STEP_FORM });
     const conflict = await tabA.submit({ title: 'Titre de A', volume: 'fort', action: 'enregistrer' }, { selector: STEP_FORM });
     assert.equal(conflict.status, 409);
-    const labels = conflict.$('main fieldset label').toArray().map((l) => conflict.$(l).text().replace(/\s+/g, ' ').trim());
-    assert.ok(labels.some((l) => l.endsWith(`« Aides & « prêts » <i>x</i> l'agent »`)), labels.join(' | '));
-    assert.ok(labels.some((l) => l.endsWith('« De 1 000 à 10 000 appels par jour »')), labels.join(' | '));
-    assert.ok(labels.includes('Votre saisie : « Plus de 10 000 appels par jour »'), labels.join(' | '));
+    const labels = conflict.$('main fieldset label').toArray().map((l) => conflict.$(l).text().replace(/[ \t\r\n]+/g, ' ').trim()); // no-break spaces kept
+    assert.ok(labels.some((l) => l.endsWith(`« Aides & « prêts » <i>x</i> l'agent »`)), labels.join(' | '));
+    assert.ok(labels.some((l) => l.endsWith('« De 1 000 à 10 000 appels par jour »')), labels.join(' | '));
+    assert.ok(labels.includes('Votre saisie : « Plus de 10 000 appels par jour »'), labels.join(' | '));
     assert.equal(conflict.$('main fieldset i').length, 0, 'no markup from the values');
   });
 
@@ -236,7 +236,7 @@ describe('the data, legal and contacts steps', () => {
     }
   });
 
-  it('fills a contact with « C’est moi », warns about generic mailboxes and checks phones', async () => {
+  it('fills a contact with « C’est moi », warns about generic mailboxes and checks phones', async () => {
     const account = await createAccount(app.db, { email: 'agent@clamart.fr', siret: CLAMART, givenName: 'Léa', familyName: 'Petit' });
     await app.db('users').where({ id: account.id }).update({ phone: '+33123456789', job_title: 'Cheffe de projet' });
     const client = await signIn(account.email);
@@ -267,7 +267,7 @@ describe('summary and submission', () => {
     cgu: { accept: 'oui', dpoInformed: 'oui' },
   };
 
-  it('lists every answer with « Modifier » links that come back to the summary, and refuses an incomplete request', async () => {
+  it('lists every answer with « Modifier » links that come back to the summary, and refuses an incomplete request', async () => {
     const { account, client } = await member();
     const id = await createRequest(app.db, account.id, CLAMART);
     await app.db('access_requests').where({ id }).update({ answers: JSON.stringify({ demarche }) });
@@ -280,7 +280,7 @@ describe('summary and submission', () => {
     const refused = await client.submit({ certification: 'oui' }, { selector: `form[action="/demandes/${id}/soumettre"]` });
     assert.equal(refused.status, 422);
     assert.ok(errorSummaryTargets(refused).every((t) => t.exists));
-    assert.match(refused.$('#resume-erreurs').text(), /Complétez l’étape « Contacts »/);
+    assert.match(refused.$('#resume-erreurs').text(), /Complétez l’étape « Contacts »/);
     assert.equal((await app.db('access_requests').where({ id }).first()).status, 'draft');
     await client.get(`/demandes/${id}/demarche?retour=recapitulatif`);
     const back = await client.submit({ ...demarche, action: 'continuer' }, { selector: STEP_FORM });
@@ -329,7 +329,7 @@ describe('autosave with htmx', () => {
     await client.get(`/demandes/${id}/demarche`);
     const bad = await client.submit({ goLiveDate: 'demain', action: 'autosave' }, { selector: STEP_FORM, headers: htmx });
     assert.equal(bad.status, 422);
-    assert.match(bad.$('#brouillon-etat').text(), /^Enregistrement automatique impossible : Écrivez la date au format JJ\/MM\/AAAA/);
+    assert.match(bad.$('#brouillon-etat').text(), /^Enregistrement automatique impossible : Écrivez la date au format JJ\/MM\/AAAA/);
     assert.equal(bad.$('#statut-formulaire').length, 0, 'the error is announced once, by the field’s own message group');
     assert.equal((await app.db('access_requests').where({ id }).first()).version, 2);
     // Inline validation: the field's message group, never the field (what was typed since stays, focus too).
@@ -401,7 +401,7 @@ describe('stale writes of identical answers', () => {
 });
 
 describe('archiving and copying', () => {
-  it('« Mes demandes » offers the actions each state allows, each naming its request for screen readers', async () => {
+  it('« Mes demandes » offers the actions each state allows, each naming its request for screen readers', async () => {
     const { account, client } = await member();
     const draft = await createRequest(app.db, account.id, CLAMART);
     const validated = await createRequest(app.db, account.id, CLAMART);

@@ -16,7 +16,7 @@ describe('security headers', () => {
     const second = await request(app.app).get('/');
     const csp = first.headers['content-security-policy'] as string;
     for (const directive of ["default-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'", "img-src 'self' data:"]) {
-      assert.ok(csp.includes(directive), `CSP sans « ${directive} » : ${csp}`);
+      assert.ok(csp.includes(directive), `CSP sans « ${directive} » : ${csp}`);
     }
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
@@ -116,7 +116,7 @@ describe('sessions', () => {
     assert.match(cookie, /Path=\//);
     assert.doesNotMatch(cookie, /Domain=/);
     const sid = decodeURIComponent(cookie.split(';')[0]!.slice('signup='.length)).slice(2).split('.')[0]!;
-    assert.ok(sid.length >= 32, `identifiant de session trop court : ${sid.length}`);
+    assert.ok(sid.length >= 32, `identifiant de session trop court : ${sid.length}`);
     const rows = await app.db('session').count<{ count: string }[]>('* as count');
     assert.ok(Number(rows[0]!.count) >= 1, 'la session est en base');
   });

@@ -13,9 +13,9 @@ after(() => app.stop());
 beforeEach(() => app.reset());
 
 const STEP_FORM = 'form[action^="/demandes/"]';
-const BANNER = /Vos dernières saisies n’étaient pas enregistrées : vérifiez puis enregistrez/;
+const BANNER = /Vos dernières saisies n’étaient pas enregistrées : vérifiez puis enregistrez/;
 const typed = {
-  recipients: 'Les agents instructeurs du service « Aides économiques » (Clamart).\nLe responsable du pôle achats — et l’élu délégué.\nDonnées conservées à l’hôtel de ville, salle n° 3 : accès réservé.'.repeat(4),
+  recipients: 'Les agents instructeurs du service « Aides économiques » (Clamart).\nLe responsable du pôle achats — et l’élu délégué.\nDonnées conservées à l’hôtel de ville, salle n° 3 : accès réservé.'.repeat(4),
   retentionMonths: '48',
   retentionJustification: 'Délai de prescription fixé par l’article L. 110-4 du Code de commerce ;\nau-delà, les pièces sont détruites.',
 };

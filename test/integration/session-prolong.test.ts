@@ -47,7 +47,7 @@ describe('POST /session/prolonger', () => {
     const page = await client.get(path);
     const holder = page.$('#session-delai');
     const expire = Date.parse(holder.attr('data-session-expire') ?? '');
-    assert.ok(Math.abs(expire - (Date.now() + IDLE_MS)) < 10_000, 'data-session-expire : dans 30 minutes');
+    assert.ok(Math.abs(expire - (Date.now() + IDLE_MS)) < 10_000, 'data-session-expire : dans 30 minutes');
     assert.equal(holder.attr('data-session-idle-ms'), String(IDLE_MS));
     assert.ok(Math.abs(Date.parse(page.headers['x-session-expire'] ?? '') - expire) < 10_000, 'en-tête X-Session-Expire');
     const dialog = page.$('dialog#session-alerte');
@@ -66,7 +66,7 @@ describe('POST /session/prolonger', () => {
       assert.match(String(answer.headers.vary), /HX-Request/);
       assert.ok(answer.headers['x-session-expire'], 'la nouvelle fin de session est dans la réponse');
       const moved = await sessionExpire();
-      assert.ok(moved - aged > 25 * 60_000, `${JSON.stringify(headers)} : la session en base est prolongée`);
+      assert.ok(moved - aged > 25 * 60_000, `${JSON.stringify(headers)} : la session en base est prolongée`);
       assert.ok(Math.abs(moved - (Date.now() + IDLE_MS)) < 10_000);
     }
   });
@@ -76,7 +76,7 @@ describe('POST /session/prolonger', () => {
     const aged = await ageSession();
     const form = client.last!.$('#formulaire-etape');
     assert.equal(form.find('#session-prolonger[name="action"][value="prolonger"]').length, 1, 'le bouton appartient au formulaire de l’étape');
-    assert.equal(form.find('button[type="submit"]').first().attr('value'), 'continuer', 'Entrée dans un champ envoie « Continuer », pas « Prolonger »');
+    assert.equal(form.find('button[type="submit"]').first().attr('value'), 'continuer', 'Entrée dans un champ envoie « Continuer », pas « Prolonger »');
     const back = await client.submit({ title: 'Saisie tapée juste avant de prolonger', action: 'prolonger' }, { selector: '#formulaire-etape' });
     assert.deepEqual([back.status, back.location], [303, path]);
     assert.ok((await sessionExpire()) - aged > 25 * 60_000, 'la session en base est prolongée');
@@ -94,7 +94,7 @@ describe('POST /session/prolonger', () => {
     assert.equal(page.$('#givenName').attr('value'), 'Prénom pas encore enregistré');
     assert.match(page.$('main .fr-alert--success').text(), /Votre session est prolongée/);
     assert.ok((await sessionExpire()) - aged > 25 * 60_000, 'la session en base est prolongée');
-    assert.notEqual((await app.db('users').where({ email: 'agent@clamart.fr' }).first()).given_name, 'Prénom pas encore enregistré', 'rien n’est enregistré sans « Enregistrer »');
+    assert.notEqual((await app.db('users').where({ email: 'agent@clamart.fr' }).first()).given_name, 'Prénom pas encore enregistré', 'rien n’est enregistré sans « Enregistrer »');
   });
 
   it('answers 303 back to the page given, and only to a path of the site', async () => {
@@ -120,7 +120,7 @@ describe('POST /session/prolonger', () => {
   });
 });
 
-describe('the « déconnecté » page', () => {
+describe('the « déconnecté » page', () => {
   it('says the person was signed out and that saved drafts are kept', async () => {
     const { client } = await onStep();
     const page = await client.get('/connexion/deconnecte');

@@ -37,7 +37,7 @@ const CASES: Case[] = [
   { step: 'demarche', field: 'title', value: long(201), message: /ne doit pas dépasser 200 caractères/ },
   { step: 'demarche', field: 'description', value: '   ', message: /Décrivez votre démarche/, strict: true },
   { step: 'demarche', field: 'description', value: long(5001), message: /ne doit pas dépasser 5000 caractères/ },
-  { step: 'demarche', field: 'goLiveDate', value: '31/02/2027', message: /Cette date n’existe pas : vérifiez le jour et le mois/ },
+  { step: 'demarche', field: 'goLiveDate', value: '31/02/2027', message: /Cette date n’existe pas : vérifiez le jour et le mois/ },
   { step: 'demarche', field: 'goLiveDate', value: '1er mars', message: /format JJ\/MM\/AAAA, par exemple 01\/03\/2027/ },
   { step: 'demarche', field: 'goLiveDate', value: '', message: /date de mise en service prévue, par exemple/, strict: true },
   { step: 'demarche', field: 'volume', value: 'enorme', message: /Choisissez le volume/, kind: 'group' },
@@ -69,7 +69,7 @@ async function stepPage(): Promise<{ client: PageClient; id: string }> {
 
 function assertFlagged(page: Page, { field, value, message, kind }: Case): void {
   assert.equal(page.status, 422);
-  assert.match(page.$('title').text(), /^Erreur : /);
+  assert.match(page.$('title').text(), /^Erreur : /);
   const targets = errorSummaryTargets(page);
   assert.ok(targets.some((t) => t.href === `#${field}` && t.exists), `lien du récapitulatif vers #${field}`);
   assert.match(page.$(`#${field}-erreur`).text(), message);
@@ -114,10 +114,10 @@ describe('the contacts step left empty', () => {
     assert.equal(page.status, 422);
     const summary = page.$('#resume-erreurs li').toArray().map((li) => page.$(li).text().trim());
     assert.deepEqual(summary, [
-      'Renseignez les coordonnées du délégué ou de la déléguée à la protection des données : prénom, nom, adresse électronique, téléphone et fonction',
-      'Renseignez les coordonnées du ou de la responsable du traitement : prénom, nom, adresse électronique, téléphone et fonction',
-      'Renseignez les coordonnées de l’interlocuteur ou interlocutrice métier : prénom, nom, adresse électronique, téléphone et fonction',
-      'Renseignez les coordonnées de l’interlocuteur ou interlocutrice technique : prénom, nom, adresse électronique, téléphone et fonction',
+      'Renseignez les coordonnées du délégué ou de la déléguée à la protection des données : prénom, nom, adresse électronique, téléphone et fonction',
+      'Renseignez les coordonnées du ou de la responsable du traitement : prénom, nom, adresse électronique, téléphone et fonction',
+      'Renseignez les coordonnées de l’interlocuteur ou interlocutrice métier : prénom, nom, adresse électronique, téléphone et fonction',
+      'Renseignez les coordonnées de l’interlocuteur ou interlocutrice technique : prénom, nom, adresse électronique, téléphone et fonction',
     ]);
     assert.deepEqual(errorSummaryTargets(page).map((t) => [t.href, t.exists]), ['dpo', 'controller', 'business', 'technical'].map((role) => [`#${role}GivenName`, true]));
     const inline = page.$('.fr-message--error').toArray().map((p) => page.$(p).text().trim());

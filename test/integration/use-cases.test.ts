@@ -35,7 +35,7 @@ async function continueStep(client: PageClient, id: string, slug: string, values
   await client.get(`/demandes/${id}/${slug}`);
   const form = client.formFields('#formulaire-etape');
   const page = await client.post(form.action, { ...form.fields, ...(values as Record<string, string>), action: 'continuer' });
-  assert.equal(page.status, 303, `${slug} : ${page.$('#resume-erreurs').text().trim()}`);
+  assert.equal(page.status, 303, `${slug} : ${page.$('#resume-erreurs').text().trim()}`);
   return page.location;
 }
 
@@ -45,24 +45,24 @@ describe('every use case offered can be completed to the summary', () => {
       const account = await createAccount(app.db, { email: 'agent@clamart.fr', siret: CLAMART });
       const client = await signedInClient(app.app, account.email);
       await client.get(`/demandes/nouvelle?cas-usage=${useCase.id}`);
-      assert.equal(client.last!.$('input[name="useCase"]:checked').attr('value'), useCase.id, '« Faire une demande » arrive avec ce cas d’usage choisi');
+      assert.equal(client.last!.$('input[name="useCase"]:checked').attr('value'), useCase.id, '« Faire une demande » arrive avec ce cas d’usage choisi');
       const created = await client.submit({}, { selector: 'form[action="/demandes/nouvelle"]' });
-      const id = /^\/demandes\/(\d+)\/demarche$/.exec(created.location ?? '')?.[1] ?? assert.fail(`création : ${created.status} ${created.location}`);
+      const id = /^\/demandes\/(\d+)\/demarche$/.exec(created.location ?? '')?.[1] ?? assert.fail(`création : ${created.status} ${created.location}`);
       await continueStep(client, id, 'demarche', { title: `Démarche ${useCase.id}`, description: 'Une démarche.', goLiveDate: '01/03/2027', volume: 'faible' });
 
       const step = await client.get(`/demandes/${id}/donnees`);
       const box = (scope: string) => step.$(`input[name="scopes"][value="${scope}"]`);
       const locked = useCase.disabled_scopes.filter((s) => useCase.scopes.includes(s));
-      for (const scope of locked) assert.ok(box(scope).is(':checked') && box(scope).is(':disabled'), `${scope} : verrouillée cochée`);
-      for (const scope of useCase.disabled_scopes.filter((s) => !locked.includes(s))) assert.ok(!box(scope).is(':checked') && box(scope).is(':disabled'), `${scope} : verrouillée décochée`);
-      for (const scope of useCase.hidden_scopes) assert.equal(box(scope).length, 0, `${scope} : masquée`);
+      for (const scope of locked) assert.ok(box(scope).is(':checked') && box(scope).is(':disabled'), `${scope} : verrouillée cochée`);
+      for (const scope of useCase.disabled_scopes.filter((s) => !locked.includes(s))) assert.ok(!box(scope).is(':checked') && box(scope).is(':disabled'), `${scope} : verrouillée décochée`);
+      for (const scope of useCase.hidden_scopes) assert.equal(box(scope).length, 0, `${scope} : masquée`);
       // A person ticks one box when the use case ticks nothing that counts (« éditeurs », « Demande libre »).
       const ticked = step.$('input[name="scopes"]:checked:not(:disabled)').toArray().map((el) => step.$(el).attr('value') as string);
       const tick = ticked.length || locked.length ? [] : [step.$('input[name="scopes"]:not(:disabled)').first().attr('value') as string];
       const form = client.formFields('#formulaire-etape');
       const scopes = [...ticked, ...tick];
       const answer = await client.agent.post(form.action).type('form').send(`${new URLSearchParams({ ...form.fields, action: 'continuer' }).toString()}${scopes.map((s) => `&scopes=${encodeURIComponent(s)}`).join('')}`);
-      assert.equal(answer.status, 303, `données : ${answer.text.slice(0, 300)}`);
+      assert.equal(answer.status, 303, `données : ${answer.text.slice(0, 300)}`);
       const stored = (await app.db('access_requests').where({ id }).first()).answers.donnees.scopes as string[];
       for (const scope of [...locked, ...useCase.included_open_data_scopes, ...scopes]) assert.ok(stored.includes(scope), `${scope} enregistrée`);
 

@@ -16,7 +16,7 @@ describe('calendar dates', () => {
     for (const typed of ['31/02/2027', '29/02/2027', '00/01/2027', '12/13/2027']) assert.deepEqual(checkCalendarDate(typed), { ok: false, reason: 'calendar' }, typed);
   });
 
-  it('shows a stored date as typed (JJ/MM/AAAA) and as text (« 1er mars 2027 »)', () => {
+  it('shows a stored date as typed (JJ/MM/AAAA) and as text (« 1er mars 2027 »)', () => {
     assert.equal(typedCalendarDate('2027-03-01'), '01/03/2027');
     assert.equal(typedCalendarDate('n’importe quoi'), 'n’importe quoi');
     assert.equal(frenchDate('2027-03-01'), '1er mars 2027');

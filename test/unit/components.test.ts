@@ -71,7 +71,7 @@ describe('form macros', () => {
     assert.match(st('.fr-stepper__details').text(), /Cadre/);
     const sl = render('summary-list', 'summaryList', { rows: [{ key: 'Intitulé', value: 'Aides', href: '/x' }] });
     assert.equal(sl('dt').text(), 'Intitulé');
-    assert.equal(sl('a').text(), 'Modifier : Intitulé');
+    assert.equal(sl('a').text(), 'Modifier : Intitulé');
     const tb = render('table', 'table', { caption: 'Demandes', head: ['Nom', 'État'], rows: [['A', 'Brouillon']] });
     assert.equal(tb('caption').text(), 'Demandes');
     assert.equal(tb('thead th[scope="col"]').length, 2);

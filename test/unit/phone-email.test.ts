@@ -21,7 +21,7 @@ describe('phone numbers', () => {
   }
   const invalid = ['', '01 23 45 67', '1234567890', '+33 0 12 34 56 78', '+687 27 12 34 5', 'téléphone', '+44 20 7946 0958'];
   for (const input of invalid) {
-    it(`refuses « ${input} » with a French message and an example`, () => {
+    it(`refuses « ${input} » with a French message and an example`, () => {
       const check = checkPhone(input);
       assert.equal(check.ok, false);
       if (!check.ok) assert.match(check.message, /01 23 45 67 89/);

@@ -35,7 +35,7 @@ describe('SIRET', () => {
     ['13002526500012', 'checksum', /un chiffre est probablement erroné/],
   ];
   for (const [input, problem, message] of bad) {
-    it(`rejects « ${input} » (${problem}) with an example in the message`, () => {
+    it(`rejects « ${input} » (${problem}) with an example in the message`, () => {
       const check = checkSiret(input);
       assert.equal(check.ok, false);
       if (check.ok) return;

@@ -17,7 +17,7 @@ describe('templates and queries (static checks)', () => {
   it('never turns autoescaping off in templates', () => {
     for (const file of files(path.join(root, 'views'), '.njk')) {
       const text = readFileSync(file, 'utf8');
-      assert.doesNotMatch(text, /\|\s*safe\b/, `${file} : filtre « safe » interdit`);
+      assert.doesNotMatch(text, /\|\s*safe\b/, `${file} : filtre « safe » interdit`);
       assert.doesNotMatch(text, /autoescape\s+false/, file);
     }
   });
@@ -25,8 +25,8 @@ describe('templates and queries (static checks)', () => {
   it('never builds a template from data, nor SQL by interpolation', () => {
     for (const file of files(path.join(root, 'src'), '.ts')) {
       const text = readFileSync(file, 'utf8');
-      assert.doesNotMatch(text, /renderString\s*\(/, `${file} : renderString interdit`);
-      assert.doesNotMatch(text, /\.raw\(\s*`[^`]*\$\{/, `${file} : knex.raw avec interpolation`);
+      assert.doesNotMatch(text, /renderString\s*\(/, `${file} : renderString interdit`);
+      assert.doesNotMatch(text, /\.raw\(\s*`[^`]*\$\{/, `${file} : knex.raw avec interpolation`);
     }
   });
 

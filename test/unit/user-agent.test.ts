@@ -9,7 +9,7 @@ describe('User-Agent as people name their browser', () => {
     assert.equal(describeUserAgent('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36'), 'Chrome sur Linux');
   });
 
-  it('says « Navigateur inconnu » when nothing is recognised', () => {
+  it('says « Navigateur inconnu » when nothing is recognised', () => {
     for (const ua of ['', null, undefined, 'curl/8.0', '   ']) assert.equal(describeUserAgent(ua), 'Navigateur inconnu', String(ua));
   });
 });

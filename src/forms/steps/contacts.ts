@@ -10,7 +10,7 @@ import type { StepDefinition, StepField } from './index.ts';
  */
 export const CONTACT_ROLES = [
   { key: 'dpo', title: 'Délégué ou déléguée à la protection des données (DPD)', of: 'du délégué ou de la déléguée à la protection des données', hint: 'Cette personne s’assure que votre organisation protège les données personnelles. Elle appartient généralement à votre organisation.' },
-  { key: 'controller', title: 'Responsable du traitement', of: 'du ou de la responsable du traitement', hint: 'Cette personne détermine les finalités et les moyens du traitement ; elle appartient à votre organisation.' },
+  { key: 'controller', title: 'Responsable du traitement', of: 'du ou de la responsable du traitement', hint: 'Cette personne détermine les finalités et les moyens du traitement ; elle appartient à votre organisation.' },
   { key: 'business', title: 'Interlocuteur ou interlocutrice métier', of: 'de l’interlocuteur ou interlocutrice métier', hint: 'La personne qui connaît la démarche et l’usage des données.' },
   { key: 'technical', title: 'Interlocuteur ou interlocutrice technique', of: 'de l’interlocuteur ou interlocutrice technique', hint: 'La personne ou l’équipe qui développe le raccordement à l’API Entreprise.' },
 ] as const;
@@ -42,7 +42,7 @@ function partSchema(part: Part, role: Role): Joi.Schema {
     case 'Email':
       return Joi.string().trim().max(254).email({ tlds: false }).required().messages({
         ...required(', par exemple prenom.nom@mairie-exemple.fr'),
-        'string.email': `L’adresse électronique ${role.of} n’est pas valide : écrivez-la comme prenom.nom@mairie-exemple.fr`,
+        'string.email': `L’adresse électronique ${role.of} n’est pas valide : écrivez-la comme prenom.nom@mairie-exemple.fr`,
         'string.max': `L’adresse électronique ${role.of} ne doit pas dépasser 254 caractères`,
       });
     case 'Phone':
@@ -57,7 +57,7 @@ function partSchema(part: Part, role: Role): Joi.Schema {
 
 const fieldName = (role: Role, part: Part) => `${role.key}${part.key}`;
 
-const fields: StepField[] = CONTACT_ROLES.flatMap((role) => CONTACT_PARTS.map((part) => ({ name: fieldName(role, part), label: `${role.title} : ${part.label.toLowerCase()}` })));
+const fields: StepField[] = CONTACT_ROLES.flatMap((role) => CONTACT_PARTS.map((part) => ({ name: fieldName(role, part), label: `${role.title} : ${part.label.toLowerCase()}` })));
 
 /**
  * A contact left entirely empty is one entry of the error summary (« Renseignez les coordonnées du … »), not five;
@@ -70,7 +70,7 @@ function summariseErrors(errors: FieldError[], values: Record<string, unknown>):
   for (const error of errors) {
     const role = CONTACT_ROLES.find((r) => blank.has(r.key) && CONTACT_PARTS.some((part) => fieldName(r, part) === error.field));
     if (!role) summary.push(error);
-    else if (error.field === fieldName(role, CONTACT_PARTS[0])) summary.push({ field: error.field, message: `Renseignez les coordonnées ${role.of} : prénom, nom, adresse électronique, téléphone et fonction` });
+    else if (error.field === fieldName(role, CONTACT_PARTS[0])) summary.push({ field: error.field, message: `Renseignez les coordonnées ${role.of} : prénom, nom, adresse électronique, téléphone et fonction` });
   }
   return summary;
 }

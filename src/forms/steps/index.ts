@@ -34,8 +34,8 @@ const demarche: StepDefinition = {
     { name: 'volume', label: 'Volume attendu', choices: { faible: 'Moins de 1 000 appels par jour', moyen: 'De 1 000 à 10 000 appels par jour', fort: 'Plus de 10 000 appels par jour' } },
   ],
   schema: Joi.object({
-    title: text(200, 'Donnez un intitulé à votre démarche, par exemple « Instruction des aides au commerce de proximité »'),
-    description: text(5000, 'Décrivez votre démarche : qui l’utilise, pour quoi faire, et à quoi serviront les données'),
+    title: text(200, 'Donnez un intitulé à votre démarche, par exemple « Instruction des aides au commerce de proximité »'),
+    description: text(5000, 'Décrivez votre démarche : qui l’utilise, pour quoi faire, et à quoi serviront les données'),
     goLiveDate: Joi.string().trim().max(20).required().custom((value: string, helpers) => {
       const check = checkCalendarDate(value);
       return check.ok ? check.iso : helpers.error(`date.${check.reason}`);
@@ -44,7 +44,7 @@ const demarche: StepDefinition = {
       'any.required': 'Indiquez la date de mise en service prévue, par exemple 01/03/2027',
       'string.max': 'Écrivez la date au format JJ/MM/AAAA, par exemple 01/03/2027',
       'date.format': 'Écrivez la date au format JJ/MM/AAAA, par exemple 01/03/2027',
-      'date.calendar': 'Cette date n’existe pas : vérifiez le jour et le mois, par exemple 01/03/2027',
+      'date.calendar': 'Cette date n’existe pas : vérifiez le jour et le mois, par exemple 01/03/2027',
     }),
     volume: choice('Choisissez le volume d’appels attendu', 'faible', 'moyen', 'fort'),
   }),
@@ -59,7 +59,7 @@ const donneesPersonnelles: StepDefinition = {
     { name: 'retentionJustification', label: 'Justification de la durée' },
   ],
   schema: Joi.object({
-    recipients: text(2000, 'Indiquez qui recevra les données, par exemple « les agents instructeurs du service des aides »'),
+    recipients: text(2000, 'Indiquez qui recevra les données, par exemple « les agents instructeurs du service des aides »'),
     retentionMonths: Joi.number().integer().min(1).max(240).required().messages({
       'number.base': 'Indiquez la durée de conservation en mois, par exemple 36', 'any.required': 'Indiquez la durée de conservation en mois, par exemple 36',
       'number.min': 'La durée de conservation est d’au moins 1 mois', 'number.max': 'La durée de conservation ne peut pas dépasser 240 mois', 'number.integer': 'Indiquez un nombre entier de mois, par exemple 36',
@@ -90,7 +90,7 @@ const cadreJuridique: StepDefinition = {
   ],
   schema: Joi.object({
     nature: choice('Choisissez la nature du texte', 'loi', 'decret', 'arrete', 'deliberation', 'convention', 'autre'),
-    reference: text(500, 'Indiquez la référence du texte, par exemple « Article R2143-13 du Code de la commande publique »'),
+    reference: text(500, 'Indiquez la référence du texte, par exemple « Article R2143-13 du Code de la commande publique »'),
     // Optional here: the address or an attached PDF is required, checked with the attachments (services/step-rules).
     url: Joi.string().trim().max(2000).uri({ scheme: ['https'] }).allow('').messages({
       'string.uri': 'L’adresse doit commencer par https://, par exemple https://www.legifrance.gouv.fr/…',

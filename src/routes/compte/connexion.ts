@@ -7,7 +7,7 @@ import { HOME_PATH, SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/
 import { consume, ensureNotBlocked, type RateLimits } from '../../middleware/rate-limit.ts';
 import type { Services } from '../../services/index.ts';
 
-const WRONG = 'Adresse électronique ou mot de passe incorrect. Vérifiez-les, ou choisissez « Mot de passe oublié ».';
+const WRONG = 'Adresse électronique ou mot de passe incorrect. Vérifiez-les, ou choisissez « Mot de passe oublié ».';
 
 /**
  * Sign-in (session regenerated, staff sent on to the second factor, rate-limited per account and per address; applicants

@@ -58,7 +58,7 @@ export function secondFactorRoutes(services: Services, limits: RateLimits): Rout
     }
     const returnTo = safeReturnPath(req.session.returnTo);
     await regenerate(req);
-    if (result === 'enrolled') req.session.notice = 'La double authentification est activée : votre application vous donnera un code à chaque connexion.';
+    if (result === 'enrolled') req.session.notice = 'La double authentification est activée : votre application vous donnera un code à chaque connexion.';
     res.redirect(303, returnTo ?? '/compte');
   });
   return router;

@@ -18,12 +18,12 @@ function organisationErrors(form: Partial<SignUpForm>, found: EligibilityResult,
   if (siretError) return [];
   if (!found) return [{ field: 'siret', message: 'Ce SIRET ne figure pas dans le répertoire SIRENE. Vérifiez-le sur annuaire-entreprises.data.gouv.fr, par exemple 13002526500013' }];
   if (!found.eligibility.eligible && found.eligibility.reason === 'closed') {
-    return [{ field: 'siret', message: 'Cet établissement est fermé : saisissez le SIRET d’un établissement ouvert de votre organisation' }];
+    return [{ field: 'siret', message: 'Cet établissement est fermé : saisissez le SIRET d’un établissement ouvert de votre organisation' }];
   }
   const errors: FieldError[] = [];
   if (form.confirmation !== 'oui') errors.push({ field: 'confirmation', message: 'Confirmez que vous travaillez pour cette organisation' });
   if (!found.eligibility.eligible) {
-    if (form.mission !== 'oui') errors.push({ field: 'mission', message: 'Votre organisation n’est pas une administration : cochez la case si elle est chargée d’une mission de service public' });
+    if (form.mission !== 'oui') errors.push({ field: 'mission', message: 'Votre organisation n’est pas une administration : cochez la case si elle est chargée d’une mission de service public' });
     else if ((form.justification ?? '').length < MISSION_MIN) {
       errors.push({ field: 'justification', message: `Décrivez la mission de service public de votre organisation en ${MISSION_MIN} caractères au moins, par exemple le texte qui vous la confie` });
     }
