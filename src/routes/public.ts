@@ -5,7 +5,6 @@ import { PAGES } from './registry.ts';
 const STATIC_PAGES: Record<string, string> = {
   '/': 'public/accueil',
   '/cgu': 'public/cgu',
-  '/accessibilite': 'public/accessibilite',
   '/mentions-legales': 'public/mentions-legales',
   '/donnees-personnelles': 'public/donnees-personnelles',
 };
@@ -16,6 +15,10 @@ export function publicRoutes(services: Services): Router {
   for (const [path, view] of Object.entries(STATIC_PAGES)) {
     router.get(path, (_req, res) => res.render(view));
   }
+  // The statement lists the pages actually tested: every page of the registry (the browser suite crawls them all).
+  router.get('/accessibilite', (_req, res) => {
+    res.render('public/accessibilite', { testedPages: PAGES.filter((p) => p.area !== 'dev') });
+  });
   router.get('/plan-du-site', (_req, res) => {
     res.render('public/plan-du-site', { pages: PAGES.filter((p) => p.inSitemap) });
   });

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { MODES, writeSummaryPart, type Mode } from '../helpers/browser.ts';
+import { MODES, type Mode } from '../helpers/browser.ts';
 import { newRequest, requestRow, signedInContext, skipWithoutChromium, startSession, type Session } from './browser-session.ts';
-import { checkState, clickAndWait, emptyTotals, errorSummaryProblems, open, settleAutosave } from './journey-checks.ts';
+import { checkState, clickAndWait, emptyTotals, errorSummaryProblems, finishPart, open, settleAutosave } from './journey-checks.ts';
 import { executable, minimalPdf } from './pdf-fixture.ts';
 
 const REFERENCE = 'Délibération du conseil municipal du 12 mars 2026';
@@ -83,7 +83,7 @@ async function attachments(page: Page, mode: Mode, base: string, id: string, pro
   assert.equal((await requestRow(session!, id)).answers['cadre-juridique']?.reference, REFERENCE);
 
   assert.equal((await open(page, base + url)).status, 200);
-  const removed = await clickAndWait(page, page.getByRole('button', { name: `Supprimer le fichier « ${GOOD.name} »`, exact: true }));
+  const removed = await clickAndWait(page, page.getByRole('button', { name: `Supprimer le fichier « ${GOOD.name} »`, exact: true }));
   assert.deepEqual([removed.posted, removed.status, removed.path], [303, 200, url], '« Supprimer » : 303 vers l’étape');
   assert.equal(await page.locator('#pieces-jointes li').count(), 0, 'plus aucun fichier listé');
   assert.equal((await page.locator('#pieces-jointes p.fr-text--sm').first().textContent())?.trim(), 'Aucun fichier joint.');
@@ -110,6 +110,5 @@ await test('navigateur : pièces jointes PDF du cadre juridique, JS désactivé
       await context.close();
     }
   }
-  const file = writeSummaryPart('attachments', { ...totals, date: new Date().toISOString() });
-  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) HTML, ${totals.cspViolations} violation(s) CSP ; résumé : ${file}`);
+  await finishPart(t, 'attachments', totals, started);
 });

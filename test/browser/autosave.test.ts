@@ -9,10 +9,9 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { writeSummaryPart } from '../helpers/browser.ts';
 import { AUTOSAVE_FAILED, SAVED, controlAutosave, failureView, isAutosave, waitForFailure, waitForSaved, type OutageControl } from './autosave-outage.ts';
 import { newRequest, requestRow, signedInContext, skipWithoutChromium, startSession, type Session } from './browser-session.ts';
-import { checkState, clickAndWait, currentDom, emptyTotals, focusedId, open } from './journey-checks.ts';
+import { checkState, clickAndWait, currentDom, emptyTotals, finishPart, focusedId, open } from './journey-checks.ts';
 
 const TITLE = 'Achats publics de la commune (enregistrement interrompu)';
 const DESCRIPTION = 'Vérification des pièces des candidats, enregistrée par le bouton.';
@@ -147,6 +146,5 @@ await test('navigateur : échecs de l’enregistrement automatique et validatio
   } finally {
     await context.close();
   }
-  const file = writeSummaryPart('autosave', { ...totals, date: new Date().toISOString() });
-  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) HTML, ${totals.cspViolations} violation(s) CSP ; résumé : ${file}`);
+  await finishPart(t, 'autosave', totals, started);
 });

@@ -11,6 +11,8 @@ import { PAGES } from '../../src/routes/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createAccount, createModerationCase, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
 import { signIn as signInThroughForm } from './browser-session.ts';
+import { javaAvailable, MISSING_JAVA, NuBatch } from '../helpers/nu-checker.ts';
+import { contentProblems, layoutProblems } from '../helpers/page-checks.ts';
 import {
   CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, MODES, cspViolations, domProblems, htmlErrors, launchChromium, registryUrls, removeSummary, runAxe,
   writeSummary,
@@ -44,7 +46,7 @@ function fail(problems: string[]): void {
   if (problems.length > 0) assert.fail(`${problems.length} problème(s) :\n  - ${problems.join('\n  - ')}`);
 }
 
-const totals = { axe: 0, html: 0, csp: 0 };
+const totals = { axe: 0, html: 0, nu: 0, csp: 0, layout: 0, content: 0 };
 function count(kind: keyof typeof totals, problems: string[]): string[] {
   totals[kind] += problems.length;
   return problems;
@@ -112,6 +114,8 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
           incomplete += axe.incomplete.length;
           if (axe.incomplete.length > 0) t.diagnostic(`${where} : ${axe.incomplete.length} résultat(s) axe « incomplete » à revoir : ${axe.incomplete.join(', ')}`);
           problems.push(...count('axe', axe.violations));
+          problems.push(...count('layout', await layoutProblems(page, where)));
+          if (mode === 'js-off') problems.push(...count('content', await contentProblems(page, where)));
           fail(problems);
         } finally {
           await page.close();
@@ -262,13 +266,25 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
     }
   });
 
+  const nu = new NuBatch();
+  for (const [path, html] of serverHtml) nu.add(`${path} (HTML du serveur)`, html);
+  const nuSkip = !javaAvailable() && !process.env.CI ? MISSING_JAVA : false;
+  await t.test(`vérificateur Nu (W3C) : ${nu.size} pages, HTML du serveur`, { skip: nuSkip, timeout: 300_000 }, async () => {
+    assert.ok(javaAvailable(), MISSING_JAVA);
+    fail(count('nu', await nu.check()));
+  });
+
   const file = writeSummary({
     pagesCrawled: urls.length,
     urls,
     modes: MODES,
     axeViolations: totals.axe,
     htmlErrors: totals.html,
+    nuErrors: totals.nu,
+    nuDocuments: nuSkip ? 0 : nu.size,
     cspViolations: totals.csp,
+    layoutProblems: totals.layout,
+    contentProblems: totals.content,
     date: new Date().toISOString(),
   });
   t.diagnostic(`${urls.length} URL × ${MODES.length} modes en ${((Date.now() - started) / 1000).toFixed(1)} s ; ${incomplete} résultats axe incomplete ; résumé : ${file}`);

@@ -6,8 +6,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HtmlValidate, StaticConfigLoader, type ConfigData } from 'html-validate';
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import type { Locator, Page, Response } from 'playwright-core';
-import { cspViolations, domProblems, htmlErrors, runAxe, type Mode } from '../helpers/browser.ts';
+import { cspViolations, domProblems, htmlErrors, runAxe, type Counts, type Mode, type SummaryPart, writeSummaryPart } from '../helpers/browser.ts';
+import { javaAvailable, MISSING_JAVA, NuBatch } from '../helpers/nu-checker.ts';
+import { contentProblems, DESKTOP, layoutProblems, MOBILE } from '../helpers/page-checks.ts';
 
 /**
  * html-validate for the DOM once filled in (and changed by htmx): the project's rules, except the two that only see
@@ -24,28 +28,76 @@ async function domHtmlErrors(html: string, where: string): Promise<string[]> {
 /** The markup checked for a state: what the server sent, or the DOM as the person left it. */
 export type Markup = { server: string } | { dom: string };
 
-export type Totals = { statesChecked: number; axeViolations: number; htmlErrors: number; cspViolations: number };
+/** `nu`: the states' markup, checked by the Nu HTML checker in one run at the end of the file (`nuProblems`). */
+export type Totals = Counts & { statesChecked: number; nu: NuBatch };
 
 export function emptyTotals(): Totals {
-  return { statesChecked: 0, axeViolations: 0, htmlErrors: 0, cspViolations: 0 };
+  return { statesChecked: 0, axeViolations: 0, htmlErrors: 0, nuErrors: 0, nuDocuments: 0, cspViolations: 0, layoutProblems: 0, contentProblems: 0, nu: new NuBatch() };
 }
 
 /**
  * One state of a page: axe (RGAA + WCAG 2.1 AA), one h1, lang, title, main; html-validate on `html` (the server's
- * HTML, or the DOM once filled in); CSP violations with JavaScript. Returns the problems, counted in `totals`.
+ * HTML, or the DOM once filled in), which also goes to the Nu checker's batch; CSP violations with JavaScript; no
+ * horizontal scroll at 1280 and 320 px (with text spacing too); French typography, dates in words, no message said
+ * twice. Returns the problems, counted in `totals`. `axeAt320`: axe again at 320 px.
  */
-export async function checkState(page: Page, mode: Mode, where: string, html: Markup, totals: Totals): Promise<string[]> {
+export async function checkState(page: Page, mode: Mode, where: string, html: Markup, totals: Totals, options: { axeAt320?: boolean } = {}): Promise<string[]> {
   totals.statesChecked += 1;
   const dom = await domProblems(page, where);
   // Without JavaScript, axe replaces the page's MutationObserver: Playwright must have set up its own script before.
   if (mode === 'js-off') await page.locator('body').evaluate(() => undefined);
   const axe = (await runAxe(page, where, mode)).violations;
+  if (options.axeAt320) {
+    await page.setViewportSize(MOBILE);
+    try {
+      axe.push(...(await runAxe(page, `${where} à 320 px`, mode)).violations);
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  }
   const markup = 'server' in html ? await htmlErrors(html.server, where) : await domHtmlErrors(html.dom, where);
+  totals.nu.add(where, 'server' in html ? html.server : html.dom);
   const csp = mode === 'js-on' ? (await cspViolations(page)).map((v) => `${where} : CSP ${v}`) : [];
+  const layout = await layoutProblems(page, where);
+  const content = await contentProblems(page, where);
   totals.axeViolations += axe.length;
   totals.htmlErrors += markup.length;
   totals.cspViolations += csp.length;
-  return [...dom, ...axe, ...markup, ...csp];
+  totals.layoutProblems += layout.length;
+  totals.contentProblems += content.length;
+  return [...dom, ...axe, ...markup, ...csp, ...layout, ...content];
+}
+
+/** The Nu HTML checker on every state added so far (one Java run), counted in `totals`; the batch is then emptied. */
+export async function nuProblems(totals: Totals): Promise<{ checked: number; errors: string[] }> {
+  const checked = totals.nu.size;
+  const errors = await totals.nu.check();
+  totals.nuErrors += errors.length;
+  totals.nuDocuments += checked;
+  totals.nu = new NuBatch();
+  return { checked, errors };
+}
+
+/** What a browser file adds to test-results/browser-summary.json. */
+export function summaryPart(totals: Totals): SummaryPart {
+  const { nu: _nu, ...counts } = totals;
+  return { ...counts, date: new Date().toISOString() };
+}
+
+/**
+ * The end of a browser file: the Nu HTML checker on every state it checked (a subtest that fails on any error; without
+ * Java it is skipped saying so, and fails in CI), then its counts in test-results/browser-summary.json.
+ */
+export async function finishPart(t: TestContext, name: string, totals: Totals, started: number): Promise<void> {
+  const skip = !javaAvailable() && !process.env.CI ? MISSING_JAVA : false;
+  await t.test(`vérificateur Nu (W3C) : ${totals.nu.size} états de page`, { skip, timeout: 300_000 }, async () => {
+    assert.ok(javaAvailable(), MISSING_JAVA);
+    const { errors } = await nuProblems(totals);
+    if (errors.length) assert.fail(`${errors.length} erreur(s) du vérificateur Nu :\n  - ${errors.join('\n  - ')}`);
+  });
+  const file = writeSummaryPart(name, summaryPart(totals));
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${seconds} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) html-validate, ${totals.nuErrors} erreur(s) Nu sur ${totals.nuDocuments} documents, ${totals.cspViolations} violation(s) CSP, ${totals.layoutProblems} défilement(s) horizontal(aux), ${totals.contentProblems} problème(s) de contenu ; résumé : ${file}`);
 }
 
 /** The DOM as it is now: the server's markup as scripts changed it (typed values are properties, not attributes). */
@@ -132,4 +184,23 @@ export async function tick(page: Page, role: 'checkbox' | 'radio', name: RegExp 
   if ((await input.isChecked()) === checked) return;
   await page.locator(`label[for="${await input.getAttribute('id')}"]`).click();
   if ((await input.isChecked()) !== checked) throw new Error(`${role} « ${String(name)} » : le clic sur l’étiquette n’a pas ${checked ? 'coché' : 'décoché'} la case`);
+}
+
+/**
+ * Runs the parts of one journey in order as subtests: a broken flow (an unexpected status, a missing page) skips
+ * what follows, while accessibility problems fail their own part only.
+ */
+export function sequence(t: TestContext, timeout = 90_000) {
+  let broken = false;
+  return (name: string, fn: (problems: string[]) => Promise<void>) =>
+    t.test(name, { skip: broken ? 'étape précédente en échec' : false, timeout }, async () => {
+      const problems: string[] = [];
+      try {
+        await fn(problems);
+      } catch (error) {
+        broken = true;
+        throw error;
+      }
+      if (problems.length) assert.fail(`${problems.length} problème(s) :\n  - ${problems.join('\n  - ')}`);
+    });
 }

@@ -123,3 +123,46 @@ export function stepScripts(mode: Mode): StepScript[] {
     },
   ];
 }
+
+/**
+ * Fills a step completely, whatever the use case, as a person would: on the data step, the boxes the use case ticks
+ * are kept, and one box is ticked when it ticks nothing that counts. `dpo`: the person typed in as the DPD.
+ */
+export async function fillStep(page: Page, slug: string, title: string, dpo: Applicant): Promise<void> {
+  switch (slug) {
+    case 'demarche':
+      await page.fill('#title', title);
+      await page.fill('#description', 'Vérification des pièces des candidats aux marchés publics de la commune.');
+      await page.fill('#goLiveDate', '01/03/2027');
+      await tick(page, 'radio', 'Moins de 1 000 appels par jour');
+      return;
+    case 'donnees': {
+      const preticked = await page.locator('input[name="scopes"]:checked:not(:disabled)').count();
+      const locked = await page.locator('.fr-hint-text', { hasText: 'Comprise dans ce cas d’usage' }).count();
+      if (preticked + locked === 0) {
+        const first = page.locator('input[name="scopes"]:not(:disabled)').first();
+        await page.locator(`label[for="${await first.getAttribute('id')}"]`).click();
+      }
+      return;
+    }
+    case 'cadre-juridique':
+      await page.getByLabel('Nature du texte').selectOption({ label: 'Délibération' });
+      await page.fill('#reference', 'Délibération n° 2026-12 du conseil municipal');
+      await page.fill('#url', `https://${LEGIFRANCE}`);
+      return;
+    case 'donnees-personnelles':
+      await page.fill('#recipients', 'Les agents du service de la commande publique');
+      await page.fill('#retentionMonths', '36');
+      return;
+    case 'contacts':
+      await fillContact(page, 'dpo', dpo);
+      for (const [role, person] of Object.entries(CONTACTS)) await fillContact(page, role, person);
+      return;
+    case 'cgu':
+      await tick(page, 'checkbox', 'J’accepte les conditions générales d’utilisation de l’API Entreprise');
+      await tick(page, 'checkbox', /^Je confirme que le délégué ou la déléguée à la protection des données/);
+      return;
+    default:
+      throw new Error(`Étape inconnue : ${slug}`);
+  }
+}

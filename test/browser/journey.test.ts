@@ -12,11 +12,11 @@ import { after, test, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { checkPhone } from '../../src/domain/phone.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, MODES, launchChromium, writeSummaryPart, type Mode } from '../helpers/browser.ts';
+import { CHROMIUM_PATH, CSP_LISTENER, MISSING_CHROMIUM, MODES, launchChromium, type Mode } from '../helpers/browser.ts';
 import { CLAMART, createAccount, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
 import { signIn } from './browser-session.ts';
 import { conflict } from './journey-conflict.ts';
-import { checkState, clickAndWait, currentDom, emptyTotals, errorSummaryProblems, focusedId, open, settleAutosave, tick, type Navigation } from './journey-checks.ts';
+import { checkState, clickAndWait, currentDom, emptyTotals, errorSummaryProblems, finishPart, focusedId, type Navigation, open, sequence, settleAutosave, tick } from './journey-checks.ts';
 import { assertScopesAsLoaded, stepScripts, type StepScript } from './journey-steps.ts';
 
 const chromiumMissing = !existsSync(CHROMIUM_PATH);
@@ -36,25 +36,6 @@ async function requestRow(id: string): Promise<{ version: number; status: string
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 
-/**
- * Runs the parts of one journey in order as subtests: a broken flow (an unexpected status, a missing page) skips
- * what follows, while accessibility problems fail their own part only.
- */
-function sequence(t: TestContext) {
-  let broken = false;
-  return (name: string, fn: (problems: string[]) => Promise<void>) =>
-    t.test(name, { skip: broken ? 'étape précédente en échec' : false, timeout: 90_000 }, async () => {
-      const problems: string[] = [];
-      try {
-        await fn(problems);
-      } catch (error) {
-        broken = true;
-        throw error;
-      }
-      if (problems.length) assert.fail(`${problems.length} problème(s) :\n  - ${problems.join('\n  - ')}`);
-    });
-}
-
 /** With JavaScript: typing in a field saves the draft (live region, new version in the page and the database), focus stays. */
 async function checkAutosave(page: Page, id: string, value: string, problems: string[]): Promise<void> {
   const before = await requestRow(id);
@@ -69,9 +50,10 @@ async function checkAutosave(page: Page, id: string, value: string, problems: st
   if (focused !== 'title') problems.push(`enregistrement automatique : le focus a quitté le champ (${focused || 'body'}) (A-15)`);
 }
 
-/** « C’est moi » fills the DPD with the signed-in person's details (a plain form post, with or without JavaScript). */
+/** (Playwright normalises the spaces of accessible names: the names looked for are written with plain spaces.)
+ * « C’est moi » fills the DPD with the signed-in person's details (a plain form post, with or without JavaScript). */
 async function itsMe(page: Page, url: string, account: FixtureAccount): Promise<void> {
-  const filled = await clickAndWait(page, page.getByRole('button', { name: /^C’est moi : remplir « Délégué ou déléguée à la protection des données/ }));
+  const filled = await clickAndWait(page, page.getByRole('button', { name: /^C’est moi : remplir « Délégué ou déléguée à la protection des données/ }));
   assert.deepEqual([filled.posted, filled.status, filled.path], [303, 200, url], '« C’est moi » enregistre et revient à l’étape');
   const values = await Promise.all(['GivenName', 'FamilyName', 'Email', 'Phone', 'JobTitle'].map((part) => page.inputValue(`#dpo${part}`)));
   const phone = checkPhone(values[3] ?? '');
@@ -185,6 +167,5 @@ await test('navigateur : une demande complète, JS désactivé puis activé (ax
       await context.close();
     }
   }
-  const file = writeSummaryPart('journey', { ...totals, date: new Date().toISOString() });
-  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) HTML, ${totals.cspViolations} violation(s) CSP ; résumé : ${file}`);
+  await finishPart(t, 'journey', totals, started);
 });

@@ -2,17 +2,16 @@
  * Session expiry with JavaScript (checklists C-4, S-15; WCAG 2.2.1, RGAA 13.1), in Chromium with Playwright's fake
  * clock: on a wizard step, an autosave renews the session; two minutes before the end a modal alertdialog opens
  * with focus on « Rester connecté », axe-clean; « Rester connecté » answers 204, closes it, gives focus back and
- * moves the session row's expiry; Escape only closes it; with no action, the page ends on « Vous êtes déconnecté »,
+ * moves the session row's expiry; Escape does the same (and the warning does not come back); with no action, the page ends on « Vous êtes déconnecté »,
  * which says that saved drafts are kept, and the session is closed on the server. Each state through axe,
  * html-validate (the DOM) and CSP; counts in test-results/browser-summary.json.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { writeSummaryPart } from '../helpers/browser.ts';
 import { controlAutosave, isAutosave } from './autosave-outage.ts';
 import { newRequest, requestRow, signedInContext, skipWithoutChromium, startSession, type Session } from './browser-session.ts';
-import { checkState, currentDom, emptyTotals, focusedId, open } from './journey-checks.ts';
+import { checkState, currentDom, emptyTotals, finishPart, focusedId, open } from './journey-checks.ts';
 
 const MINUTE = 60_000;
 const IDLE = 30 * MINUTE;
@@ -87,12 +86,19 @@ await test('navigateur : avertissement avant la fin de session, « Rester con
     assert.ok(moved - aged > 25 * MINUTE, `la session en base est prolongée (${new Date(aged).toISOString()} → ${new Date(moved).toISOString()})`);
     problems.push(...(await checkState(page, 'js-on', at('après « Rester connecté »'), await currentDom(page), totals)));
 
-    // Escape only closes the warning: focus back, and the count goes on.
+    // Escape is « Rester connecté »: the session is extended (204), the warning closes, focus goes back, and the
+    // warning does not come back a second later (the count starts again).
     await page.clock.fastForward(IDLE - 2 * MINUTE + 1_000);
     await dialog(page).waitFor({ state: 'visible' });
+    const escaped = page.waitForResponse((r) => new URL(r.url()).pathname === '/session/prolonger');
     await page.keyboard.press('Escape');
+    assert.equal((await escaped).status(), 204, 'Échap prolonge la session');
     await dialog(page).waitFor({ state: 'hidden' });
-    assert.equal(await focusedId(page), 'title', 'Échap : le focus revient au champ');
+    assert.equal(await focusedId(page), 'title', 'Échap : le focus revient au champ');
+    await page.clock.runFor(5_000);
+    assert.equal(await dialog(page).isVisible(), false, 'l’avertissement ne se rouvre pas après Échap');
+    await page.clock.fastForward(IDLE - 2 * MINUTE + 1_000);
+    await dialog(page).waitFor({ state: 'visible' });
 
     // No action until the end: « Vous êtes déconnecté », saved drafts kept, the session closed on the server.
     const left = page.waitForURL(`${session.base}/connexion/deconnecte`);
@@ -108,8 +114,7 @@ await test('navigateur : avertissement avant la fin de session, « Rester con
   } finally {
     await context.close();
   }
-  const file = writeSummaryPart('session-timeout', { ...totals, date: new Date().toISOString() });
-  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${((Date.now() - started) / 1000).toFixed(1)} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) HTML, ${totals.cspViolations} violation(s) CSP ; résumé : ${file}`);
+  await finishPart(t, 'session-timeout', totals, started);
   if (problems.length) assert.fail(`${problems.length} problème(s) :\n  - ${problems.join('\n  - ')}`);
 });
 

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
@@ -10,9 +11,42 @@ export type TestApp = Runtime & {
   database: TestDatabase;
   logger: Logger;
   reset: () => Promise<void>;
-  listen: () => Promise<{ url: string; server: Server }>;
+  listen: (port?: number) => Promise<{ url: string; server: Server }>;
   stop: () => Promise<void>;
 };
+
+/** A TCP port free on the loopback interface right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/**
+ * The real application as it runs in production: listening on a port of its own, with BASE_URL pointing at it (the
+ * links of its emails lead back to it, as a person following them from their mailbox expects), and its job worker
+ * running (queued emails go out by themselves).
+ */
+export async function startListeningApp(env: Record<string, string> = {}): Promise<TestApp & { base: string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = await startTestApp({ BASE_URL: base, ...env });
+  await app.listen(port);
+  const worker = await app.startWorker();
+  return {
+    ...app,
+    base,
+    stop: async () => {
+      await worker.stop();
+      await app.stop();
+    },
+  };
+}
 
 /**
  * The real application on a database of its own (cloned from the seeded template), configured as in production
@@ -36,9 +70,9 @@ export async function startTestApp(env: Record<string, string> = {}, logger?: Lo
     database,
     logger: log,
     reset: () => resetData(runtime.db),
-    listen: () =>
+    listen: (port = 0) =>
       new Promise((resolve) => {
-        server = runtime.app.listen(0, '127.0.0.1', () => {
+        server = runtime.app.listen(port, '127.0.0.1', () => {
           const { port } = server!.address() as { port: number };
           resolve({ url: `http://127.0.0.1:${port}`, server: server! });
         });

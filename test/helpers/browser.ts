@@ -135,7 +135,7 @@ export async function domProblems(page: Page, where: string): Promise<string[]> 
 export const HTML_RULE_EXCEPTIONS: Record<string, string> = {
   'no-trailing-whitespace': 'style du code source, sans effet sur le document : les balises {% %} de Nunjucks laissent des espaces en fin de ligne',
   'form-dup-name': 'les cases à cocher d’un même groupe partagent leur name (HTML standard, fr-checkbox-group du DSFR, tableau pour express.urlencoded) ; la règle reste active pour les autres champs',
-  'long-title': 'le modèle de titre de A-4 (« Page – Étape n sur N : Nom – Démarche – SignUp ») dépasse souvent 70 caractères ; RGAA 8.6 demande un titre pertinent, pas court ; 120 reste un garde-fou',
+  'long-title': 'le modèle de titre de A-4 (« Page – Étape n sur N : Nom – Démarche – SignUp ») dépasse souvent 70 caractères ; RGAA 8.6 demande un titre pertinent, pas court ; 140 reste un garde-fou (le DOM sérialisé écrit chaque espace insécable « &nbsp; »)',
 };
 
 function htmlValidateConfig(): ConfigData {
@@ -155,13 +155,17 @@ export async function htmlErrors(html: string, where: string): Promise<string[]>
   );
 }
 
-export type Summary = {
-  pagesCrawled: number; urls: string[]; modes: readonly Mode[]; axeViolations: number; htmlErrors: number; cspViolations: number; date: string;
+/** The problems found, by kind; `nuDocuments`: how many documents the Nu HTML checker read. */
+export type Counts = { axeViolations: number; htmlErrors: number; nuErrors: number; nuDocuments: number; cspViolations: number; layoutProblems: number; contentProblems: number };
+export const COUNT_KINDS = ['axeViolations', 'htmlErrors', 'nuErrors', 'nuDocuments', 'cspViolations', 'layoutProblems', 'contentProblems'] as const;
+
+export type Summary = Counts & {
+  pagesCrawled: number; urls: string[]; modes: readonly Mode[]; date: string;
   /** The other browser files of the same run (journey…), whose counts are included in the totals above. */
   parts?: Record<string, SummaryPart>;
 };
 /** What a browser file other than the crawl adds to the summary: the page states it checked and what it found. */
-export type SummaryPart = { statesChecked: number; axeViolations: number; htmlErrors: number; cspViolations: number; date: string };
+export type SummaryPart = Counts & { statesChecked: number; date: string };
 
 const resultsDir = path.join(root, 'test-results');
 const summaryFile = path.join(resultsDir, 'browser-summary.json');
@@ -213,9 +217,7 @@ function mergeSummary(): void {
       const { run, part } = read(name);
       if (run !== runId || !part) continue;
       summary.parts![name.replace(/\.json$/, '')] = part;
-      summary.axeViolations += part.axeViolations;
-      summary.htmlErrors += part.htmlErrors;
-      summary.cspViolations += part.cspViolations;
+      for (const kind of COUNT_KINDS) summary[kind] += part[kind] ?? 0;
     }
     writeJson(summaryFile, summary);
   });

@@ -64,6 +64,13 @@ describe('eligibility check without JavaScript', () => {
     });
   }
 
+  it('names the legal category of a private company, not only its code, and gives the support’s address', async () => {
+    const company = await new PageClient(app.app).get('/eligibilite/55203253400703');
+    assert.match(company.$('main').text(), /5599 – SA à conseil d’administration \(s\.a\.i\.\)/);
+    const unknown = await new PageClient(app.app).get('/eligibilite/73282932000074');
+    assert.match(unknown.$('main').text(), /support@entreprise\.api\.gouv\.fr/, 'the support is named with its address');
+  });
+
   it('answers 404 for a malformed SIRET in the URL', async () => {
     for (const path of ['/eligibilite/123', '/eligibilite/13002526500012', '/eligibilite/130%20025']) {
       assert.equal((await new PageClient(app.app).get(path)).status, 404, path);

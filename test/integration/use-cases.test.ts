@@ -51,6 +51,10 @@ describe('every use case offered can be completed to the summary', () => {
       await continueStep(client, id, 'demarche', { title: `Démarche ${useCase.id}`, description: 'Une démarche.', goLiveDate: '01/03/2027', volume: 'faible' });
 
       const step = await client.get(`/demandes/${id}/donnees`);
+      const labels = step.$('input[name="scopes"] + label').toArray().map((label) => step.$(label).contents().first().text().trim());
+      assert.equal(new Set(labels).size, labels.length, `no two data with the same name: ${labels.join(' | ')}`);
+      for (const label of labels) assert.doesNotMatch(label, /- (.+) \(\1\)$/i, `the provider once: ${label}`);
+      assert.doesNotMatch(step.$('main').text(), /Carte professionnelles|Dites-le nous|d'/);
       const box = (scope: string) => step.$(`input[name="scopes"][value="${scope}"]`);
       const locked = useCase.disabled_scopes.filter((s) => useCase.scopes.includes(s));
       for (const scope of locked) assert.ok(box(scope).is(':checked') && box(scope).is(':disabled'), `${scope} : verrouillée cochée`);
@@ -69,6 +73,9 @@ describe('every use case offered can be completed to the summary', () => {
       for (const [slug, values] of OTHER_STEPS) await continueStep(client, id, slug, values);
       const summary = await client.get(`/demandes/${id}/recapitulatif`);
       assert.equal(summary.$('main section .fr-badge').filter((_i, b) => summary.$(b).text().trim() === 'Complète').length, 6, 'les six étapes sont complètes');
+      const contacts = summary.$('#etape-contacts .signup-summary-list__lines').first().find('li').toArray().map((li) => summary.$(li).text().replace(/[ \t\n]+/g, ' ').trim());
+      assert.deepEqual(contacts, ['Prénom\u00a0: Marie', 'Nom\u00a0: Durand', 'Adresse électronique\u00a0: marie.durand@clamart.fr', 'Téléphone\u00a0: 01 23 45 67 89', 'Fonction\u00a0: Juriste'], 'each part of a contact is named');
+      assert.match(summary.$('#etape-demarche').text(), /1er mars 2027/, 'the date in words');
     });
   }
 });
