@@ -73,7 +73,7 @@ async function signIn(baseUrl: string, applicant: { email: string; requestId: st
   const step = await get(baseUrl + stepPath, cookie);
   if (step.response.status !== 200) throw new Error(`GET ${stepPath}: HTTP ${step.response.status}`);
   const $ = cheerio.load(step.html);
-  const hidden = Object.fromEntries($('form[hx-post] input[type="hidden"]').toArray().map((input) => [$(input).attr('name') ?? '', $(input).attr('value') ?? '']));
+  const hidden = Object.fromEntries($('form[data-hx-post] input[type="hidden"]').toArray().map((input) => [$(input).attr('name') ?? '', $(input).attr('value') ?? '']));
   if (!hidden._csrf || !hidden.version) throw new Error(`${stepPath}: the step form has no _csrf or version field`);
   return { ...applicant, cookie, stepPath, hidden };
 }

@@ -35,9 +35,8 @@
   var ERROR_PREFIX = 'Erreur : ';
   function fieldStillWrong(id) {
     var messages = byId(id + '-messages');
-    if (messages) return !!messages.querySelector('.fr-message--error');
-    var field = byId(id);
-    return !field || field.getAttribute('aria-invalid') === 'true';
+    // A target without a message group (a section of the summary page) is never checked live: its entry stays.
+    return messages ? !!messages.querySelector('.fr-message--error') : true;
   }
   function refreshErrorSummary() {
     var summary = byId('resume-erreurs');

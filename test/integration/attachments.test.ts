@@ -325,7 +325,7 @@ describe('the legal step with attachments', () => {
     assert.equal(readOnly.$(`#recapitulatif-piece-${second.id} a`).attr('href'), `/demandes/${id}/pieces-jointes/${second.id}`, 'the step of a submitted request shows its answers read-only');
     assert.equal(readOnly.$('main form, main button, main input').length, 0, 'no field, no button: nothing that cannot be saved');
     assert.doesNotMatch(readOnly.$('main').text(), /brouillon/i, 'a submitted request is not spoken of as a draft');
-    assert.match(readOnly.$('main .fr-alert').text(), /transmise : elle n’est plus modifiable/);
+    assert.match(readOnly.$('main .fr-alert').text(), /transmise : elle n’est plus modifiable/);
     const summary = await client.get(`/demandes/${id}/recapitulatif`);
     assert.equal(summary.$(`#recapitulatif-pieces-jointes a[href="/demandes/${id}/pieces-jointes/${second.id}"]`).length, 1);
     assert.equal((await download(client, `/demandes/${id}/pieces-jointes/${second.id}`)).status, 200);

@@ -99,7 +99,7 @@ describe('every page of the registry', () => {
   it('lists the pages and states actually tested, the tools, and what is known not to conform', async () => {
     const page = await new PageClient(app.app).get('/accessibilite');
     const text = page.$('main').text();
-    for (const entry of PAGES.filter((p) => p.area !== 'dev')) assert.ok(text.includes(entry.label), `page testée « ${entry.label} »`);
+    for (const entry of PAGES.filter((p) => p.area !== 'dev')) assert.ok(text.includes(entry.label), `page testée « ${entry.label} »`);
     for (const tool of ['axe-core', 'Nu HTML Checker', 'html-validate', 'Playwright', '320 pixels']) assert.ok(text.includes(tool), tool);
     assert.match(text, /première visite/);
     assert.match(text, /Non-conformité connue à ce jour/);
@@ -108,7 +108,7 @@ describe('every page of the registry', () => {
 
   it('promises on the home page only what exists after approval', async () => {
     const home = await new PageClient(app.app).get('/');
-    assert.doesNotMatch(home.$('main').text(), /onglet « Jetons »|onglet «\u202fJetons\u202f»/);
+    assert.doesNotMatch(home.$('main').text(), /onglet « Jetons »|onglet «\u202fJetons\u202f»/);
     assert.match(home.$('main').text(), /jetons d’accès/);
   });
 
