@@ -80,7 +80,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(emailChangeRoutes(services, limits));
   app.use(accountRoutes(services, db));
   app.use(organisationRoutes(services, db));
-  app.use(requestSummaryRoutes(services, db));
+  app.use(requestSummaryRoutes(services));
   app.use(attachmentRoutes(services));
   app.use(requestRoutes(services));
   app.use(adminRoutes(services, db));

@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
@@ -18,6 +17,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { seedReferenceData, seedSireneSample } from '../src/db/seed.ts';
 import { createLogger } from '../src/logger.ts';
 import pg from 'pg';
+import { freePort } from './helpers/ports.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const TEMPLATE = `signup_template_${process.pid}`;
@@ -27,17 +27,6 @@ function listTests(dir: string): string[] {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) return listTests(full);
     return name.endsWith('.test.ts') ? [path.relative(root, full)] : [];
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
   });
 }
 

@@ -32,7 +32,6 @@
    * The error summary of the last submission follows live validation: once a field is corrected (its message group
    * no longer holds an error), its entry goes; when none is left, the summary goes and the title loses « Erreur : ».
    */
-  var ERROR_PREFIX = 'Erreur : ';
   function fieldStillWrong(id) {
     var messages = byId(id + '-messages');
     // A target without a message group (a section of the summary page) is never checked live: its entry stays.
@@ -41,17 +40,21 @@
   function refreshErrorSummary() {
     var summary = byId('resume-erreurs');
     if (!summary) return;
-    var links = summary.querySelectorAll('li a[href^="#"]');
-    for (var i = 0; i < links.length; i += 1) {
-      if (!fieldStillWrong(links[i].getAttribute('href').slice(1))) links[i].parentNode.parentNode.removeChild(links[i].parentNode);
+    var entries = summary.querySelectorAll('li');
+    for (var i = 0; i < entries.length; i += 1) {
+      var link = entries[i].querySelector('a[href^="#"]');
+      // An entry may stand for several fields (a whole contact): it stays while one of them is still wrong.
+      var fields = entries[i].getAttribute('data-champs') ? entries[i].getAttribute('data-champs').split(' ') : link ? [link.getAttribute('href').slice(1)] : [];
+      if (fields.length && !fields.some(fieldStillWrong)) entries[i].parentNode.removeChild(entries[i]);
     }
     var left = summary.querySelectorAll('li').length;
     var heading = summary.querySelector('.fr-alert__title');
     if (left === 0) {
       summary.parentNode.removeChild(summary);
-      if (document.title.indexOf(ERROR_PREFIX) === 0) document.title = document.title.slice(ERROR_PREFIX.length);
+      var prefix = summary.getAttribute('data-prefixe-titre') || '';
+      if (prefix && document.title.indexOf(prefix) === 0) document.title = document.title.slice(prefix.length);
     } else if (heading) {
-      heading.textContent = left === 1 ? 'Le formulaire contient une erreur' : 'Le formulaire contient ' + left + ' erreurs';
+      heading.textContent = left === 1 ? summary.getAttribute('data-titre-une') : summary.getAttribute('data-titre-plusieurs').replace('{n}', String(left));
     }
   }
   document.addEventListener('htmx:afterSettle', refreshErrorSummary);
@@ -130,24 +133,38 @@
     setBusy(false);
     // 200, and the 409/422 answers that the server swapped into the page: the server was reached.
     if (event.detail.successful) hideFailure();
-    if (event.detail.xhr && event.detail.xhr.status === 200) announceSave(); else lastSaveAnnounced = 0;
+    savesAnswered(event);
   });
 
   /*
-   * Live announcements. A save is announced once per quiet period (at most once a minute while the person keeps
-   * typing), not after every autosave: the visible « Brouillon enregistré à … » is always up to date. After a
-   * failure or a refusal, the next save is announced again. An error is announced once, by its field's message group:
-   * the same message sent again is not swapped in again.
+   * Live announcements. A save is announced once per quiet period: when the person has not typed for a few seconds
+   * after it, and only if it says something new (« Brouillon enregistré à 14 h 32 » once, not after every autosave of
+   * the same minute); the visible « Brouillon enregistré à … » is always up to date. After a failure or a refusal, the
+   * next save is announced again. An error is announced once, by its field's message group: the same message sent
+   * again is not swapped in again.
    */
-  var SAVE_ANNOUNCE_EVERY_MS = 60 * 1000;
-  var lastSaveAnnounced = 0;
+  var QUIET_MS = 4000;
+  var lastAnnounced = '';
+  var announceTimer = 0;
+  function scheduleAnnouncement() {
+    window.clearTimeout(announceTimer);
+    announceTimer = window.setTimeout(announceSave, QUIET_MS);
+  }
   function announceSave() {
+    announceTimer = 0;
     var state = byId('brouillon-etat');
     var region = byId('statut-formulaire');
-    if (!state || !region || Date.now() - lastSaveAnnounced < SAVE_ANNOUNCE_EVERY_MS) return;
-    lastSaveAnnounced = Date.now();
-    region.textContent = state.textContent;
+    if (!state || !region || state.textContent === lastAnnounced) return;
+    lastAnnounced = state.textContent;
+    region.textContent = lastAnnounced;
   }
+  function savesAnswered(event) {
+    if (event.detail.xhr && event.detail.xhr.status === 200) scheduleAnnouncement(); else lastAnnounced = '';
+  }
+  // Typing again before the announcement: it waits for the next pause.
+  document.addEventListener('input', function () {
+    if (announceTimer) scheduleAnnouncement();
+  });
   document.addEventListener('htmx:oobBeforeSwap', function (event) {
     var detail = event.detail;
     var target = detail && detail.target;

@@ -1,6 +1,7 @@
 import type Joi from 'joi';
 
-export type FieldError = { field: string; message: string };
+/** `covers`: the fields an entry of the error summary stands for, when it stands for several (a whole contact). */
+export type FieldError = { field: string; message: string; covers?: string[] };
 export type Validated<T> = { value: T; errors: FieldError[]; fieldErrors: Record<string, string> };
 
 /** French defaults; schemas give their own field-specific messages, with an example, on top of these. */

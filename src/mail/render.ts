@@ -23,7 +23,7 @@ export function renderEmail(env: nunjucks.Environment, template: string, to: str
   textEnv ??= createTextEnvironment();
   const rendered = textEnv.render(`${template}.txt.njk`, context);
   const [firstLine = '', ...rest] = rendered.split('\n');
-  const subject = firstLine.replace(/^Objet : /, '').trim();
+  const subject = firstLine.replace(/^Objet\s*:\s*/, '').trim();
   const text = rest.join('\n').trim() + '\n';
   return { to, subject, text, html: htmlBody(env, template, text, { ...context, subject }), template };
 }

@@ -17,6 +17,9 @@ export const sessionExpiryLocals: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** After « Prolonger ma session » on a step, whose input is then saved as a draft (« Brouillon enregistré à … » follows). */
+export const SESSION_EXTENDED_SAVED = 'Votre session est prolongée.';
+
 /** Shown after « Prolonger ma session » on a form that was not sent: what was typed is shown back, not saved. */
 export const SESSION_EXTENDED = 'Votre session est prolongée. Ce que vous avez saisi est toujours là : pensez à l’enregistrer.';
 

@@ -3,6 +3,7 @@ import type { Express, RequestHandler } from 'express';
 import nunjucks from 'nunjucks';
 import type { Config } from '../config.ts';
 import { accessibilityStatus } from '../domain/accessibility.ts';
+import { frenchDate, frenchTime } from '../domain/french-dates.ts';
 import { formatPhone } from '../domain/phone.ts';
 import { isGenericMailbox } from '../forms/steps/contacts.ts';
 import type { AssetUrls } from './assets.ts';
@@ -25,31 +26,14 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 });
 
-const timeFormat = new Intl.DateTimeFormat('fr-FR', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/Paris' });
-const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
-
-/** "14 h 32", the French typographic form. */
-export function frenchTime(value: Date): string {
-  return timeFormat.format(value).replace(':', ' h ');
-}
-
-/**
- * « 1er mars 2027 », « 12 mars 2027 »: a date as French text, never 2027-03-01. A calendar date (YYYY-MM-DD, as typed
- * in a date field) is that day wherever the server runs; something that is not a date is shown as it is.
- */
-export function frenchDate(value: Date | string | number): string {
-  const calendar = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const date = calendar ? new Date(`${value}T12:00:00Z`) : new Date(value);
-  if (Number.isNaN(date.getTime())) return String(value);
-  return dateFormat.format(date).replace(/^1 /, '1er ');
-}
-
 export function createViewEnvironment(config: Config, assets: AssetUrls): nunjucks.Environment {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewsDir, { noCache: config.env === 'development' }), {
     autoescape: true,
     throwOnUndefined: false,
   });
   env.addGlobal('serviceName', 'SignUp');
+  // The title of a page showing errors starts with it (RGAA 11.10); signup.js takes it off once they are corrected.
+  env.addGlobal('errorTitlePrefix', 'Erreur : ');
   env.addGlobal('assets', assets);
   env.addGlobal('htmxConfig', HTMX_CONFIG);
   env.addGlobal('accessibility', accessibilityStatus(config.accessibilityRate));

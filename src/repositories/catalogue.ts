@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 export type Scope = { id: string; label: string; description: string | null; provider: string; groupLabel: string; openData: boolean; personalData: boolean | null };
-export type UseCase = { id: string; label: string; description: string; legalBasisTitle: string | null; legalBasisUrl: string | null };
+export type UseCase = { id: string; label: string; description: string; legalBasisTitle: string | null; legalBasisUrl: string | null; startableByApplicant: boolean };
 /** preticked: ticked, can be unticked; included: open data, always in; locked: always in; disabled: never; hidden: not shown. */
 export type ScopeMode = 'preticked' | 'included' | 'locked' | 'disabled' | 'hidden';
 export type UseCaseScope = Scope & { mode: ScopeMode };
@@ -10,7 +10,7 @@ const scopeColumns = [
   's.id', 's.label', 's.description', 's.provider', 's.group_label as groupLabel', 's.open_data as openData',
   's.personal_data as personalData',
 ];
-const useCaseColumns = ['id', 'label', 'description', 'legal_basis_title as legalBasisTitle', 'legal_basis_url as legalBasisUrl'];
+const useCaseColumns = ['id', 'label', 'description', 'legal_basis_title as legalBasisTitle', 'legal_basis_url as legalBasisUrl', 'startable_by_applicant as startableByApplicant'];
 
 export async function listUseCases(db: Knex): Promise<UseCase[]> {
   return db('use_cases').where('startable_by_applicant', true).orderBy('position').select(useCaseColumns);

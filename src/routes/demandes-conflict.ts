@@ -1,5 +1,7 @@
 import type { Response } from 'express';
+import { checkCalendarDate } from '../domain/calendar-date.ts';
 import { STATUS_LABELS } from '../domain/request-states.ts';
+import { frenchDate } from '../domain/french-dates.ts';
 import { STEPS, type StepDefinition } from '../forms/steps/index.ts';
 import type { AccessRequest } from '../repositories/requests.ts';
 import type { Services } from '../services/index.ts';
@@ -12,16 +14,17 @@ export type ConflictView = {
 /** What people read for stored codes: the labels of choices, and of the catalogue's scopes on the data step. */
 async function valueLabels(services: Services, step: StepDefinition, request: AccessRequest): Promise<Record<string, Record<string, string>>> {
   const labels: Record<string, Record<string, string>> = Object.fromEntries(step.fields.filter((f) => f.choices).map((f) => [f.name, f.choices!]));
-  if (step.slug === 'donnees') {
-    const { scopeGroups } = (await services.stepRules.context(step, request)) as { scopeGroups: { scopes: { id: string; label: string }[] }[] };
-    labels.scopes = Object.fromEntries(scopeGroups.flatMap((g) => g.scopes).map((s) => [s.id, s.label]));
-  }
+  if (step.slug === 'donnees') labels.scopes = ((await services.stepRules.context(step, request)) as { scopeLabels: Record<string, string> }).scopeLabels;
   return labels;
 }
 
-/** A stored or typed answer as a sentence: labels for codes, lists joined, « (vide) » when empty. */
-export function shownValue(value: unknown, names: Record<string, string> = {}): string {
-  const one = (v: unknown) => names[String(v)] ?? String(v);
+/** A stored or typed answer as a sentence: labels for codes, dates in words, lists joined, « (vide) » when empty. */
+export function shownValue(value: unknown, names: Record<string, string> = {}, field = ''): string {
+  const date = (v: unknown) => {
+    const check = checkCalendarDate(String(v));
+    return check.ok ? frenchDate(check.iso) : String(v);
+  };
+  const one = (v: unknown) => names[String(v)] ?? (field.endsWith('Date') ? date(v) : String(v));
   if (Array.isArray(value)) return value.length ? value.map(one).join(', ') : '(vide)';
   return value === undefined || value === null || value === '' ? '(vide)' : one(value);
 }
@@ -30,7 +33,7 @@ export function shownValue(value: unknown, names: Record<string, string> = {}): 
 export async function renderConflict(services: Services, res: Response, view: ConflictView) {
   const { step, conflicts = [], undecided = [] } = view;
   const names = await valueLabels(services, step, view.request);
-  const shown = (values: Record<string, unknown> = {}) => Object.fromEntries(step.fields.map((f) => [f.name, shownValue(values[f.name], names[f.name])]));
+  const shown = (values: Record<string, unknown> = {}) => Object.fromEntries(step.fields.map((f) => [f.name, shownValue(values[f.name], names[f.name], f.name)]));
   const errors = undecided.map((name) => ({ field: `${name}__choix`, message: `Choisissez la version à garder pour « ${step.fields.find((f) => f.name === name)?.label ?? name} »` }));
   res.status(409).render('demandes/conflit', {
     ...view, shownMine: shown(view.mine), shownStored: shown(view.stored), stepNumber: STEPS.indexOf(step) + 1, steps: STEPS, labels: STATUS_LABELS, errors, fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),

@@ -1,15 +1,15 @@
 import { Router } from 'express';
 import { isEditable, STATUS_LABELS } from '../domain/request-states.ts';
-import { STEPS } from '../forms/steps/index.ts';
+import { findStep, STEPS } from '../forms/steps/index.ts';
 import { CONTACT_PARTS, CONTACT_ROLES } from '../forms/steps/contacts.ts';
 import { attachmentView } from '../forms/attachments.ts';
 import { currentUserOf, requireUser } from '../middleware/auth.ts';
-import { scopeChoices } from '../repositories/catalogue.ts';
-import type { Db } from '../db/knex.ts';
 import type { Services } from '../services/index.ts';
 
+const DATA_STEP = findStep('donnees')!;
+
 /** The summary of every answer with « Modifier » links, and the submission (once, after a full check). */
-export function requestSummaryRoutes(services: Services, db: Db): Router {
+export function requestSummaryRoutes(services: Services): Router {
   const router = Router();
   router.use('/demandes', requireUser);
 
@@ -17,7 +17,7 @@ export function requestSummaryRoutes(services: Services, db: Db): Router {
     const request = await services.requests.find(id, currentUserOf(res).id);
     if (!request) return false;
     const incomplete = await services.stepRules.incompleteSteps(request);
-    const scopeLabels = Object.fromEntries((await scopeChoices(db, request.useCaseId)).flatMap((g) => g.scopes).map((s) => [s.id, s.label]));
+    const { scopeLabels } = (await services.stepRules.context(DATA_STEP, request)) as { scopeLabels: Record<string, string> };
     const attachments = (await services.attachments.list(request.id)).map((a) => attachmentView(request.id, a));
     res.status(status).render('demandes/recapitulatif', {
       request, steps: STEPS, incomplete: incomplete.map((i) => i.step.slug), labels: STATUS_LABELS, editable: isEditable(request.status),

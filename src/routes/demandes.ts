@@ -13,6 +13,7 @@ import { currentUserOf, requireUser } from '../middleware/auth.ts';
 import type { AccessRequest } from '../repositories/requests.ts';
 import type { Services } from '../services/index.ts';
 import { restoredStep } from './demandes-reprise.ts';
+import { SESSION_EXTENDED_SAVED } from '../middleware/session-expiry.ts';
 
 const newRequestSchema = Joi.object<{ useCase: string; organisation: string }>({
   useCase: Joi.string().max(100).required().messages({ 'any.required': 'Choisissez un cas d’usage, ou « Demande libre »', 'string.empty': 'Choisissez un cas d’usage, ou « Demande libre »' }),
@@ -52,7 +53,9 @@ export function requestRoutes(services: Services): Router {
 
   router.get('/demandes', async (req, res) => {
     const user = currentUserOf(res);
-    res.render('demandes/index', { requests: await services.requests.listFor(user.id), labels: STATUS_LABELS, organisations: await services.organisations.organisationsOf(user.id) });
+    const notice = req.session.notice;
+    delete req.session.notice;
+    res.render('demandes/index', { requests: await services.requests.listFor(user.id), labels: STATUS_LABELS, organisations: await services.organisations.organisationsOf(user.id), notice });
   });
 
   const newPage = async (res: Response, extra: Record<string, unknown> = {}, status = 200) => {
@@ -133,7 +136,7 @@ export function requestRoutes(services: Services): Router {
     const following = nextStep(step.slug);
     if (strict) return res.redirect(303, `/demandes/${request.id}/${following && body.retour !== 'recapitulatif' ? following.slug : 'recapitulatif'}`);
     req.session.draftSavedAt = new Date().toISOString();
-    if (extending) req.session.notice = 'Votre session est prolongée.';
+    if (extending) req.session.notice = SESSION_EXTENDED_SAVED;
     res.redirect(303, `/demandes/${request.id}/${step.slug}`);
   });
   return router;

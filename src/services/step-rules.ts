@@ -7,6 +7,7 @@ import type { AccessRequest } from '../repositories/requests.ts';
 import { attachmentView } from '../forms/attachments.ts';
 import type { AttachmentService } from './attachments.ts';
 
+const NOT_FILLED = 'Cette étape n’a pas encore été remplie : ouvrez-la et choisissez « Continuer »';
 const LEGAL_TEXT_MISSING = 'Indiquez l’adresse du texte, par exemple https://www.legifrance.gouv.fr/…, ou joignez le texte en PDF';
 
 /**
@@ -47,8 +48,11 @@ export function stepRules(db: Knex, attachments: AttachmentService) {
     async incompleteSteps(request: AccessRequest): Promise<{ step: StepDefinition; errors: FieldError[] }[]> {
       const result: { step: StepDefinition; errors: FieldError[] }[] = [];
       for (const step of STEPS) {
-        const { value, errors } = validateForm(step.schema, request.answers[step.slug] ?? {});
+        const answers = request.answers[step.slug];
+        const { value, errors } = validateForm(step.schema, answers ?? {});
         const extra = errors.length ? [] : (await apply(step, request, value as Record<string, unknown>, true)).errors;
+        // A step never saved is not complete, even when nothing in it is required (« Socle de base » locks all its data).
+        if (answers === undefined && !errors.length && !extra.length) extra.push({ field: step.fields[0]!.name, message: NOT_FILLED });
         if (errors.length || extra.length) result.push({ step, errors: [...errors, ...extra] });
       }
       return result;

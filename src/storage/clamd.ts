@@ -19,7 +19,7 @@ export const SCAN_TIMEOUT_MS = 10_000;
 /** `tcp://host:port` → where to connect. */
 export function clamdAddress(url: string): { host: string; port: number } {
   const parsed = new URL(url);
-  if (parsed.protocol !== 'tcp:' || !parsed.hostname || !parsed.port) throw new ScannerError(`Adresse clamd invalide : ${url}`);
+  if (parsed.protocol !== 'tcp:' || !parsed.hostname || !parsed.port) throw new ScannerError(`Adresse clamd invalide : ${url}`);
   return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port) };
 }
 
@@ -41,7 +41,7 @@ export function parseReply(reply: string): ScanResult {
   if (/^stream: OK$/.test(text)) return { infected: false };
   const found = /^stream: (.+) FOUND$/.exec(text);
   if (found) return { infected: true, virus: (found[1] as string).slice(0, 200) };
-  throw new ScannerError(`Réponse de clamd : ${text.slice(0, 200) || '(vide)'}`);
+  throw new ScannerError(`Réponse de clamd : ${text.slice(0, 200) || '(vide)'}`);
 }
 
 function write(socket: Socket, data: Buffer | string): Promise<void> {
@@ -84,7 +84,7 @@ function exchange({ url, address, timeoutMs, chunkBytes }: Exchange, content: Re
         finish(error as Error);
       }
     };
-    const unreachable = (error: Error) => new ScannerError(`clamd injoignable (${url}) : ${error.message}`);
+    const unreachable = (error: Error) => new ScannerError(`clamd injoignable (${url}) : ${error.message}`);
     const timer = setTimeout(() => finish(new ScannerError(`clamd n’a pas répondu en ${timeoutMs} ms (${url})`)), timeoutMs);
     socket.on('error', (error) => finish(unreachable(error)));
     socket.on('data', (data: Buffer) => {
@@ -92,7 +92,7 @@ function exchange({ url, address, timeoutMs, chunkBytes }: Exchange, content: Re
       if (reply.includes(0)) answer();
     });
     socket.on('end', () => (reply.length ? answer() : finish(new ScannerError(`clamd a fermé la connexion sans répondre (${url})`))));
-    content.on('error', (error) => finish(new Error(`Lecture de la pièce jointe impossible : ${error.message}`)));
+    content.on('error', (error) => finish(new Error(`Lecture de la pièce jointe impossible : ${error.message}`)));
     // A failed write (clamd answered early and closed) waits one turn: the answer or the socket's error tells more.
     socket.once('connect', () => void send(socket, content, chunkBytes, () => settled).catch((error: Error) => setImmediate(() => finish(unreachable(error)))));
   });

@@ -46,7 +46,7 @@ export async function signIn(context: BrowserContext, base: string, account: Fix
   if (new URL(page.url()).pathname === SECOND_FACTOR_PATH) {
     if (!app) throw new Error('Un compte du personnel se connecte avec son second facteur : passez l’application');
     await page.fill('#code', await nextCode(app, account.email));
-    await Promise.all([page.waitForURL(`${base}/compte`), page.getByRole('button', { name: 'Valider', exact: true }).click()]);
+    await Promise.all([page.waitForURL(`${base}/demandes`), page.getByRole('button', { name: 'Valider', exact: true }).click()]);
   }
   await page.close();
 }

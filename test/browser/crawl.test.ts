@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PAGES } from '../../src/routes/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createAccount, createModerationCase, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
@@ -92,6 +92,9 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
   t.diagnostic(`${urls.length} URL : ${urls.join(' ')}`);
 
   const serverHtml = new Map<string, string>();
+  // The Nu checker reads every page's server HTML and the DOM of each state reached by acting (one Java run, at the end).
+  const nu = new NuBatch();
+  const nuState = async (page: Page, where: string) => nu.add(where, `<!DOCTYPE html>\n${await page.evaluate(() => document.documentElement.outerHTML)}`);
   let incomplete = 0;
   for (const path of urls) {
     for (const mode of MODES) {
@@ -147,6 +150,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
       if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : » (A-4)`);
       problems.push(...(await domProblems(page, where)));
       problems.push(...count('axe', (await runAxe(page, where, 'js-off')).violations));
+      await nuState(page, where);
       problems.push(...count('html', await htmlErrors(await response.text(), where)));
       fail(problems);
     } finally {
@@ -166,6 +170,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
       await page.waitForSelector('#siret-groupe.fr-input-group--error');
       const where = '/eligibilite après échange htmx, SIRET invalide (js-on)';
       problems.push(...count('axe', (await runAxe(page, where, 'js-on')).violations));
+      await nuState(page, where);
       const liveText = (await live.textContent())?.trim() ?? '';
       if (liveText === '') problems.push(`${where} : la région live #statut-formulaire est restée vide (A-12)`);
       const focused = await page.evaluate(() => document.activeElement?.tagName.toLowerCase() ?? 'aucun');
@@ -175,6 +180,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
       await page.press('#siret', 'Tab');
       await page.waitForSelector('#siret-groupe.fr-input-group--valid');
       problems.push(...count('axe', (await runAxe(page, '/eligibilite après échange htmx, SIRET valide (js-on)', 'js-on')).violations));
+      await nuState(page, '/eligibilite après échange htmx, SIRET valide (js-on)');
 
       problems.push(...count('csp', (await cspViolations(page)).map((v) => `/eligibilite pendant les échanges htmx (js-on) : CSP ${v}`)));
       await Promise.all([page.waitForURL(`${base}/eligibilite/13002526500013`), page.getByRole('button', { name: 'Vérifier' }).click()]);
@@ -195,6 +201,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
       await page.waitForSelector('.signup-organisation-card');
       const where = '/inscription après échange htmx (js-on)';
       problems.push(...count('axe', (await runAxe(page, where, 'js-on')).violations));
+      await nuState(page, where);
       if (!((await page.locator('#statut-formulaire').textContent()) ?? '').includes('COMMUNE DE CLAMART')) problems.push(`${where} : région live non mise à jour (A-12)`);
       const focused = await page.evaluate(() => document.activeElement?.tagName.toLowerCase() ?? 'aucun');
       if (focused === 'body' || focused === 'aucun') problems.push(`${where} : focus perdu (A-15)`);
@@ -209,6 +216,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
       await Promise.all([plain.waitForLoadState('load'), plain.getByRole('button', { name: 'Rechercher l’organisation' }).click()]);
       await plain.waitForSelector('.signup-organisation-card');
       problems.push(...count('axe', (await runAxe(plain, '/inscription carte d’organisation non éligible (js-off)', 'js-off')).violations));
+      await nuState(plain, '/inscription carte d’organisation non éligible (js-off)');
     } finally {
       await plain.close();
     }
@@ -222,6 +230,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
       await page.fill('#nom', 'clamart');
       await page.waitForSelector('#resultats li');
       const problems = count('axe', (await runAxe(page, '/recherche-organisation après recherche en direct (js-on)', 'js-on')).violations);
+      await nuState(page, '/recherche-organisation après recherche en direct (js-on)');
       problems.push(...count('csp', (await cspViolations(page)).map((v) => `/recherche-organisation : CSP ${v}`)));
       fail(problems);
     } finally {
@@ -234,13 +243,15 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
     try {
       await page.goto(`${base}/demandes/1/demarche`);
       await page.fill('#title', 'Démarche enregistrée automatiquement');
-      await page.waitForFunction(() => /Brouillon enregistré à/.test(document.getElementById('brouillon-etat')?.textContent ?? ''), undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => /Brouillon enregistré à/.test(document.getElementById('brouillon-etat')?.textContent ?? ''), undefined, { timeout: 20_000 });
       const where = '/demandes/1/demarche après enregistrement automatique (js-on)';
       const problems: string[] = [];
       const focused = await page.evaluate(() => document.activeElement?.id ?? '');
       if (focused !== 'title') problems.push(`${where} : le focus a quitté le champ (${focused || 'body'}) (A-15)`);
-      if (!/Brouillon enregistré/.test((await page.locator('#statut-formulaire').textContent()) ?? '')) problems.push(`${where} : région live non mise à jour (A-12)`);
+      // announced once the person pauses (a few seconds after the save), not at every save
+      await page.waitForFunction(() => /Brouillon enregistré/.test(document.getElementById('statut-formulaire')?.textContent ?? ''), undefined, { timeout: 20_000 });
       problems.push(...count('axe', (await runAxe(page, where, 'js-on')).violations));
+      await nuState(page, where);
       problems.push(...count('csp', (await cspViolations(page)).map((v) => `${where} : CSP ${v}`)));
       await page.fill('#description', 'Une description');
       await Promise.all([page.waitForURL(/\/demandes\/1\/(demarche|donnees)$/), page.getByRole('button', { name: 'Enregistrer le brouillon' }).click()]);
@@ -266,10 +277,9 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
     }
   });
 
-  const nu = new NuBatch();
   for (const [path, html] of serverHtml) nu.add(`${path} (HTML du serveur)`, html);
   const nuSkip = !javaAvailable() && !process.env.CI ? MISSING_JAVA : false;
-  await t.test(`vérificateur Nu (W3C) : ${nu.size} pages, HTML du serveur`, { skip: nuSkip, timeout: 300_000 }, async () => {
+  await t.test(`vérificateur Nu (W3C) : ${nu.size} documents (HTML du serveur de chaque page, DOM de chaque état)`, { skip: nuSkip, timeout: 300_000 }, async () => {
     assert.ok(javaAvailable(), MISSING_JAVA);
     fail(count('nu', await nu.check()));
   });

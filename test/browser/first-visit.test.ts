@@ -129,8 +129,11 @@ async function signIn(page: Page, mode: Mode, person: Person, password: string, 
   await check(page, mode, shown, `${label} : mes demandes`, problems);
 }
 
-/** From the navigation to a use case's page, then « Faire une demande »: the new request form with it chosen. */
-async function startFromUseCase(page: Page, mode: Mode, useCase: string | RegExp, problems: string[] | undefined): Promise<string> {
+/**
+ * From the navigation to a use case's page, then « Faire une demande »: the new request form with it chosen. `problems`:
+ * every page shown is checked; `formProblems`: only the new request form, as each use case fills it.
+ */
+async function startFromUseCase(page: Page, mode: Mode, useCase: string | RegExp, problems: string[] | undefined, formProblems?: string[]): Promise<string> {
   let shown = await clickAndWait(page, link(page, 'Cas d’usage', 'header nav'));
   assert.deepEqual([shown.status, shown.path], [200, '/cas-usage']);
   if (problems) await check(page, mode, shown, 'cas d’usage', problems);
@@ -142,6 +145,10 @@ async function startFromUseCase(page: Page, mode: Mode, useCase: string | RegExp
   assert.equal(await page.locator('input[name="useCase"]:checked').count(), 1, 'le cas d’usage de la page est choisi');
   assert.equal(await page.locator('input[name="organisation"]:checked').count(), 1, 'la seule organisation est choisie');
   if (problems) await check(page, mode, shown, 'nouvelle demande', problems);
+  if (formProblems) {
+    const chosen = (await page.locator('input[name="useCase"]:checked + label').innerText()).split('\n')[0];
+    formProblems.push(...(await checkState(page, mode, `nouvelle demande, « ${chosen} » choisi (${mode})`, { server: shown.html }, totals)));
+  }
   shown = await clickAndWait(page, button(page, 'Commencer la demande'));
   assert.equal(shown.posted, 303);
   return /^\/demandes\/(\d+)\/demarche$/.exec(shown.path)?.[1] ?? assert.fail(`après « Commencer la demande » : ${shown.path}`);
@@ -254,14 +261,14 @@ async function firstVisit(t: TestContext, context: BrowserContext, mode: Mode, b
   await page.close();
 }
 
-/** Every use case a person can choose, from its page to the summary; the data step checked as each shows it. */
+/** Every use case a person can choose, from its page to the summary; the new request form and the data step checked as each shows them. */
 async function everyUseCase(t: TestContext, context: BrowserContext, mode: Mode, useCases: string[]): Promise<void> {
   const part = sequence(t, 300_000);
   const page = await context.newPage();
   await page.goto(`${app!.base}/`);
   for (const label of useCases) {
     await part(`${label} : de sa page au récapitulatif (${mode})`, async (problems) => {
-      const id = await startFromUseCase(page, mode, new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')}`), undefined);
+      const id = await startFromUseCase(page, mode, new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+')}`), undefined, problems);
       await fillSteps(page, mode, id, `Démarche pour ${label}`, PEOPLE[mode], problems, ['donnees']);
     });
   }
@@ -282,8 +289,7 @@ await test('navigateur : première visite en cliquant, de l’accueil à la dem
       // A step that cannot happen (a missing button) fails with its reason rather than at the part's time limit.
       context.setDefaultTimeout(60_000);
       await t.test(`première visite (${mode})`, (tt) => firstVisit(tt, context, mode, app!.base));
-      // half of the use cases without JavaScript, the other half with it
-      await t.test(`chaque cas d’usage jusqu’au récapitulatif (${mode})`, (tt) => everyUseCase(tt, context, mode, useCases.filter((_u, index) => index % 2 === MODES.indexOf(mode))));
+      await t.test(`chaque cas d’usage jusqu’au récapitulatif (${mode})`, (tt) => everyUseCase(tt, context, mode, useCases));
     } finally {
       await context.close();
     }

@@ -111,8 +111,11 @@ await test('navigateur : retours en direct (récapitulatif des erreurs, annonces
       await recordTexts(page, 'statut-formulaire');
       for (const title of ['Aides', 'Aides au commerce', 'Aides au commerce de proximité']) assert.equal(await typeAndSave(page, '#title', title), 200);
       assert.match((await page.locator('#brouillon-etat').textContent()) ?? '', /^Brouillon enregistré à \d{1,2} h \d{2}$/, 'l’état visible suit chaque enregistrement');
+      // the announcement comes once the person pauses
+      await page.waitForFunction(() => /^Brouillon enregistré à/.test(document.getElementById('statut-formulaire')?.textContent ?? ''), undefined, { timeout: 30_000 });
       const announced = (await recorded(page, 'statut-formulaire')).filter((text) => text !== '');
       assert.equal(announced.length, 1, `trois enregistrements de suite, une annonce : ${JSON.stringify(announced)}`);
+      assert.equal(announced[0], (await page.locator('#brouillon-etat').textContent())?.trim(), 'l’annonce dit le dernier enregistrement');
       assert.equal((await requestRow(session!, id)).answers.demarche?.title, 'Aides au commerce de proximité');
 
       await recordTexts(page, 'goLiveDate-messages');
@@ -125,6 +128,40 @@ await test('navigateur : retours en direct (récapitulatif des erreurs, annonces
       problems.push(...(await checkState(page, 'js-on', `/demandes/${id}/demarche après les annonces (js-on)`, await currentDom(page), totals)));
       await page.close();
       fail(problems);
+    });
+
+    await t.test('contacts : l’entrée d’un contact vide reste au récapitulatif tant qu’un de ses champs manque', async () => {
+      const problems: string[] = [];
+      const page = await context.newPage();
+      const id = await newRequest(session!);
+      await open(page, `${base}/demandes/${id}/contacts`);
+      const refused = await clickAndWait(page, page.getByRole('button', { name: 'Continuer', exact: true }));
+      assert.equal(refused.posted, 422);
+      assert.equal(await page.locator('#resume-erreurs li').count(), 4, 'une entrée par contact vide');
+      assert.equal(await typeAndSave(page, '#dpoGivenName', 'Marie'), 200);
+      await page.waitForFunction(() => document.getElementById('dpoGivenName')?.getAttribute('aria-invalid') !== 'true');
+      assert.equal(await page.locator('#resume-erreurs li').count(), 4, 'le contact n’est pas complet : son entrée reste');
+      problems.push(...(await checkState(page, 'js-on', `/demandes/${id}/contacts, un prénom saisi (js-on)`, await currentDom(page), totals)));
+      await page.close();
+      fail(problems);
+    });
+
+    await t.test('connexion sous « Referrer-Policy: no-referrer » imposée par le navigateur : Origin null accepté', async () => {
+      const page = await anonymous.newPage();
+      // A reader's setting or extension that strips referrers: the page's own policy becomes no-referrer.
+      await page.route((url) => url.pathname === '/connexion', async (route) => {
+        if (route.request().method() !== 'GET') return route.continue();
+        const response = await route.fetch();
+        await route.fulfill({ response, headers: { ...response.headers(), 'referrer-policy': 'no-referrer' } });
+      });
+      await open(page, `${base}/connexion`);
+      const origin = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/connexion');
+      await page.fill('#email', session!.account.email);
+      await page.fill('#password', session!.account.password);
+      const signedIn = await clickAndWait(page, page.getByRole('button', { name: 'Se connecter', exact: true }));
+      assert.equal((await (await origin).allHeaders()).origin, 'null', 'the browser sent Origin: null');
+      assert.deepEqual([signedIn.posted, signedIn.path], [303, '/demandes'], 'accepted: same-origin Fetch metadata and the CSRF token');
+      await page.close();
     });
 
     await t.test('étape sans JavaScript : « Prolonger ma session » garde ce qui était tapé', async () => {

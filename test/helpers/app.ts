@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { createTestDatabase, resetData, type TestDatabase } from './db.ts';
+import { freePort } from './ports.ts';
 import { TEST_SESSION_SECRET } from './fixtures.ts';
 
 export type TestApp = Runtime & {
@@ -14,18 +14,6 @@ export type TestApp = Runtime & {
   listen: (port?: number) => Promise<{ url: string; server: Server }>;
   stop: () => Promise<void>;
 };
-
-/** A TCP port free on the loopback interface right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /**
  * The real application as it runs in production: listening on a port of its own, with BASE_URL pointing at it (the

@@ -47,7 +47,9 @@ describe('sign-up and activation', () => {
     assert.match(user.password_hash, /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=1\$/);
     const [, m, t] = /m=(\d+),t=(\d+)/.exec(user.password_hash) as RegExpExecArray;
     assert.ok(Number(m) >= 19456 && Number(t) >= 2);
-    assert.equal((await signIn(person.email, PASSWORD)).page.status, 422, 'inutilisable avant activation');
+    const early = (await signIn(person.email, PASSWORD)).page;
+    assert.equal(early.status, 422, 'inutilisable avant activation');
+    assert.ok(early.$('main h1, main h2, main h3').first().is('h1'), 'the « not activated » alert comes after the h1');
 
     const link = await linkIn(app.db, person.email, 'activation');
     const token = new URL(link, 'http://x').searchParams.get('jeton') as string;

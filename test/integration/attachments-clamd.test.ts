@@ -86,7 +86,7 @@ describe('scanning through clamd', () => {
 
   it('fails with a ScannerError when clamd is down, hangs up, answers an error or refuses the size', async () => {
     clamd.mode = 'error';
-    await assert.rejects(clamdScanner(clamd.url).scan(Readable.from([Buffer.from('x')])), /Réponse de clamd : stream: Can't allocate memory ERROR/);
+    await assert.rejects(clamdScanner(clamd.url).scan(Readable.from([Buffer.from('x')])), /Réponse de clamd : stream: Can't allocate memory ERROR/);
     clamd.mode = 'close';
     await assert.rejects(clamdScanner(clamd.url).scan(Readable.from([Buffer.from('x')])), ScannerError);
     clamd.mode = 'scan';

@@ -149,8 +149,8 @@ describe('second factor of staff accounts (S-6b)', () => {
 
     const right = await client.submit({ code: totp(secret, Date.now()) });
     assert.equal(right.status, 303);
-    assert.equal(right.location, '/compte');
-    assert.match((await client.get('/compte')).$('main').text(), /double authentification est activée/);
+    assert.equal(right.location, '/demandes');
+    assert.match((await client.get('/demandes')).$('main').text(), /double authentification est activée/);
     const enabled = (await app.db('users').where({ id: instructor.id }).first('totp_enabled_at', 'totp_last_step')) as { totp_enabled_at: Date | null; totp_last_step: string };
     assert.ok(enabled.totp_enabled_at);
     assert.ok(Math.abs(Number(enabled.totp_last_step) - timeStep(Date.now())) <= 1);

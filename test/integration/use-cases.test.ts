@@ -79,3 +79,21 @@ describe('every use case offered can be completed to the summary', () => {
     });
   }
 });
+
+describe('a step never opened', () => {
+  it('keeps the request from being submitted, even when the use case locks all its data (« Socle de base »)', async () => {
+    const account = await createAccount(app.db, { email: 'agent@clamart.fr', siret: CLAMART });
+    const client = await signedInClient(app.app, account.email);
+    await client.get('/demandes/nouvelle?cas-usage=socle_de_base');
+    const created = await client.submit({}, { selector: 'form[action="/demandes/nouvelle"]' });
+    const id = /^\/demandes\/(\d+)\/demarche$/.exec(created.location ?? '')?.[1] ?? assert.fail(`création : ${created.status}`);
+    await continueStep(client, id, 'demarche', { title: 'Démarche', description: 'Une démarche.', goLiveDate: '01/03/2027', volume: 'faible' });
+    for (const [slug, values] of OTHER_STEPS) await continueStep(client, id, slug, values);
+    const summary = await client.get(`/demandes/${id}/recapitulatif`);
+    assert.equal(summary.$('#etape-donnees .fr-badge').text().trim(), 'À compléter', 'the data step was never opened');
+    const refused = await client.submit({ certification: 'oui' }, { selector: `form[action="/demandes/${id}/soumettre"]` });
+    assert.equal(refused.status, 422);
+    assert.match(refused.$('#resume-erreurs').text(), /Complétez l’étape «\u202fDonnées\u202f»/);
+    assert.equal((await app.db('access_requests').where({ id }).first()).status, 'draft');
+  });
+});

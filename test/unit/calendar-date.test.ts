@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkCalendarDate, typedCalendarDate } from '../../src/domain/calendar-date.ts';
-import { frenchDate } from '../../src/middleware/views.ts';
+import { frenchDate } from '../../src/domain/french-dates.ts';
 
 describe('calendar dates', () => {
   it('reads the dates French people type, and the ISO form of date pickers', () => {
@@ -23,5 +23,7 @@ describe('calendar dates', () => {
     assert.equal(frenchDate('2027-03-12'), '12 mars 2027');
     assert.equal(frenchDate(new Date('2026-12-31T23:30:00Z')), '1er janvier 2027', 'the day in Paris');
     assert.equal(frenchDate('pas une date'), 'pas une date');
+    assert.equal(frenchDate('01/03/2027'), '01/03/2027', 'a typed date is never read the American way');
+    assert.equal(frenchDate('2027-03-01T10:00:00.000Z'), '1er mars 2027');
   });
 });

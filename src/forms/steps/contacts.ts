@@ -70,7 +70,7 @@ function summariseErrors(errors: FieldError[], values: Record<string, unknown>):
   for (const error of errors) {
     const role = CONTACT_ROLES.find((r) => blank.has(r.key) && CONTACT_PARTS.some((part) => fieldName(r, part) === error.field));
     if (!role) summary.push(error);
-    else if (error.field === fieldName(role, CONTACT_PARTS[0])) summary.push({ field: error.field, message: `Renseignez les coordonnées ${role.of} : prénom, nom, adresse électronique, téléphone et fonction` });
+    else if (error.field === fieldName(role, CONTACT_PARTS[0])) summary.push({ field: error.field, message: `Renseignez les coordonnées ${role.of} : prénom, nom, adresse électronique, téléphone et fonction`, covers: CONTACT_PARTS.map((part) => fieldName(role, part)) });
   }
   return summary;
 }

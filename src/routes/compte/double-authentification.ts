@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { isStaff } from '../../domain/staff.ts';
 import { groupedSecret, normaliseCode, otpauthUri } from '../../domain/totp.ts';
-import { currentUserOf, requireUser, SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
+import { currentUserOf, HOME_PATH, requireUser, SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
 import { countFailure, ensureNotBlocked, type RateLimits } from '../../middleware/rate-limit.ts';
 import type { MfaResult } from '../../services/mfa.ts';
 import type { Services } from '../../services/index.ts';
@@ -59,7 +59,7 @@ export function secondFactorRoutes(services: Services, limits: RateLimits): Rout
     const returnTo = safeReturnPath(req.session.returnTo);
     await regenerate(req);
     if (result === 'enrolled') req.session.notice = 'La double authentification est activée : votre application vous donnera un code à chaque connexion.';
-    res.redirect(303, returnTo ?? '/compte');
+    res.redirect(303, returnTo ?? HOME_PATH);
   });
   return router;
 }
