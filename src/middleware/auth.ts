@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config.ts';
 import { isStaff } from '../domain/staff.ts';
 import type { User } from '../repositories/users.ts';
@@ -18,7 +18,13 @@ declare module 'express-session' {
     /** When the password was last typed again to confirm a sensitive action (ms, S-14); authAt is kept for the 12 h limit. */
     reauthAt?: number;
     notice?: string;
-    /** Staff only: whether this session passed the second factor (S-6b); false right after the password. */
+    /**
+     * Staff only, between the password and the second factor: who typed their password, and when. Such a session is
+     * not signed in (no `userId`): it can only pass the second factor or sign out.
+     */
+    pendingUserId?: string;
+    pendingAt?: number;
+    /** Staff only: this session passed the second factor (S-6b). */
     mfa?: boolean;
     /** When the second factor was passed (ms). */
     mfaAt?: number;
@@ -28,6 +34,8 @@ declare module 'express-session' {
 }
 
 export const ABSOLUTE_SESSION_MS = 12 * 3600_000;
+/** How long a staff member has to type the second factor after the password. */
+export const SECOND_FACTOR_WAIT_MS = 10 * 60_000;
 
 /** Where a signed-in applicant lands when not on the way to another page: their requests. */
 export const HOME_PATH = '/demandes';
@@ -45,12 +53,21 @@ export function currentUserOf(res: { locals: Record<string, unknown> }): User {
 export function loadCurrentUser(accounts: AccountService, config: Config): RequestHandler {
   return async (req, res, next) => {
     const { userId, authAt } = req.session;
+    res.locals.awaitingSecondFactor = awaitingSecondFactor(req) !== undefined;
     if (!userId) return next();
     const user = authAt && Date.now() - authAt < ABSOLUTE_SESSION_MS ? await accounts.findUser(userId) : undefined;
     if (!user || !user.activatedAt) {
       delete req.session.userId;
       delete req.session.authAt;
       req.session.notice = 'Votre session a expiré : connectez-vous à nouveau.';
+      return next();
+    }
+    // A staff session without its second factor (opened before it was required everywhere) is not signed in.
+    if (isStaff(user) && req.session.mfa !== true) {
+      delete req.session.userId;
+      delete req.session.authAt;
+      Object.assign(req.session, { pendingUserId: user.id, pendingAt: authAt });
+      res.locals.awaitingSecondFactor = awaitingSecondFactor(req) !== undefined;
       return next();
     }
     req.session.cookie.maxAge = (user.sessionIdleMinutes ?? config.sessionIdleMinutes) * 60_000;
@@ -71,21 +88,29 @@ function rememberDestination(req: Request): void {
   if (req.method === 'GET') req.session.returnTo = safeReturnPath(req.originalUrl);
 }
 
-/** Signed-in users only; others go to the sign-in page and come back here afterwards. */
+/** The staff member of this session who typed their password and has still to pass the second factor, if any. */
+export function awaitingSecondFactor(req: Request): string | undefined {
+  const { pendingUserId, pendingAt } = req.session;
+  return pendingUserId && pendingAt && Date.now() - pendingAt < SECOND_FACTOR_WAIT_MS ? pendingUserId : undefined;
+}
+
+/** Where a visitor who is not signed in goes: the sign-in page, or the code page when the password was typed. */
+function toSignIn(req: Request, res: Response): void {
+  rememberDestination(req);
+  res.redirect(303, awaitingSecondFactor(req) ? SECOND_FACTOR_PATH : '/connexion');
+}
+
+/** Signed-in users only; others go to the sign-in page (or the second factor) and come back here afterwards. */
 export const requireUser: RequestHandler = (req, res, next) => {
   if (res.locals.user) return next();
-  rememberDestination(req);
-  res.redirect(303, '/connexion');
+  toSignIn(req, res);
 };
 
 /** Users with a role; others get a 404 (the page's existence is not revealed). */
 export function requireRole(...roles: string[]): RequestHandler {
   return (req, res, next) => {
     const user = res.locals.user as User | undefined;
-    if (!user) {
-      rememberDestination(req);
-      return res.redirect(303, '/connexion');
-    }
+    if (!user) return toSignIn(req, res);
     if (!roles.some((role) => user.roles.includes(role))) return next(new HttpError(404, 'Page réservée'));
     next();
   };
@@ -94,16 +119,12 @@ export function requireRole(...roles: string[]): RequestHandler {
 export const SECOND_FACTOR_PATH = '/compte/double-authentification';
 
 /**
- * Staff pages (S-6b): a staff session that has not passed the second factor goes to the verification page (or the
- * enrolment page when no factor is set up yet), then comes back here. Place after requireRole. Non-staff users are
- * never asked: requireRole has already refused them.
+ * Staff pages (S-6b): a second line of defence, since a staff session is only signed in once the second factor is
+ * passed (sign-in keeps it pending until then). Place after requireRole.
  */
 export const requireSecondFactor: RequestHandler = (req, res, next) => {
   const user = res.locals.user as User | undefined;
-  if (!user) {
-    rememberDestination(req);
-    return res.redirect(303, '/connexion');
-  }
+  if (!user) return toSignIn(req, res);
   if (!isStaff(user) || req.session.mfa === true) return next();
   rememberDestination(req);
   res.redirect(303, SECOND_FACTOR_PATH);
@@ -119,10 +140,7 @@ export const RECENT_AUTH_MS = 15 * 60_000;
  */
 export function requireRecentAuth(maxAgeMs = RECENT_AUTH_MS): RequestHandler {
   return (req, res, next) => {
-    if (!res.locals.user) {
-      rememberDestination(req);
-      return res.redirect(303, '/connexion');
-    }
+    if (!res.locals.user) return toSignIn(req, res);
     const last = Math.max(req.session.authAt ?? 0, req.session.reauthAt ?? 0);
     if (Date.now() - last < maxAgeMs) return next();
     const back = safeReturnPath(req.method === 'GET' ? req.originalUrl : req.originalUrl.split('?')[0]) ?? '/compte';

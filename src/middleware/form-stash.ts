@@ -4,7 +4,7 @@ import { findStep, type StepDefinition } from '../forms/steps/index.ts';
 import type { User } from '../repositories/users.ts';
 import { STASH_LIFETIME_MS, type StashedValues } from '../services/form-stashes.ts';
 import type { Services } from '../services/index.ts';
-import { ABSOLUTE_SESSION_MS } from './auth.ts';
+import { ABSOLUTE_SESSION_MS, awaitingSecondFactor } from './auth.ts';
 import { originAllowed, sameToken } from './csrf.ts';
 
 /** The hidden field of step forms that says, without the session, whom the form was served to. */
@@ -82,6 +82,7 @@ export function expiredSessionPosts(services: Services, config: Config): Request
   const secure = config.baseUrl.protocol === 'https:';
   return async (req, res, next) => {
     if (req.method !== 'POST' || !req.path.startsWith('/demandes/') || !sameOrigin(req, config.baseUrl.origin)) return next();
+    if (awaitingSecondFactor(req)) return next(); // not signed in yet: the route sends it to the code page
     const active = signedIn(req);
     if (active && tokenMatches(req)) return next(); // the usual case: the session that served the form
     const target = stepSave(req);

@@ -38,3 +38,11 @@ export async function consumeEmailChangeToken(db: Knex, hash: string): Promise<{
   const row = rows[0];
   return row ? { userId: row.user_id, newEmail: row.new_email } : undefined;
 }
+
+/**
+ * Ends every link of the user still waiting to be used (activation, reset, email change): after a change of password
+ * or of address, or a reset, a link sent earlier (perhaps to a mailbox that is no longer theirs) must not work.
+ */
+export async function revokeOutstandingTokens(db: Knex, userId: string): Promise<number> {
+  return db('email_tokens').where({ user_id: userId }).whereNull('used_at').update({ used_at: db.fn.now() });
+}

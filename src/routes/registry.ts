@@ -11,8 +11,11 @@ export type PageEntry = {
   path: string;
   label: string;
   area: 'public' | 'compte' | 'admin' | 'dev';
-  /** Who can see it: the crawl signs in as such a user first. Default: anyone. */
-  access?: 'user' | 'admin';
+  /**
+   * Who can see it: the crawl signs in as such a user first (`second-factor`: a staff member who has typed the
+   * password and not yet the code). Default: anyone.
+   */
+  access?: 'user' | 'admin' | 'second-factor';
   /** Concrete URLs for routes with parameters. */
   examples?: string[];
   /** For routes whose examples exist only at run time: take them from the links of this page that match `path`. */
@@ -63,8 +66,8 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/mot-de-passe-oublie/envoye', label: 'Lien envoyé', area: 'compte' },
   { path: '/mot-de-passe/nouveau', label: 'Choisir un nouveau mot de passe', area: 'compte' },
   { path: '/compte', label: 'Mon compte', area: 'compte', access: 'user', inSitemap: true },
-  // staff only (non-staff users are sent back to /compte): the admin crawled is enrolled, so this is the verification
-  { path: '/compte/double-authentification', label: 'Double authentification', area: 'compte', access: 'admin' },
+  // a staff session between the password and the code (the admin crawled is enrolled, so this is the verification)
+  { path: '/compte/double-authentification', label: 'Double authentification', area: 'compte', access: 'second-factor' },
   { path: '/compte/mot-de-passe', label: 'Changer mon mot de passe', area: 'compte', access: 'user' },
   { path: '/compte/sessions', label: 'Mes sessions ouvertes', area: 'compte', access: 'user' },
   { path: '/compte/confirmer-mot-de-passe', label: 'Confirmer votre mot de passe', area: 'compte', access: 'user', examples: ['/compte/confirmer-mot-de-passe?retour=/compte/adresse-electronique'] },

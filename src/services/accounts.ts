@@ -3,7 +3,7 @@ import { normaliseEmail } from '../domain/email.ts';
 import { hashPassword, verifyPassword } from '../domain/passwords.ts';
 import { checkPassword } from '../domain/password-policy.ts';
 import { hashSecret, newSecret, type TokenPurpose } from '../domain/tokens.ts';
-import { consumeEmailChangeToken, consumeToken, storeToken, tokenIsValid } from '../repositories/email-tokens.ts';
+import { consumeEmailChangeToken, consumeToken, revokeOutstandingTokens, storeToken, tokenIsValid } from '../repositories/email-tokens.ts';
 import { recordAudit } from '../repositories/audit.ts';
 import { destroyUserSessions } from '../repositories/sessions.ts';
 import {
@@ -92,7 +92,7 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
       if (user) await db.transaction((trx) => sendToken(trx, user, 'reset', 'reinitialisation'));
     },
 
-    /** Sets a new password from an emailed link; ends every session of the user; does not sign in. */
+    /** Sets a new password from an emailed link; ends every session and every other link of the user; does not sign in. */
     async resetPassword(token: string, password: string): Promise<boolean> {
       const passwordHash = await hashPassword(password);
       return db.transaction(async (trx) => {
@@ -101,6 +101,7 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
         const user = (await findUserById(trx, userId)) as User;
         await setPasswordHash(trx, userId, passwordHash);
         if (!user.activatedAt) await markActivated(trx, userId); // the link proves the address, as activation does
+        await revokeOutstandingTokens(trx, userId);
         await destroyUserSessions(trx, userId);
         await mail(trx, 'mot-de-passe-modifie', user.email, { user });
         return true;
@@ -113,6 +114,7 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
       const passwordHash = await hashPassword(next);
       await db.transaction(async (trx) => {
         await setPasswordHash(trx, user.id, passwordHash);
+        await revokeOutstandingTokens(trx, user.id);
         await destroyUserSessions(trx, user.id, keepSid);
         await mail(trx, 'mot-de-passe-modifie', user.email, { user });
       });
@@ -157,6 +159,7 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
         const before = await findUserById(trx, change.userId);
         if (!before) return undefined;
         if (!(await setEmail(trx, change.userId, change.newEmail))) return 'taken';
+        await revokeOutstandingTokens(trx, change.userId);
         await destroyUserSessions(trx, change.userId, current.userId === change.userId ? current.sid : undefined);
         await recordAudit(trx, {
           actorId: change.userId, action: 'email_changed', subjectType: 'user', subjectId: change.userId,

@@ -34,16 +34,16 @@ export async function startSession(env: Record<string, string> = {}): Promise<Se
 
 /**
  * Signs a context in through the sign-in form, as a person would; staff also type the code of their authenticator
- * (computed from the fixture secret, see test/helpers/second-factor.ts).
+ * (computed from the fixture secret, see test/helpers/second-factor.ts), unless `passwordOnly` (left on the code page).
  */
-export async function signIn(context: BrowserContext, base: string, account: FixtureAccount, app?: TestApp): Promise<void> {
+export async function signIn(context: BrowserContext, base: string, account: FixtureAccount, app?: TestApp, options: { passwordOnly?: boolean } = {}): Promise<void> {
   const page = await context.newPage();
   await page.goto(`${base}/connexion`);
   await page.fill('#email', account.email);
   await page.fill('#password', account.password);
   const arrived = (url: URL) => url.pathname === '/demandes' || url.pathname === '/compte' || url.pathname === SECOND_FACTOR_PATH;
   await Promise.all([page.waitForURL(arrived), page.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
-  if (new URL(page.url()).pathname === SECOND_FACTOR_PATH) {
+  if (new URL(page.url()).pathname === SECOND_FACTOR_PATH && !options.passwordOnly) {
     if (!app) throw new Error('Un compte du personnel se connecte avec son second facteur : passez l’application');
     await page.fill('#code', await nextCode(app, account.email));
     await Promise.all([page.waitForURL(`${base}/demandes`), page.getByRole('button', { name: 'Valider', exact: true }).click()]);

@@ -26,7 +26,7 @@ if (chromiumMissing && !process.env.CI) process.stderr.write(`\n${'!'.repeat(100
 const STEP_TIMEOUT = 60_000;
 let app: TestApp | undefined;
 let browser: Browser | undefined;
-type Access = 'public' | 'user' | 'admin';
+type Access = 'public' | 'user' | 'admin' | 'second-factor';
 const contexts = new Map<string, BrowserContext>();
 
 after(async () => {
@@ -35,7 +35,7 @@ after(async () => {
   await app?.stop();
 });
 
-const signIn = (context: BrowserContext, base: string, account: FixtureAccount) => signInThroughForm(context, base, account, app);
+const signIn = (context: BrowserContext, base: string, account: FixtureAccount, passwordOnly = false) => signInThroughForm(context, base, account, app, { passwordOnly });
 
 /** Error pages previewed under /dev/erreurs/:code answer with their own status on purpose. */
 function expectedStatus(path: string): number {
@@ -62,15 +62,17 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
   const accounts: Record<Exclude<Access, 'public'>, FixtureAccount> = {
     user: await createAccount(app.db, { email: 'agent@clamart.fr', siret: '21920023500014' }),
     admin: await createAccount(app.db, { email: 'support@signup.localhost', roles: ['admin'], givenName: 'Sam', familyName: 'Support' }),
+    // password typed, code not yet: the second factor's page
+    'second-factor': await createAccount(app.db, { email: 'instruction@signup.localhost', roles: ['instructor'], givenName: 'Ines', familyName: 'Instruction' }),
   };
   const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr', givenName: 'Paul', familyName: 'Martin' });
   await createModerationCase(app.db, waiting.id, '21920023500014');
   await createRequest(app.db, accounts.user.id, '21920023500014');
   for (const mode of MODES) {
-    for (const access of ['public', 'user', 'admin'] as const) {
+    for (const access of ['public', 'user', 'admin', 'second-factor'] as const) {
       const context = await browser.newContext({ javaScriptEnabled: mode === 'js-on', locale: 'fr-FR' });
       if (mode === 'js-on') await context.addInitScript(CSP_LISTENER);
-      if (access !== 'public') await signIn(context, base, accounts[access]);
+      if (access !== 'public') await signIn(context, base, accounts[access], access === 'second-factor');
       contexts.set(`${access}:${mode}`, context);
     }
   }

@@ -7,12 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { CLAMART, createAccount, createModerationCase, createRequest } from '../helpers/fixtures.ts';
+import { CLAMART, createAccount, createModerationCase, createRequest, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
+import { SECOND_FACTOR_PATH } from '../helpers/second-factor.ts';
 import { pdf, postMultipart } from '../helpers/multipart.ts';
 import { PageClient, type Page } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
-const ACTORS = ['owner', 'member', 'pending', 'stranger', 'instructor', 'admin', 'anonymous'] as const;
+/** `passwordOnly`: an admin who typed the password but not the second factor (not signed in: sent to the code page). */
+const ACTORS = ['owner', 'member', 'pending', 'stranger', 'instructor', 'admin', 'passwordOnly', 'anonymous'] as const;
 type Actor = (typeof ACTORS)[number];
 const MEMBERS: Actor[] = ['owner', 'member'];
 
@@ -67,8 +69,12 @@ before(async () => {
   };
   ids = Object.fromEntries(Object.entries(accounts).map(([actor, a]) => [actor, a.id])) as Record<Actor, string>;
   const signedIn = await Promise.all(Object.entries(accounts).map(async ([actor, a]) => [actor, await signedInClient(app.app, a.email)] as const));
-  clients = { ...Object.fromEntries(signedIn), anonymous: new PageClient(app.app) } as Record<Actor, PageClient>;
-  for (const actor of ACTORS) await clients[actor].get(actor === 'anonymous' ? '/connexion' : '/compte');
+  await createAccount(app.db, { email: 'admin2@api-entreprise.gouv.fr', roles: ['admin'] });
+  const passwordOnly = new PageClient(app.app);
+  await passwordOnly.get('/connexion');
+  assert.equal((await passwordOnly.submit({ email: 'admin2@api-entreprise.gouv.fr', password: FIXTURE_PASSWORD })).location, SECOND_FACTOR_PATH);
+  clients = { ...Object.fromEntries(signedIn), passwordOnly, anonymous: new PageClient(app.app) } as Record<Actor, PageClient>;
+  for (const actor of ACTORS) await clients[actor].get(actor === 'anonymous' ? '/connexion' : actor === 'passwordOnly' ? SECOND_FACTOR_PATH : '/compte');
 });
 after(() => app.stop());
 
@@ -85,9 +91,19 @@ async function fixture(): Promise<Record<string, string>> {
   return { id, pieceId: String(piece.id), etape: 'demarche', moderation, user: outsider.id };
 }
 
+const toSecondFactor = (page: Page) => page.status === 303 && page.location === SECOND_FACTOR_PATH;
+
+/** Every concrete "METHOD path" of the router, identifiers filled in with the fixture's. */
+function concreteRoutes(f: Record<string, string>): string[] {
+  return routesOf((app.app as unknown as { router: { stack: Layer[] } }).router.stack)
+    .filter((r) => !r.startsWith('GET /assets'))
+    .map((r) => `${r.split(' ')[0]} ${pathFor(r, { ...f, code: '404', siret: '13002526500013', file: 'x' })}`);
+}
+
 function pathFor(route: string, f: Record<string, string>): string {
   const admin = route.includes('/admin/');
-  return route.replace(/^\S+ /, '').replace(':id', admin ? (route.includes('utilisateurs') ? f.user! : f.moderation!) : f.id!).replace(':pieceId', f.pieceId!).replace(':etape', f.etape!);
+  return route.replace(/^\S+ /, '').replace(':id', admin ? (route.includes('utilisateurs') ? f.user! : f.moderation!) : f.id!).replace(':pieceId', f.pieceId!).replace(':etape', f.etape!)
+    .replace(':code', f.code ?? '404').replace(':siret', f.siret ?? '').replace(':file', f.file ?? '');
 }
 
 async function call(actor: Actor, route: string, f: Record<string, string>): Promise<Page> {
@@ -101,12 +117,37 @@ async function call(actor: Actor, route: string, f: Record<string, string>): Pro
 
 const toSignIn = (page: Page) => [302, 303].includes(page.status) && /^\/connexion/.test(page.location ?? '');
 
-describe('route × actor matrix (S-16)', () => {
+describe('route × actor matrix', () => {
   it('every route with an identifier is in the expected matrix', () => {
     const routes = routesOf((app.app as unknown as { router: { stack: Layer[] } }).router.stack).filter((r) => r.includes(':'));
     const unknown = routes.filter((r) => !(r in EXPECTED) && !PUBLIC.has(r));
     assert.deepEqual(unknown, [], 'ajoutez ces routes à la matrice attendue');
     assert.deepEqual(Object.keys(EXPECTED).filter((r) => !routes.includes(r)), [], 'routes de la matrice absentes de l’application');
+  });
+
+  it('a staff session with the password only is not signed in: wherever a visitor is sent to sign in, it is sent to the code page', async () => {
+    const f = await fixture();
+    const checked: string[] = [];
+    // Signing out is for everyone (and would end the session under test); the code page is where it belongs.
+    for (const route of concreteRoutes(f).filter((r) => r !== 'POST /deconnexion' && !r.endsWith(` ${SECOND_FACTOR_PATH}`))) {
+      const [method, path] = route.split(' ') as [string, string];
+      const send = async (actor: 'anonymous' | 'passwordOnly') => {
+        const client = clients[actor];
+        if (method === 'GET') return client.get(path);
+        await client.get(actor === 'anonymous' ? '/connexion' : SECOND_FACTOR_PATH); // a fresh CSRF token of its session
+        return client.post(path, { _csrf: client.csrfToken(), action: 'enregistrer' });
+      };
+      const visitor = await send('anonymous');
+      if (!toSignIn(visitor)) continue;
+      checked.push(route);
+      const page = await send('passwordOnly');
+      assert.ok(toSecondFactor(page), `${route} : ${page.status} ${page.location ?? ''} au lieu de la page du code`);
+    }
+    for (const route of ['GET /compte', 'GET /compte/adresse-electronique', 'POST /compte/adresse-electronique', 'GET /demandes', 'GET /admin/utilisateurs']) {
+      assert.ok(checked.some((c) => c.startsWith(route.split(' ')[0]!) && c.endsWith(route.split(' ')[1]!)), `${route} vérifiée`);
+    }
+    assert.ok(checked.length >= 30, `${checked.length} routes vérifiées`);
+    assert.equal(await app.db('email_tokens').where({ purpose: 'email_change' }).count('* as n').first().then((r) => Number((r as { n: string }).n)), 0, 'aucun changement d’adresse demandé');
   });
 
   for (const route of Object.keys(EXPECTED)) {
@@ -123,6 +164,7 @@ describe('route × actor matrix (S-16)', () => {
       for (const actor of denied) {
         const page = await call(actor, route, shared);
         if (actor === 'anonymous') assert.ok(toSignIn(page) || page.status === 403, `${actor}: ${page.status} ${page.location ?? ''}`);
+        else if (actor === 'passwordOnly') assert.ok(toSecondFactor(page), `${actor}: ${page.status} ${page.location ?? ''} (la page du code, pas connecté)`);
         else assert.equal(page.status, 404, `${actor} doit recevoir 404`);
       }
       assert.deepEqual(await state(), before_, 'un refus ne change rien');

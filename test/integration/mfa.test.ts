@@ -57,7 +57,7 @@ describe('second factor of staff accounts (S-6b)', () => {
       assert.equal(page.status, 303, url);
       assert.equal(page.location, SECOND_FACTOR_PATH, url);
     }
-    await client.get('/compte');
+    await client.get(SECOND_FACTOR_PATH);
     const rolesChange = await client.post(`/admin/utilisateurs/${waiting.id}/roles`, { _csrf: client.csrfToken(), roles: 'admin' });
     assert.equal(rolesChange.location, SECOND_FACTOR_PATH);
     assert.deepEqual((await app.db('users').where({ id: waiting.id }).first('roles')).roles, [], 'rien n’a changé');
@@ -82,6 +82,28 @@ describe('second factor of staff accounts (S-6b)', () => {
     const actions = await audit(admin.id);
     assert.deepEqual(actions.map((a) => a.action), ['mfa.failure']);
     assert.ok(!JSON.stringify(actions).includes(code), 'le code n’est pas journalisé');
+  });
+
+  it('the password alone signs nobody in: no account page, no change of address (the takeover found by the probe)', async () => {
+    const admin = await createAccount(app.db, { email: 'admin-cible@signup.localhost', roles: ['admin'] });
+    const { client, location } = await passwordOnly(admin.email);
+    assert.equal(location, SECOND_FACTOR_PATH);
+    for (const path of ['/compte', '/compte/adresse-electronique', '/compte/mot-de-passe', '/compte/sessions', '/demandes', '/organisations', '/admin']) {
+      const page = await client.get(path);
+      assert.deepEqual([page.status, page.location], [303, SECOND_FACTOR_PATH], path);
+    }
+    const codePage = await client.get(SECOND_FACTOR_PATH);
+    assert.equal(codePage.$('header form[action="/deconnexion"] button').text().trim(), 'Se déconnecter', 'the session can be closed from the code page');
+    assert.equal(codePage.$('header a[href="/compte"]').length, 0, 'no « Mon compte »: not signed in');
+    const changed = await client.post('/compte/adresse-electronique', { _csrf: client.csrfToken(), email: 'attaquant@evil.example' });
+    assert.deepEqual([changed.status, changed.location], [303, SECOND_FACTOR_PATH]);
+    const password = await client.post('/compte/mot-de-passe', { _csrf: client.csrfToken(), current: FIXTURE_PASSWORD, password: 'un mot de passe choisi par l’attaquant' });
+    assert.deepEqual([password.status, password.location], [303, SECOND_FACTOR_PATH]);
+    assert.equal((await app.db('email_tokens').where({ user_id: admin.id, purpose: 'email_change' })).length, 0, 'no change of address asked');
+    assert.equal((await app.db('emails').where({ to_address: 'attaquant@evil.example' })).length, 0);
+    const out = await client.post('/deconnexion', { _csrf: client.csrfToken() });
+    assert.equal(out.location, '/connexion/deconnecte');
+    assert.equal((await client.get(SECOND_FACTOR_PATH)).location, '/connexion', 'signed out: back to the sign-in page');
   });
 
   it('answers 429 from the fifth wrong code, with Retry-After, and refuses even the right code during the window', async () => {
@@ -109,9 +131,9 @@ describe('second factor of staff accounts (S-6b)', () => {
     const { client, location } = await passwordOnly('agent@clamart.fr');
     assert.equal(location, '/demandes');
     assert.equal((await client.get('/demandes')).status, 200);
-    assert.equal((await client.get(SECOND_FACTOR_PATH)).location, '/compte');
+    assert.equal((await client.get(SECOND_FACTOR_PATH)).location, '/demandes');
     await client.get('/compte');
-    assert.equal((await client.post(SECOND_FACTOR_PATH, { _csrf: client.csrfToken(), code: '123456' })).location, '/compte');
+    assert.equal((await client.post(SECOND_FACTOR_PATH, { _csrf: client.csrfToken(), code: '123456' })).location, '/demandes');
     assert.equal((await client.get('/admin/moderation')).status, 404);
   });
 

@@ -18,7 +18,7 @@ async function signedIn(email: string, roles: string[] = []): Promise<PageClient
 }
 
 /** Every concrete URL of the registry with who may see it; `examplesFrom` entries are resolved by following links. */
-async function registryUrls(clients: Record<'public' | 'user' | 'admin', PageClient>): Promise<[string, PageClient][]> {
+async function registryUrls(clients: Record<'public' | 'user' | 'admin' | 'second-factor', PageClient>): Promise<[string, PageClient][]> {
   const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr' });
   await createModerationCase(app.db, waiting.id, '21920023500014');
   const member = (await app.db('users').where({ email: 'agent@clamart.fr' }).first('id')) as { id: string };
@@ -60,7 +60,11 @@ function checkLayout(url: string, page: Page) {
 
 describe('every page of the registry', () => {
   it('has the layout every page needs, a unique title, and the right status', async () => {
-    const clients = { public: new PageClient(app.app), user: await signedIn('agent@clamart.fr'), admin: await signedIn('support@signup.localhost', ['admin']) };
+    await createAccount(app.db, { email: 'instruction@signup.localhost', roles: ['instructor'] });
+    const passwordOnly = new PageClient(app.app);
+    await passwordOnly.get('/connexion');
+    assert.equal((await passwordOnly.submit({ email: 'instruction@signup.localhost', password: FIXTURE_PASSWORD })).location, '/compte/double-authentification');
+    const clients = { public: new PageClient(app.app), user: await signedIn('agent@clamart.fr'), admin: await signedIn('support@signup.localhost', ['admin']), 'second-factor': passwordOnly };
     const urls = await registryUrls(clients);
     assert.ok(urls.length >= PAGES.length);
     const titles = new Map<string, string>();

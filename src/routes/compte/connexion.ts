@@ -39,14 +39,13 @@ export function signInRoutes(services: Services, limits: RateLimits, cookieName:
     const returnTo = safeReturnPath(req.session.returnTo);
     req.session.regenerate((error) => {
       if (error) return next(error);
-      req.session.userId = user.id;
-      req.session.authAt = Date.now();
       req.session.userAgent = String(req.get('User-Agent') ?? '').slice(0, 200);
-      // staff: the second factor comes next (S-6b), then the page asked for
       const staff = isStaff(user);
       if (staff) {
-        req.session.mfa = false;
-        req.session.returnTo = returnTo;
+        // Staff are signed in only once the second factor is passed (S-6b): until then, nothing but the code page.
+        Object.assign(req.session, { pendingUserId: user.id, pendingAt: Date.now(), returnTo });
+      } else {
+        Object.assign(req.session, { userId: user.id, authAt: Date.now() });
       }
       const destination = staff ? SECOND_FACTOR_PATH : (returnTo ?? HOME_PATH);
       req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, destination)));

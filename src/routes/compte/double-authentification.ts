@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { isStaff } from '../../domain/staff.ts';
 import { groupedSecret, normaliseCode, otpauthUri } from '../../domain/totp.ts';
-import { currentUserOf, HOME_PATH, requireUser, SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
+import { awaitingSecondFactor, HOME_PATH, SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
+import type { User } from '../../repositories/users.ts';
 import { countFailure, ensureNotBlocked, type RateLimits } from '../../middleware/rate-limit.ts';
 import type { MfaResult } from '../../services/mfa.ts';
 import type { Services } from '../../services/index.ts';
@@ -12,28 +13,37 @@ const MESSAGES: Record<'format' | Exclude<MfaResult, 'ok' | 'enrolled'>, string>
   reused: 'Ce code a déjà été utilisé. Attendez le code suivant de votre application, puis saisissez-le',
 };
 
-/** Keeps the signed-in state across the regeneration (new session id once the second factor is passed). */
-function regenerate(req: Request): Promise<void> {
-  const { userId, authAt, userAgent, organisationId } = req.session;
+/** Signs in the staff member who passed the second factor: a new session id, signed in since the password was typed. */
+function signIn(req: Request, user: User): Promise<void> {
+  const { userAgent, pendingAt } = req.session;
   return new Promise((resolve, reject) => {
     req.session.regenerate((error) => {
       if (error) return reject(error as Error);
-      Object.assign(req.session, { userId, authAt, userAgent, organisationId, mfa: true, mfaAt: Date.now() });
+      Object.assign(req.session, { userId: user.id, authAt: pendingAt ?? Date.now(), userAgent, mfa: true, mfaAt: Date.now() });
       req.session.save((saveError) => (saveError ? reject(saveError as Error) : resolve()));
     });
   });
 }
 
 /**
- * Second factor of staff accounts (S-6b): enrolment (the secret to add to an authenticator app, confirmed by a first
- * code) or verification, 5 wrong codes per account per 15 minutes, then the page that was asked for.
+ * Second factor of staff accounts (S-6b), for a session that has typed the password and is not signed in yet:
+ * enrolment (the secret to add to an authenticator app, confirmed by a first code) or verification, 5 wrong codes
+ * per account per 15 minutes, then the page that was asked for. Anyone else: the sign-in page (or, signed in,
+ * « Mes demandes »).
  */
 export function secondFactorRoutes(services: Services, limits: RateLimits): Router {
   const router = Router();
-  router.use(SECOND_FACTOR_PATH, requireUser);
 
-  const render = async (res: Response, status: number, error?: string) => {
-    const user = currentUserOf(res);
+  /** The staff member waiting for the second factor, or where to send everyone else. */
+  const waiting = async (req: Request, res: Response): Promise<User | undefined> => {
+    const id = awaitingSecondFactor(req);
+    const user = id ? await services.accounts.findUser(id) : undefined;
+    if (user && isStaff(user)) return user;
+    res.redirect(303, res.locals.user ? HOME_PATH : '/connexion');
+    return undefined;
+  };
+
+  const render = async (res: Response, user: User, status: number, error?: string) => {
     const state = await services.mfa.state(user.id);
     const enrolment = state.enrolled ? undefined : { grouped: groupedSecret(state.secret), uri: otpauthUri(state.secret, user.email) };
     const errors = error ? [{ field: 'code', message: error }] : [];
@@ -41,23 +51,23 @@ export function secondFactorRoutes(services: Services, limits: RateLimits): Rout
   };
 
   router.get(SECOND_FACTOR_PATH, async (req, res) => {
-    if (!isStaff(currentUserOf(res))) return res.redirect(303, '/compte');
-    await render(res, 200);
+    const user = await waiting(req, res);
+    if (user) await render(res, user, 200);
   });
 
   router.post(SECOND_FACTOR_PATH, async (req, res) => {
-    const user = currentUserOf(res);
-    if (!isStaff(user)) return res.redirect(303, '/compte');
+    const user = await waiting(req, res);
+    if (!user) return;
     await ensureNotBlocked(limits.secondFactorFailuresByAccount, user.id);
     const code = normaliseCode((req.body as { code?: unknown }).code);
-    if (!code) return render(res, 422, MESSAGES.format);
+    if (!code) return render(res, user, 422, MESSAGES.format);
     const result = await services.mfa.verify(user.id, code);
     if (result === 'wrong' || result === 'reused') {
       await countFailure(limits.secondFactorFailuresByAccount, user.id);
-      return render(res, 422, MESSAGES[result]);
+      return render(res, user, 422, MESSAGES[result]);
     }
     const returnTo = safeReturnPath(req.session.returnTo);
-    await regenerate(req);
+    await signIn(req, user);
     if (result === 'enrolled') req.session.notice = 'La double authentification est activée : votre application vous donnera un code à chaque connexion.';
     res.redirect(303, returnTo ?? HOME_PATH);
   });
