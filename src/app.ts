@@ -78,7 +78,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(secondFactorRoutes(services, limits));
   app.use(emailLinkRoutes(services, limits));
   app.use(emailChangeRoutes(services, limits));
-  app.use(accountRoutes(services, db));
+  app.use(accountRoutes(services, db, limits));
   app.use(organisationRoutes(services, db));
   app.use(requestSummaryRoutes(services));
   app.use(attachmentRoutes(services));

@@ -4,9 +4,9 @@ import { HttpError } from './http-error.ts';
 
 /**
  * Rate limits kept in PostgreSQL (`rate_limits` table), so that they hold across processes. Values from ProConnect:
- * 10 failed sign-ins per account per 5 minutes, 60 sign-in attempts per address per minute, 5 emails (reset,
- * activation) per account per 15 minutes; 5 wrong second-factor codes per account per 15 minutes (S-6b). No lockout:
- * the limit lifts by itself.
+ * 10 wrong passwords per account per 5 minutes (at sign-in, when confirming it again, when changing it), 60 sign-in attempts per address per minute, 5 emails (reset,
+ * activation) per account per 15 minutes; 5 wrong second-factor codes per account per 15 minutes. No lockout: the
+ * limit lifts by itself.
  */
 export function createRateLimits(db: Knex) {
   const limiter = (keyPrefix: string, points: number, duration: number) =>
@@ -37,15 +37,23 @@ export async function consume(limiter: RateLimiterPostgres, key: string): Promis
   }
 }
 
-/** Throws TooManyAttempts when the key has used all its points, without consuming one. */
-export async function ensureNotBlocked(limiter: RateLimiterPostgres, key: string): Promise<void> {
-  const state = await limiter.get(key);
-  if (state && state.consumedPoints >= limiter.points) throw new TooManyAttempts(Math.ceil(state.msBeforeNext / 1000));
-}
-
-/** Counts one failure; the one that uses the last point already answers 429 (« five wrong codes → 429 »). */
-export async function countFailure(limiter: RateLimiterPostgres, key: string): Promise<void> {
-  await consume(limiter, key);
-  const state = await limiter.get(key);
-  if (state && state.consumedPoints >= limiter.points) throw new TooManyAttempts(Math.ceil(state.msBeforeNext / 1000));
+/**
+ * One guess (a password, a code), counted *before* it is checked: the point is taken in one atomic statement, so that
+ * parallel guesses can never check more than the limit (checking first and counting the failure afterwards let
+ * bursts through). No point left: 429 without checking. A success gives its point back, so only failures add up.
+ * `lastFailureRefused`: the failure that takes the last point already answers 429 (« five wrong codes → 429 »);
+ * otherwise it is answered as usual and the next guess gets 429.
+ */
+export async function guarded<T>(limiter: RateLimiterPostgres, key: string, guess: () => Promise<T>, succeeded: (result: T) => boolean, options: { lastFailureRefused?: boolean } = {}): Promise<T> {
+  let taken: RateLimiterRes;
+  try {
+    taken = await limiter.consume(key);
+  } catch (error) {
+    if (error instanceof RateLimiterRes) throw new TooManyAttempts(Math.ceil(error.msBeforeNext / 1000));
+    throw error;
+  }
+  const result = await guess();
+  if (succeeded(result)) await limiter.reward(key, 1);
+  else if (options.lastFailureRefused && taken.remainingPoints === 0) throw new TooManyAttempts(Math.ceil(taken.msBeforeNext / 1000));
+  return result;
 }

@@ -4,7 +4,7 @@ import { emailField } from '../../forms/accounts.ts';
 import { validateForm } from '../../forms/validation.ts';
 import { normaliseEmail } from '../../domain/email.ts';
 import { currentUserOf, requireRecentAuth, requireUser, safeReturnPath } from '../../middleware/auth.ts';
-import { consume, ensureNotBlocked, type RateLimits } from '../../middleware/rate-limit.ts';
+import { consume, guarded, type RateLimits } from '../../middleware/rate-limit.ts';
 import type { Services } from '../../services/index.ts';
 
 const confirmPasswordSchema = Joi.object<{ password: string }>({
@@ -31,10 +31,8 @@ export function emailChangeRoutes(services: Services, limits: RateLimits): Route
     const retour = returnOf((req.body as Record<string, unknown> | undefined)?.retour);
     const { value, errors, fieldErrors } = validateForm(confirmPasswordSchema, req.body);
     if (errors.length) return res.status(422).render('compte/confirmer-mot-de-passe', { retour, errors, fieldErrors });
-    const accountKey = normaliseEmail(user.email);
-    await ensureNotBlocked(limits.signInFailuresByAccount, accountKey);
-    if (!(await services.accounts.verifyCurrentPassword(user, value.password))) {
-      await consume(limits.signInFailuresByAccount, accountKey);
+    const right = await guarded(limits.signInFailuresByAccount, normaliseEmail(user.email), () => services.accounts.verifyCurrentPassword(user, value.password), (ok) => ok);
+    if (!right) {
       const message = 'Le mot de passe est incorrect';
       return res.status(422).render('compte/confirmer-mot-de-passe', { retour, errors: [{ field: 'password', message }], fieldErrors: { password: message } });
     }

@@ -4,7 +4,7 @@ import { signInSchema } from '../../forms/accounts.ts';
 import { validateForm } from '../../forms/validation.ts';
 import { isStaff } from '../../domain/staff.ts';
 import { HOME_PATH, SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
-import { consume, ensureNotBlocked, type RateLimits } from '../../middleware/rate-limit.ts';
+import { consume, guarded, type RateLimits } from '../../middleware/rate-limit.ts';
 import type { Services } from '../../services/index.ts';
 
 const WRONG = 'Adresse électronique ou mot de passe incorrect. Vérifiez-les, ou choisissez « Mot de passe oublié ».';
@@ -28,10 +28,8 @@ export function signInRoutes(services: Services, limits: RateLimits, cookieName:
     const values = { email: value.email };
     if (errors.length) return res.status(422).render('compte/connexion', { values, errors, fieldErrors });
     const accountKey = normaliseEmail(value.email);
-    await ensureNotBlocked(limits.signInFailuresByAccount, accountKey);
-    const user = await services.accounts.authenticate(value.email, value.password);
+    const user = await guarded(limits.signInFailuresByAccount, accountKey, () => services.accounts.authenticate(value.email, value.password), (u) => u !== undefined);
     if (!user) {
-      await consume(limits.signInFailuresByAccount, accountKey);
       const wrong = [{ field: 'email', message: WRONG }];
       return res.status(422).render('compte/connexion', { values, errors: wrong, fieldErrors: { email: WRONG } });
     }

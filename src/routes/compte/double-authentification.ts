@@ -3,7 +3,7 @@ import { isStaff } from '../../domain/staff.ts';
 import { groupedSecret, normaliseCode, otpauthUri } from '../../domain/totp.ts';
 import { awaitingSecondFactor, HOME_PATH, SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
 import type { User } from '../../repositories/users.ts';
-import { countFailure, ensureNotBlocked, type RateLimits } from '../../middleware/rate-limit.ts';
+import { guarded, type RateLimits } from '../../middleware/rate-limit.ts';
 import type { MfaResult } from '../../services/mfa.ts';
 import type { Services } from '../../services/index.ts';
 
@@ -58,14 +58,11 @@ export function secondFactorRoutes(services: Services, limits: RateLimits): Rout
   router.post(SECOND_FACTOR_PATH, async (req, res) => {
     const user = await waiting(req, res);
     if (!user) return;
-    await ensureNotBlocked(limits.secondFactorFailuresByAccount, user.id);
     const code = normaliseCode((req.body as { code?: unknown }).code);
-    if (!code) return render(res, user, 422, MESSAGES.format);
-    const result = await services.mfa.verify(user.id, code);
-    if (result === 'wrong' || result === 'reused') {
-      await countFailure(limits.secondFactorFailuresByAccount, user.id);
-      return render(res, user, 422, MESSAGES[result]);
-    }
+    if (!code) return render(res, user, 422, MESSAGES.format); // nothing checked, nothing counted
+    const passed = (r: MfaResult) => r === 'ok' || r === 'enrolled';
+    const result = await guarded(limits.secondFactorFailuresByAccount, user.id, () => services.mfa.verify(user.id, code), passed, { lastFailureRefused: true });
+    if (result === 'wrong' || result === 'reused') return render(res, user, 422, MESSAGES[result]);
     const returnTo = safeReturnPath(req.session.returnTo);
     await signIn(req, user);
     if (result === 'enrolled') req.session.notice = 'La double authentification est activée : votre application vous donnera un code à chaque connexion.';

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { passwordChangeSchema, profileSchema, IDLE_CHOICES } from '../../forms/accounts.ts';
 import { validateForm } from '../../forms/validation.ts';
 import { currentUserOf, requireUser, safeReturnPath } from '../../middleware/auth.ts';
+import { normaliseEmail } from '../../domain/email.ts';
 import { formatPhone } from '../../domain/phone.ts';
 import { destroyUserSessions, userSessions } from '../../repositories/sessions.ts';
 import { updateProfile } from '../../repositories/users.ts';
@@ -9,9 +10,10 @@ import type { Db } from '../../db/knex.ts';
 import type { Services } from '../../services/index.ts';
 import { describeUserAgent } from '../../domain/user-agent.ts';
 import { keepSessionAlive, SESSION_EXTENDED } from '../../middleware/session-expiry.ts';
+import { guarded, type RateLimits } from '../../middleware/rate-limit.ts';
 
 /** "Mon compte": profile, session duration, password, sessions, and "Prolonger ma session". */
-export function accountRoutes(services: Services, db: Db): Router {
+export function accountRoutes(services: Services, db: Db, limits: RateLimits): Router {
   const router = Router();
   router.use(['/compte', '/session'], requireUser);
 
@@ -49,7 +51,8 @@ export function accountRoutes(services: Services, db: Db): Router {
       fieldErrors.password = problem;
     }
     if (errors.length) return res.status(422).render('compte/mot-de-passe', { values: {}, errors, fieldErrors });
-    if ((await services.accounts.changePassword(user, value.current, value.password, req.sessionID)) === 'wrong_current') {
+    const changed = await guarded(limits.signInFailuresByAccount, normaliseEmail(user.email), () => services.accounts.changePassword(user, value.current, value.password, req.sessionID), (r) => r === 'ok');
+    if (changed === 'wrong_current') {
       const message = 'Le mot de passe actuel est incorrect';
       return res.status(422).render('compte/mot-de-passe', { values: {}, errors: [{ field: 'current', message }], fieldErrors: { current: message } });
     }
