@@ -75,7 +75,10 @@ function runNodeTests(files: string[], env: NodeJS.ProcessEnv, concurrency: numb
 
 async function main(): Promise<number> {
   const requested = process.argv.slice(2);
-  const files = requested.length > 0 ? requested : ['test/unit', 'test/integration', 'test/browser'].flatMap((d) => listTests(path.join(root, d)));
+  // The browser files first, the largest first: they take most of the run, so two long ones never end it one after
+  // the other while the other slot is idle.
+  const bySize = (a: string, b: string) => statSync(path.join(root, b)).size - statSync(path.join(root, a)).size;
+  const files = requested.length > 0 ? requested : [...listTests(path.join(root, 'test/browser')).sort(bySize), ...['test/integration', 'test/unit'].flatMap((d) => listTests(path.join(root, d)))];
   const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   let embedded: EmbeddedDatabase | undefined;
   let dataDir: string | undefined;

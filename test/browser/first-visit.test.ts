@@ -43,10 +43,17 @@ const PEOPLE: Record<Mode, Person> = {
 const button = (page: Page, name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
 const link = (page: Page, name: string | RegExp, within = 'main') => page.locator(within).getByRole('link', { name, exact: typeof name === 'string' });
 
-/** A page shown: its checks, with axe at 320 px too. */
+/** Pages already checked by axe at 320 px in each mode: once per page is enough, the layout is checked at every state. */
+const axedAt320 = new Set<string>();
+
+/** A page shown: its checks, with axe at 320 px too the first time this page is seen in this mode. */
 async function check(page: Page, mode: Mode, shown: { status: number; html: string; path?: string }, label: string, problems: string[]): Promise<void> {
-  const where = `${label} ${shown.path ?? new URL(page.url()).pathname} (${mode})`;
-  problems.push(...(await checkState(page, mode, where, { server: shown.html }, totals, { axeAt320: true })));
+  const path = shown.path ?? new URL(page.url()).pathname;
+  const where = `${label} ${path} (${mode})`;
+  const key = `${mode} ${path.replace(/\d+/g, ':id')}`;
+  const axeAt320 = !axedAt320.has(key);
+  axedAt320.add(key);
+  problems.push(...(await checkState(page, mode, where, { server: shown.html }, totals, { axeAt320 })));
 }
 
 /**
@@ -283,7 +290,7 @@ await test('navigateur : première visite en cliquant, de l’accueil à la dem
   closeBrowser = () => browser.close();
   const useCases = (await app.db('use_cases').where({ startable_by_applicant: true }).orderBy('position').pluck('label')) as string[];
   for (const mode of MODES) {
-    const context = await browser.newContext({ javaScriptEnabled: mode === 'js-on', locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ javaScriptEnabled: mode === 'js-on', locale: 'fr-FR' });
     try {
       if (mode === 'js-on') await context.addInitScript(CSP_LISTENER);
       // A step that cannot happen (a missing button) fails with its reason rather than at the part's time limit.

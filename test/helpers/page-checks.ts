@@ -6,7 +6,8 @@
 import type { Page } from 'playwright-core';
 import { typographyProblems } from '../../src/domain/typography.ts';
 
-export const DESKTOP = { width: 1280, height: 900 };
+/** Playwright's default viewport: the contexts of the suite open at this size. */
+export const DESKTOP = { width: 1280, height: 720 };
 export const MOBILE = { width: 320, height: 640 };
 
 /** WCAG 1.4.12 (RGAA 10.12): line height 1.5, paragraph spacing 2 × the font size, letter 0.12, word 0.16. */
@@ -41,7 +42,7 @@ async function overflowAt(page: Page, where: string, label: string): Promise<str
 export async function layoutProblems(page: Page, where: string): Promise<string[]> {
   const problems: string[] = [];
   try {
-    await page.setViewportSize(DESKTOP);
+    if (page.viewportSize()?.width !== DESKTOP.width) await page.setViewportSize(DESKTOP);
     problems.push(...(await overflowAt(page, where, 'à 1280 px')));
     await page.setViewportSize(MOBILE);
     problems.push(...(await overflowAt(page, where, 'à 320 px')));
