@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { checkPhone } from '../domain/phone.ts';
 import { siretField } from './eligibility.ts';
+import { multiline, secret } from './validation.ts';
 
 const name = (label: string, example: string) =>
   Joi.string().trim().max(100).required().messages({
@@ -17,7 +18,7 @@ export const emailField = Joi.string().trim().max(254).email({ tlds: false }).re
 });
 
 /** The password is checked against the policy by the service; here only presence and a hard ceiling. */
-const passwordField = Joi.string().allow('').max(1000).default('').messages({ 'string.max': 'Le mot de passe ne doit pas dépasser 128 caractères' });
+const passwordField = Joi.string().allow('').max(1000).default('').meta(secret).messages({ 'string.max': 'Le mot de passe ne doit pas dépasser 128 caractères' });
 
 export type SignUpForm = { givenName: string; familyName: string; email: string; password: string; siret: string; confirmation?: string; mission?: string; justification?: string };
 
@@ -29,13 +30,13 @@ export const signUpSchema = Joi.object<SignUpForm>({
   siret: siretField,
   confirmation: Joi.string().valid('oui').optional(),
   mission: Joi.string().valid('oui').optional(),
-  justification: Joi.string().trim().allow('').max(2000).optional().messages({ 'string.max': 'La justification ne doit pas dépasser 2 000 caractères' }),
+  justification: Joi.string().trim().allow('').max(2000).optional().meta(multiline).messages({ 'string.max': 'La justification ne doit pas dépasser 2 000 caractères' }),
 });
 
 export type SignInForm = { email: string; password: string };
 export const signInSchema = Joi.object<SignInForm>({
   email: emailField,
-  password: Joi.string().max(1000).required().messages({ 'string.empty': 'Saisissez votre mot de passe', 'any.required': 'Saisissez votre mot de passe' }),
+  password: Joi.string().max(1000).required().meta(secret).messages({ 'string.empty': 'Saisissez votre mot de passe', 'any.required': 'Saisissez votre mot de passe' }),
 });
 
 export const emailOnlySchema = Joi.object<{ email: string }>({ email: emailField });
@@ -45,7 +46,7 @@ export const newPasswordSchema = Joi.object<NewPasswordForm>({ password: passwor
 
 export type PasswordChangeForm = { current: string; password: string };
 export const passwordChangeSchema = Joi.object<PasswordChangeForm>({
-  current: Joi.string().max(1000).required().messages({ 'string.empty': 'Saisissez votre mot de passe actuel', 'any.required': 'Saisissez votre mot de passe actuel' }),
+  current: Joi.string().max(1000).required().meta(secret).messages({ 'string.empty': 'Saisissez votre mot de passe actuel', 'any.required': 'Saisissez votre mot de passe actuel' }),
   password: passwordField,
 });
 

@@ -18,11 +18,57 @@ export const frenchMessages: Joi.LanguageMessages = {
 };
 
 /**
- * Validates a submitted form: unknown fields (including `_csrf`) are dropped, every error is collected with the
- * field it belongs to, so that the page can show an error summary and inline messages.
+ * How a form field takes text: `line` (the default: one line, no control character at all), `multiline` (a textarea:
+ * line breaks and tabs kept, other control characters such as NUL dropped), `secret` (a password: taken as typed).
+ * Declared on a field's schema with `.meta({ text: 'multiline' })`.
+ */
+export type TextKind = 'line' | 'multiline' | 'secret';
+export const multiline = { text: 'multiline' } as const;
+export const secret = { text: 'secret' } as const;
+
+export const CONTROL_MESSAGE = 'Ce champ tient sur une ligne : il ne doit contenir ni retour à la ligne, ni tabulation, ni caractère de contrôle (caractère nul…)';
+const ANY_CONTROL = /\p{Cc}/u;
+const CONTROL_BUT_LINES = /(?![\t\n\r])\p{Cc}/gu;
+
+const textKinds = new WeakMap<Joi.ObjectSchema, Map<string, TextKind>>();
+function textKindsOf(schema: Joi.ObjectSchema): Map<string, TextKind> {
+  let kinds = textKinds.get(schema);
+  if (!kinds) {
+    const keys = (schema.describe() as { keys?: Record<string, { metas?: { text?: TextKind }[] }> }).keys ?? {};
+    kinds = new Map(Object.entries(keys).map(([key, field]) => [key, field.metas?.find((m) => m.text)?.text ?? 'line']));
+    textKinds.set(schema, kinds);
+  }
+  return kinds;
+}
+
+/**
+ * Control characters, before the schema: a one-line field that holds one (a newline, NUL…) is refused with a message
+ * that says which characters are not allowed; a multi-line one loses all but its line breaks and tabs.
+ */
+function screenControls(schema: Joi.ObjectSchema, body: Record<string, unknown>): { body: Record<string, unknown>; errors: FieldError[] } {
+  const screened: Record<string, unknown> = { ...body };
+  const errors: FieldError[] = [];
+  for (const [key, kind] of textKindsOf(schema)) {
+    const value = body[key];
+    if (typeof value !== 'string' || kind === 'secret') continue;
+    if (kind === 'multiline') screened[key] = value.replace(CONTROL_BUT_LINES, '');
+    else if (ANY_CONTROL.test(value)) {
+      errors.push({ field: key, message: CONTROL_MESSAGE });
+      delete screened[key];
+    }
+  }
+  return { body: screened, errors };
+}
+
+/**
+ * Validates a submitted form: unknown fields (including `_csrf`) are dropped, control characters screened (see
+ * `TextKind`), every error is collected with the field it belongs to, so that the page can show an error summary
+ * and inline messages. Anything that is not a form (no body, an array, a string) counts as an empty form.
  */
 export function validateForm<T>(schema: Joi.ObjectSchema<T>, body: unknown): Validated<T> {
-  const { value, error } = schema.validate(body ?? {}, {
+  const form = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const screened = screenControls(schema as Joi.ObjectSchema, form);
+  const { value, error } = schema.validate(screened.body, {
     abortEarly: false,
     stripUnknown: true,
     convert: true,
@@ -31,6 +77,10 @@ export function validateForm<T>(schema: Joi.ObjectSchema<T>, body: unknown): Val
   });
   const errors: FieldError[] = [];
   const fieldErrors: Record<string, string> = {};
+  for (const control of screened.errors) {
+    fieldErrors[control.field] = control.message;
+    errors.push(control);
+  }
   for (const detail of error?.details ?? []) {
     const field = detail.path.join('.');
     if (field in fieldErrors) continue;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import Joi from 'joi';
-import { validateForm } from '../forms/validation.ts';
+import { multiline, validateForm } from '../forms/validation.ts';
 import { currentUserOf, requireRole, requireSecondFactor } from '../middleware/auth.ts';
 import { HttpError } from '../middleware/http-error.ts';
 import { latestAudit, recordAudit } from '../repositories/audit.ts';
@@ -12,7 +12,7 @@ export const ROLES = ['instructor', 'reporter', 'admin'] as const;
 
 const decisionSchema = Joi.object<{ decision: 'accepter' | 'refuser'; note?: string }>({
   decision: Joi.string().valid('accepter', 'refuser').required().messages({ 'any.required': 'Choisissez d’accepter ou de refuser', 'any.only': 'Choisissez d’accepter ou de refuser' }),
-  note: Joi.string().trim().allow('').max(2000).optional(),
+  note: Joi.string().trim().allow('').max(2000).optional().meta(multiline),
 });
 
 /** Support pages: moderation queue, roles, audit log. Admins only, after the second factor; every action is audited. */

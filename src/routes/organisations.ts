@@ -2,7 +2,7 @@ import { Router } from 'express';
 import Joi from 'joi';
 import { checkSiret } from '../domain/siret.ts';
 import { siretField } from '../forms/eligibility.ts';
-import { validateForm } from '../forms/validation.ts';
+import { multiline, validateForm } from '../forms/validation.ts';
 import { currentUserOf, requireUser } from '../middleware/auth.ts';
 import { keepSessionAlive, SESSION_EXTENDED } from '../middleware/session-expiry.ts';
 import type { Db } from '../db/knex.ts';
@@ -11,7 +11,7 @@ import type { Services } from '../services/index.ts';
 const joinSchema = Joi.object<{ siret: string; confirmation?: string; justification?: string }>({
   siret: siretField,
   confirmation: Joi.string().valid('oui').optional(),
-  justification: Joi.string().trim().allow('').max(2000).optional(),
+  justification: Joi.string().trim().allow('').max(2000).optional().meta(multiline),
 });
 
 const REFUSALS = {

@@ -134,7 +134,9 @@ describe('sign-up and activation', () => {
     ['password of 11 characters', { password: 'abcdefghijk' }, '#password-erreur', /au moins 12/],
     ['password of 129 characters', { password: 'x'.repeat(129) }, '#password-erreur', /128/],
     ['name too long', { familyName: 'D'.repeat(101) }, '#familyName-erreur', /100 caractères/],
-    ['email with a line break', { email: 'marie@clamart.fr\r\nBcc: x@y.fr' }, '#email-erreur', /adresse électronique valide/],
+    ['email with a line break', { email: 'marie@clamart.fr\r\nBcc: x@y.fr' }, '#email-erreur', /ni retour à la ligne/],
+    ['first name with a line break and a link', { givenName: 'Marie,\n\nConnectez-vous ici :\nhttps://evil.example' }, '#givenName-erreur', /ni retour à la ligne, ni tabulation, ni caractère de contrôle/],
+    ['family name with a NUL byte', { familyName: 'Dur\u0000and' }, '#familyName-erreur', /caractère nul/],
     ['SIRET of letters', { siret: 'ABCDEFGHIJKLMN' }, '#siret-erreur', /que des chiffres/],
   ];
   for (const [name, values, selector, message] of refusals) {

@@ -37,6 +37,8 @@ const CASES: Case[] = [
   { step: 'demarche', field: 'title', value: long(201), message: /ne doit pas dépasser 200 caractères/ },
   { step: 'demarche', field: 'description', value: '   ', message: /Décrivez votre démarche/, strict: true },
   { step: 'demarche', field: 'description', value: long(5001), message: /ne doit pas dépasser 5000 caractères/ },
+  { step: 'demarche', field: 'title', value: 'Aides\nObjet : faux', message: /ni retour à la ligne/ },
+  { step: 'cadre-juridique', field: 'reference', value: 'Article\tR2143-13', message: /ni tabulation/ },
   { step: 'demarche', field: 'goLiveDate', value: '31/02/2027', message: /Cette date n’existe pas : vérifiez le jour et le mois/ },
   { step: 'demarche', field: 'goLiveDate', value: '1er mars', message: /format JJ\/MM\/AAAA, par exemple 01\/03\/2027/ },
   { step: 'demarche', field: 'goLiveDate', value: '', message: /date de mise en service prévue, par exemple/, strict: true },
@@ -104,6 +106,17 @@ describe('bad inputs, field by field', () => {
       assert.equal(row.version, 1, 'rien n’est enregistré');
     });
   }
+});
+
+describe('multi-line fields', () => {
+  it('keep line breaks and tabs, and lose NUL and other control characters', async () => {
+    const { client, id } = await stepPage();
+    await client.get(`/demandes/${id}/demarche`);
+    const page = await client.submit({ description: 'Première ligne\n\tseconde\u0000 ligne\u0007', action: 'enregistrer' }, { selector: STEP_FORM });
+    assert.equal(page.status, 303);
+    const row = await app.db('access_requests').where({ id }).first();
+    assert.equal(row.answers.demarche.description, 'Première ligne\n\tseconde ligne');
+  });
 });
 
 describe('the contacts step left empty', () => {

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { checkCalendarDate } from '../../domain/calendar-date.ts';
-import type { FieldError } from '../validation.ts';
+import { multiline, type FieldError } from '../validation.ts';
 import { contacts } from './contacts.ts';
 
 /**
@@ -35,7 +35,7 @@ const demarche: StepDefinition = {
   ],
   schema: Joi.object({
     title: text(200, 'Donnez un intitulé à votre démarche, par exemple « Instruction des aides au commerce de proximité »'),
-    description: text(5000, 'Décrivez votre démarche : qui l’utilise, pour quoi faire, et à quoi serviront les données'),
+    description: text(5000, 'Décrivez votre démarche : qui l’utilise, pour quoi faire, et à quoi serviront les données').meta(multiline),
     goLiveDate: Joi.string().trim().max(20).required().custom((value: string, helpers) => {
       const check = checkCalendarDate(value);
       return check.ok ? check.iso : helpers.error(`date.${check.reason}`);
@@ -59,7 +59,7 @@ const donneesPersonnelles: StepDefinition = {
     { name: 'retentionJustification', label: 'Justification de la durée' },
   ],
   schema: Joi.object({
-    recipients: text(2000, 'Indiquez qui recevra les données, par exemple « les agents instructeurs du service des aides »'),
+    recipients: text(2000, 'Indiquez qui recevra les données, par exemple « les agents instructeurs du service des aides »').meta(multiline),
     retentionMonths: Joi.number().integer().min(1).max(240).required().messages({
       'number.base': 'Indiquez la durée de conservation en mois, par exemple 36', 'any.required': 'Indiquez la durée de conservation en mois, par exemple 36',
       'number.min': 'La durée de conservation est d’au moins 1 mois', 'number.max': 'La durée de conservation ne peut pas dépasser 240 mois', 'number.integer': 'Indiquez un nombre entier de mois, par exemple 36',
@@ -68,7 +68,7 @@ const donneesPersonnelles: StepDefinition = {
       is: Joi.number().greater(36).required(),
       then: text(2000, 'Au-delà de 36 mois, justifiez la durée de conservation, par exemple par le texte qui l’impose'),
       otherwise: Joi.string().trim().allow('').max(2000),
-    }),
+    }).meta(multiline),
   }),
 };
 
