@@ -8,6 +8,8 @@ import type { AssetUrls } from './middleware/assets.ts';
 import { loadCurrentUser } from './middleware/auth.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { errorPages, notFound } from './middleware/errors.ts';
+import { refuseControlCharacters } from './middleware/control-characters.ts';
+import { formBodiesOnly } from './middleware/form-body.ts';
 import { expiredSessionPosts, formStashLocals } from './middleware/form-stash.ts';
 import { healthRoutes } from './middleware/health.ts';
 import { htmxDetection } from './middleware/htmx.ts';
@@ -55,6 +57,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(requestLogging(logger));
   app.use(healthRoutes(db, config.dbTimeoutMs));
   app.use(securityHeaders(config));
+  app.use(refuseControlCharacters);
   app.use(compression());
   app.use(assets.router);
   app.use(setUpViews(app, views));
@@ -64,6 +67,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(sessions.middleware);
   app.use(expiredSessionPosts(services, config));
   app.use(multipartForms(ATTACHMENT_UPLOAD_PATH, UPLOAD_LIMITS));
+  app.use(formBodiesOnly(ATTACHMENT_UPLOAD_PATH));
   app.use(csrfProtection(config.baseUrl.origin));
   app.use(loadCurrentUser(services.accounts, config));
   app.use(sessionExpiryLocals);
@@ -84,7 +88,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(attachmentRoutes(services));
   app.use(requestRoutes(services));
   app.use(adminRoutes(services, db));
-  if (config.env !== 'production') app.use(devRoutes(services, views));
+  if (config.devPages) app.use(devRoutes(services, views));
 
   app.use(notFound);
   app.use(errorPages);

@@ -13,6 +13,8 @@ export type Config = Readonly<{
   sessionIdleMinutes: number;
   trustProxy: string | number | boolean;
   smtpUrl: string | undefined;
+  /** The development pages (/dev: the outbox read as a mailbox, error previews): outside production, and only without SMTP. */
+  devPages: boolean;
   mailFrom: string;
   runWorker: boolean;
   logLevel: string;
@@ -32,7 +34,8 @@ const productionRequired = ['SESSION_SECRET', 'DATABASE_URL', 'BASE_URL', 'SMTP_
 const schema = Joi.object({
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
   PORT: Joi.number().integer().min(0).max(65535).default(3000),
-  HOST: Joi.string().default('0.0.0.0'),
+  // production listens on every interface (behind its load balancer); elsewhere on the machine itself only
+  HOST: Joi.string(),
   BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
   EMBEDDED_PG_DIR: Joi.string().default('.data/postgres'),
@@ -87,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     env: nodeEnv,
     port,
-    host: value.HOST,
+    host: value.HOST ?? (nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1'),
     baseUrl: new URL(value.BASE_URL ?? `http://localhost:${port}`),
     databaseUrl: value.DATABASE_URL,
     embeddedDataDir: value.EMBEDDED_PG_DIR,
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: value.SESSION_IDLE_MINUTES,
     trustProxy: parseTrustProxy(value.TRUST_PROXY),
     smtpUrl: value.SMTP_URL,
+    devPages: nodeEnv !== 'production' && !value.SMTP_URL,
     mailFrom: value.MAIL_FROM,
     runWorker: value.RUN_WORKER,
     logLevel: value.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),

@@ -95,15 +95,8 @@ async function main(): Promise<number> {
     await prepareTemplate(adminUrl);
     console.log(`${files.length} fichiers de test, PostgreSQL ${embedded ? 'embarqué' : 'externe'}\n`);
     const env = { ...process.env, NODE_ENV: 'test', TEST_PG_ADMIN_URL: adminUrl, TEST_PG_TEMPLATE: TEMPLATE };
-    // Files that measure time (*.timing.test.ts) run afterwards, alone, on a quiet machine.
-    const timing = files.filter((f) => f.endsWith('.timing.test.ts'));
-    const first = await runNodeTests(files.filter((f) => !timing.includes(f)), env, 2);
-    if (timing.length) console.log(`\nTests de durée, seuls sur la machine : ${timing.join(' ')}\n`);
-    const second = await runNodeTests(timing, env, 1);
-    const result = {
-      code: Math.max(first.code, second.code), passed: first.passed + second.passed,
-      failed: first.failed + second.failed, skipped: first.skipped + second.skipped,
-    };
+    // No test measures time (durations are for bench/): every file may run next to another on a busy machine.
+    const result = await runNodeTests(files, env, 2);
     console.log(`\nTests: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`);
     if (result.passed + result.failed + result.skipped === 0) {
       console.error('Aucun test n’a été exécuté : échec.');

@@ -6,12 +6,32 @@ export const MAX_ATTACHMENTS = 6;
 export const PDF = 'application/pdf';
 
 /**
- * A PDF by its content, whatever its name: the magic bytes as `file-type` reads them, and the `%PDF-` header at the
- * very start (an HTML page or an executable renamed `.pdf` is neither).
+ * A PDF's first bytes: the magic bytes as `file-type` reads them, and the `%PDF-` header at the very start (an HTML
+ * page or an executable renamed `.pdf` is neither). Only a first sieve: a PNG or an HTML page prefixed with `%PDF-`
+ * passes it, `readsAsPdf` does not.
  */
-export async function isPdf(head: Buffer): Promise<boolean> {
+export async function startsAsPdf(head: Buffer): Promise<boolean> {
   if (head.subarray(0, 5).toString('latin1') !== '%PDF-') return false;
   return (await fileTypeFromBuffer(head))?.mime === PDF;
+}
+
+/**
+ * A PDF by its structure, whatever its name: Mozilla's PDF.js (the reader of Firefox) opens the whole file and
+ * finds at least one page, as a reader would. Nothing in it runs: no script, no eval, no fonts loaded. Loaded on
+ * first use only (it is large), so that the server starts as fast.
+ */
+export async function readsAsPdf(bytes: Uint8Array): Promise<boolean> {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  // PDF.js takes the array it is given: a copy, so that the caller's stays whole
+  const task = getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, enableXfa: false, verbosity: 0, stopAtErrors: true });
+  try {
+    const document = await task.promise;
+    return document.numPages > 0 && (await document.getPage(1)) !== undefined;
+  } catch {
+    return false;
+  } finally {
+    await task.destroy();
+  }
 }
 
 /** Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise an extension. */

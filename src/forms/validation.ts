@@ -87,7 +87,9 @@ export function validateForm<T>(schema: Joi.ObjectSchema<T>, body: unknown): Val
     fieldErrors[field] = detail.message;
     errors.push({ field, message: detail.message });
   }
-  return { value: value as T, errors, fieldErrors };
+  // A field that failed is left out of the value: nothing downstream meets, say, an array where a text was due.
+  const kept = value && typeof value === 'object' ? Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([key]) => !(key in fieldErrors))) : value;
+  return { value: kept as T, errors, fieldErrors };
 }
 
 /** Errors in the order their fields appear in the form (the error summary reads like the form); others keep their place at the end. */

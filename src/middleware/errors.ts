@@ -4,15 +4,24 @@ import { HttpError } from './http-error.ts';
 
 type ErrorView = { status: number; view: string; headers?: Record<string, string>; reason?: string };
 
+/** The errors of body-parser and of our own parsers, by their `type`: a body that is not what a form sends. */
+const BODY_ERRORS: Record<string, number> = {
+  'charset.unsupported': 415, 'encoding.unsupported': 415, 'entity.too.large': 413, 'parameters.too.many': 413,
+  'entity.parse.failed': 400, 'entity.verify.failed': 400, 'request.aborted': 400, 'request.size.invalid': 400, 'stream.encoding.set': 400,
+};
+const VIEWS = ['400', '403', '404', '409', '413', '415', '429', '503'];
+
 function classify(error: unknown): ErrorView {
   if (error instanceof HttpError) {
     const view = error.status === 405 ? '404' : String(error.status);
-    return { status: error.status, view: ['403', '404', '409', '413', '429', '503'].includes(view) ? view : '500', reason: error.reason };
+    return { status: error.status, view: VIEWS.includes(view) ? view : '500', reason: error.reason };
   }
-  const status = (error as { status?: number; type?: string }).status;
-  if ((error as { type?: string }).type === 'entity.too.large' || status === 413) return { status: 413, view: '413' };
+  const { status, type } = error as { status?: number; type?: string };
+  const bodyStatus = type ? BODY_ERRORS[type] : undefined;
+  if (bodyStatus) return { status: bodyStatus, view: String(bodyStatus), reason: type };
+  if (status === 413) return { status: 413, view: '413' };
   if (isDatabaseUnavailable(error)) return { status: 503, view: '503', headers: { 'Retry-After': '30' } };
-  if (status === 400) return { status: 400, view: '500' };
+  if (status === 400 || status === 415) return { status, view: String(status) };
   return { status: 500, view: '500' };
 }
 

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type nunjucks from 'nunjucks';
 import type { Services } from '../services/index.ts';
+import { ERROR_PAGE_CODES } from './registry.ts';
 
-const ERROR_CODES = ['403', '404', '409', '413', '429', '500', '503'];
 const URL_PATTERN = /https?:\/\/[^\s<>"]+/g;
 
 /**
@@ -26,7 +26,7 @@ export function devRoutes(services: Services, env: nunjucks.Environment): Router
   router.get('/dev/composants', (_req, res) => res.render('dev/composants'));
   router.get('/dev/erreurs/:code', (req, res, next) => {
     const code = req.params.code;
-    if (!ERROR_CODES.includes(code)) return next();
+    if (!ERROR_PAGE_CODES.includes(code)) return next();
     res.status(Number(code)).render(`errors/${code}`, { status: Number(code), incidentId: code >= '500' ? 'exemple' : undefined });
   });
   return router;

@@ -14,7 +14,8 @@ const RETURN_PATHS = new Set(['/inscription', '/organisations/rejoindre']);
 export function directorySearchRoutes(db: Db): Router {
   const router = Router();
   router.get('/recherche-organisation', async (req, res) => {
-    const query = typeof req.query.nom === 'string' ? req.query.nom.trim().slice(0, 100) : '';
+    // a name to look for: control characters (a NUL byte would reach PostgreSQL) are not part of any name
+    const query = typeof req.query.nom === 'string' ? req.query.nom.replace(/\p{Cc}+/gu, ' ').trim().slice(0, 100) : '';
     const back = typeof req.query.retour === 'string' && RETURN_PATHS.has(req.query.retour) ? req.query.retour : '/inscription';
     const results = query ? await searchEstablishments(db, query, 20) : [];
     renderPageOrFragment(res, views, {

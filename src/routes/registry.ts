@@ -28,6 +28,9 @@ const catalogue = JSON.parse(
   readFileSync(path.resolve(import.meta.dirname, '../../data/api-entreprise-catalogue.json'), 'utf8'),
 ) as { use_cases: { id: string; startable_by_applicant: boolean }[] };
 
+/** The error pages, previewed under /dev/erreurs/:code. */
+export const ERROR_PAGE_CODES = ['400', '403', '404', '409', '413', '415', '429', '500', '503'];
+
 export const PAGES: readonly PageEntry[] = [
   { path: '/', label: 'Accueil', area: 'public', inSitemap: true },
   { path: '/cas-usage', label: 'Cas d’usage', area: 'public', inSitemap: true },
@@ -99,7 +102,7 @@ export const PAGES: readonly PageEntry[] = [
     path: '/dev/erreurs/:code',
     label: 'Pages d’erreur (développement)',
     area: 'dev',
-    examples: ['403', '404', '409', '413', '429', '500', '503'].map((code) => `/dev/erreurs/${code}`),
+    examples: ERROR_PAGE_CODES.map((code) => `/dev/erreurs/${code}`),
   },
 ];
 

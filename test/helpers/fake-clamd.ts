@@ -4,9 +4,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 export const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 export const EICAR_NAME = 'Eicar-Test-Signature';
 
-/** A PDF (it passes the content check) that carries the EICAR string in a stream. */
+/** A PDF (a parser reads its page) that carries the EICAR string in a stream. */
 export function eicarPdf(): Buffer {
-  const body = `%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n2 0 obj\n<< /Length ${EICAR.length} >>\nstream\n${EICAR}\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n`;
+  const body = `%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n4 0 obj\n<< /Length ${EICAR.length} >>\nstream\n${EICAR}\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n`;
   return Buffer.from(body, 'latin1');
 }
 

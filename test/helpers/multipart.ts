@@ -23,13 +23,16 @@ export function multipartBody(parts: FormPart[]): { body: Buffer; contentType: s
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-/** A small valid PDF, padded with a comment to `size` bytes when asked. */
+/**
+ * A real one-page PDF that a PDF parser reads (catalog, page tree, page, trailer), of exactly `size` bytes when
+ * `size` is larger than its skeleton: the padding is a comment line, which readers skip. `label` is its title.
+ */
 export function pdf(size = 0, label = 'SignUp'): Buffer {
-  const head = `%PDF-1.7\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog /Title (${label}) >>\nendobj\n`;
-  const tail = 'trailer\n<< /Root 1 0 R >>\n%%EOF\n';
-  const fixed = Buffer.byteLength(head, 'latin1') + Buffer.byteLength(tail, 'latin1');
-  const padding = Math.max(0, size - fixed);
-  return Buffer.concat([Buffer.from(head, 'latin1'), Buffer.alloc(padding, 0x25), Buffer.from(tail, 'latin1')]);
+  const head = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
+  const body = `1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n4 0 obj\n<< /Title (${label}) >>\nendobj\ntrailer\n<< /Root 1 0 R /Info 4 0 R >>\n%%EOF\n`;
+  const fixed = Buffer.byteLength(head, 'latin1') + Buffer.byteLength(body, 'latin1');
+  const padding = size > fixed + 2 ? `%${' '.repeat(size - fixed - 2)}\n` : '';
+  return Buffer.from(head + padding + body, 'latin1');
 }
 
 /** Posts a multipart body as the signed-in client (its cookies), and reads the answer as a page. */

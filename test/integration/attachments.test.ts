@@ -133,7 +133,11 @@ describe('refused files', () => {
     const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00', 'latin1'), Buffer.alloc(300, 0)]);
     const html = Buffer.from('<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>');
     const fakeHeader = Buffer.from('<html>%PDF-1.7</html>');
-    for (const [name, content] of [['programme.pdf', exe], ['page.pdf', html], ['entete.pdf', fakeHeader]] as const) {
+    // What starts like a PDF but is none (the probe's cases): a PDF parser does not read it.
+    const fiveBytes = Buffer.from('%PDF-');
+    const png = Buffer.concat([Buffer.from('%PDF-'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(400, 0x41)]);
+    const polyglot = Buffer.from('%PDF-1.4\n<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>');
+    for (const [name, content] of [['programme.pdf', exe], ['page.pdf', html], ['entete.pdf', fakeHeader], ['cinq-octets.pdf', fiveBytes], ['image.pdf', png], ['polyglotte.pdf', polyglot]] as const) {
       const page = await attach(client, id, [file(name, content)]);
       assert.equal(page.status, 422, name);
       assert.match(page.$('title').text(), /^Erreur : Étape 3 sur 6 : Cadre juridique/);

@@ -127,6 +127,11 @@ describe('development mailbox', () => {
     assert.equal(detail.$('main ul a').attr('href'), 'http://127.0.0.1');
   });
 
+  it('is not mounted when real emails go out (SMTP_URL), even outside production: their links are not for all to read', async () => {
+    assert.equal((await new PageClient(app.app).get('/dev/courriels')).status, 404, 'this app has SMTP_URL');
+    assert.equal((await new PageClient(app.app).get('/dev/erreurs/500')).status, 404);
+  });
+
   it('is not mounted in production', async () => {
     const production = await startTestApp({ NODE_ENV: 'production', SMTP_URL: smtp.url, CLAMD_URL: 'tcp://127.0.0.1:3310', LOG_LEVEL: 'silent' });
     try {

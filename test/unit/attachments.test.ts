@@ -2,15 +2,30 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { contentDisposition, displayName, formatSize, isPdf } from '../../src/domain/attachments.ts';
+import { contentDisposition, displayName, formatSize, readsAsPdf, startsAsPdf } from '../../src/domain/attachments.ts';
+import { minimalPdf } from '../browser/pdf-fixture.ts';
+import { pdf } from '../helpers/multipart.ts';
 
 describe('attachments: rules without I/O', () => {
-  it('recognises a PDF by its content only', async () => {
-    assert.equal(await isPdf(Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n')), true);
-    assert.equal(await isPdf(Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1')), false);
-    assert.equal(await isPdf(Buffer.from('<html><body>%PDF-1.7</body></html>')), false);
-    assert.equal(await isPdf(Buffer.from(' %PDF-1.7')), false, 'l’en-tête doit être au tout début');
-    assert.equal(await isPdf(Buffer.alloc(0)), false);
+  it('sieves a PDF by its first bytes only', async () => {
+    assert.equal(await startsAsPdf(Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n')), true);
+    assert.equal(await startsAsPdf(Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1')), false);
+    assert.equal(await startsAsPdf(Buffer.from('<html><body>%PDF-1.7</body></html>')), false);
+    assert.equal(await startsAsPdf(Buffer.from(' %PDF-1.7')), false, 'l’en-tête doit être au tout début');
+    assert.equal(await startsAsPdf(Buffer.alloc(0)), false);
+  });
+
+  it('accepts as a PDF only what a PDF parser reads, with at least one page', async () => {
+    assert.equal(await readsAsPdf(pdf()), true);
+    assert.equal(await readsAsPdf(minimalPdf('Délibération')), true);
+    assert.equal(await readsAsPdf(Buffer.from('%PDF-')), false, 'five bytes');
+    assert.equal(await readsAsPdf(Buffer.concat([Buffer.from('%PDF-'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(500, 0x41)])), false, 'a PNG behind %PDF-');
+    assert.equal(await readsAsPdf(Buffer.from('%PDF-1.4\n<html><body><script>alert(1)</script></body></html>')), false, 'an HTML polyglot');
+    assert.equal(await readsAsPdf(Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n')), false, 'a catalog without pages');
+    const bytes = pdf();
+    const copy = Buffer.from(bytes);
+    await readsAsPdf(bytes);
+    assert.deepEqual(bytes, copy, 'the caller’s bytes are left whole');
   });
 
   it('keeps only a harmless display name', () => {

@@ -13,6 +13,19 @@ describe('configuration', () => {
     assert.ok(Object.isFrozen(config));
   });
 
+  it('listens on the machine itself outside production, on every interface in production, unless HOST says otherwise', () => {
+    assert.equal(loadConfig({}).host, '127.0.0.1');
+    assert.equal(loadConfig({ HOST: '0.0.0.0' }).host, '0.0.0.0');
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://u:p@db/signup', BASE_URL: 'https://signup.example.gouv.fr', SMTP_URL: 'smtp://mail:25', CLAMD_URL: 'tcp://clamd:3310' };
+    assert.equal(loadConfig(production).host, '0.0.0.0');
+  });
+
+  it('has the development pages (the outbox as a mailbox) only outside production and without SMTP', () => {
+    assert.equal(loadConfig({}).devPages, true);
+    assert.equal(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).devPages, false, 'real emails go out: the links must not be readable on /dev');
+    assert.equal(loadConfig({ NODE_ENV: 'test', SMTP_URL: 'smtp://127.0.0.1:2525' }).devPages, false);
+  });
+
   it('stops production when a required variable is missing, naming every one', () => {
     assert.throws(
       () => loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://signup.example.gouv.fr' }),
