@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { HttpError } from './http-error.ts';
 
 /** A control character, raw or percent-encoded (NUL, line breaks, tabs…): no address of the service has one. */
-const CONTROL = /%(?:[01][0-9a-f]|7f)|[\u0000-\u001f\u007f]/i;
+const CONTROL = /%(?:[01][0-9a-f]|7f)|\p{Cc}/iu;
 
 /**
  * Addresses with control characters are refused before anything looks them up (a NUL byte would reach PostgreSQL as
