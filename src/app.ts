@@ -57,12 +57,12 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(requestLogging(logger));
   app.use(healthRoutes(db, config.dbTimeoutMs));
   app.use(securityHeaders(config));
-  app.use(refuseControlCharacters);
   app.use(compression());
   app.use(assets.router);
   app.use(setUpViews(app, views));
   if (config.env !== 'production') app.use(requireRegisteredPages);
   app.use(htmxDetection);
+  app.use(refuseControlCharacters);
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 500 }));
   app.use(sessions.middleware);
   app.use(expiredSessionPosts(services, config));

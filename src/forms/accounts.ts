@@ -1,13 +1,14 @@
 import Joi from 'joi';
 import { checkPhone } from '../domain/phone.ts';
 import { siretField } from './eligibility.ts';
-import { multiline, secret } from './validation.ts';
+import { multiline, PERSON_NAME, secret } from './validation.ts';
 
 const name = (label: string, example: string) =>
-  Joi.string().trim().max(100).required().messages({
+  Joi.string().trim().max(100).required().pattern(PERSON_NAME).messages({
     'string.empty': `Saisissez votre ${label}, par exemple ${example}`,
     'any.required': `Saisissez votre ${label}, par exemple ${example}`,
     'string.max': `Votre ${label} ne doit pas dépasser 100 caractères`,
+    'string.pattern.base': `Votre ${label} ne peut contenir que des lettres, des espaces, des apostrophes, des points et des traits d’union, par exemple ${example}`,
   });
 
 export const emailField = Joi.string().trim().max(254).email({ tlds: false }).required().messages({

@@ -26,6 +26,13 @@ export type TextKind = 'line' | 'multiline' | 'secret';
 export const multiline = { text: 'multiline' } as const;
 export const secret = { text: 'secret' } as const;
 
+/**
+ * A person's name: letters (any script, with their accents), spaces, apostrophes, dots and hyphens. Nothing else has
+ * a place in a name, and nothing else can turn it into something else where it is shown (an address a mail client
+ * makes a link of, in the « Bonjour … » of an email sent to someone who did not ask for it).
+ */
+export const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M} '’.-]*$/u;
+
 export const CONTROL_MESSAGE = 'Ce champ tient sur une ligne : il ne doit contenir ni retour à la ligne, ni tabulation, ni caractère de contrôle (caractère nul…)';
 const ANY_CONTROL = /\p{Cc}/u;
 const CONTROL_BUT_LINES = /(?![\t\n\r])\p{Cc}/gu;

@@ -1,16 +1,19 @@
 import type { RequestHandler } from 'express';
 import { HttpError } from './http-error.ts';
 
-/** A control character, raw or percent-encoded (NUL, line breaks, tabs…): no address of the service has one. */
-const CONTROL = /%(?:[01][0-9a-f]|7f)|\p{Cc}/iu;
+/** A C0 control character, percent-encoded (NUL, line breaks, tabs…), or raw: no page of the service has one. */
+const CONTROL = /%(?:[01][0-9a-f]|7f)|[\p{Cc}]/iu;
+/** NUL, which PostgreSQL refuses in any text: a query string never carries it to a lookup. */
+const NUL = /%00|\0/;
 
 /**
- * Addresses with control characters are refused before anything looks them up (a NUL byte would reach PostgreSQL as
- * an error): in the path, there is no such page (404); in the query string, it cannot come from a form of ours (400).
+ * Addresses that no page has are refused before anything looks them up: a control character in the path is no page
+ * of ours (404); a NUL byte in the query string cannot come from our forms and would reach PostgreSQL as an error
+ * (400). Other characters of a query string (a tab pasted in a search) are left to the routes, which clean them.
  */
 export const refuseControlCharacters: RequestHandler = (req, _res, next) => {
   const [path = '', query = ''] = req.originalUrl.split('?', 2);
   if (CONTROL.test(path)) return next(new HttpError(404, 'Adresse avec un caractère de contrôle'));
-  if (CONTROL.test(query)) return next(new HttpError(400, 'Paramètre avec un caractère de contrôle', 'control-character'));
+  if (NUL.test(query)) return next(new HttpError(400, 'Paramètre avec un caractère nul', 'control-character'));
   next();
 };

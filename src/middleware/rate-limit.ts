@@ -52,7 +52,13 @@ export async function guarded<T>(limiter: RateLimiterPostgres, key: string, gues
     if (error instanceof RateLimiterRes) throw new TooManyAttempts(Math.ceil(error.msBeforeNext / 1000));
     throw error;
   }
-  const result = await guess();
+  let result: T;
+  try {
+    result = await guess();
+  } catch (error) {
+    await limiter.reward(key, 1).catch(() => undefined); // not a guess that failed: the check itself did
+    throw error;
+  }
   if (succeeded(result)) await limiter.reward(key, 1);
   else if (options.lastFailureRefused && taken.remainingPoints === 0) throw new TooManyAttempts(Math.ceil(taken.msBeforeNext / 1000));
   return result;

@@ -1,8 +1,11 @@
 import type { Knex } from 'knex';
 
-/** Ends every session of a user, except `keepSid` (the current one) when given. Returns how many ended. */
+/**
+ * Ends every session of a user, except `keepSid` (the current one) when given, including those waiting for the second
+ * factor (the password typed, the code not yet). Returns how many ended.
+ */
 export async function destroyUserSessions(db: Knex, userId: string, keepSid?: string): Promise<number> {
-  const query = db('session').whereRaw("(sess ->> 'userId') = ?", [String(userId)]);
+  const query = db('session').where((w) => w.whereRaw("(sess ->> 'userId') = ?", [String(userId)]).orWhereRaw("(sess ->> 'pendingUserId') = ?", [String(userId)]));
   if (keepSid) query.whereNot('sid', keepSid);
   return query.del();
 }

@@ -31,8 +31,9 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
   }
 
   return {
-    passwordProblem(password: string, personal: string[]): string | undefined {
-      const check = checkPassword(password, commonPasswords(), personal);
+    /** What is wrong with a new password, in French; a missing or malformed value counts as empty. */
+    passwordProblem(password: unknown, personal: string[]): string | undefined {
+      const check = checkPassword(typeof password === 'string' ? password : '', commonPasswords(), personal);
       return check.ok ? undefined : check.message;
     },
 

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { ReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
-import { displayName, MAX_ATTACHMENTS, PDF, readsAsPdf, startsAsPdf } from '../domain/attachments.ts';
+import { displayName, MAX_ATTACHMENTS, PDF, startsAsPdf } from '../domain/attachments.ts';
+import { isReadablePdf } from '../storage/pdf-check.ts';
 import { isEditable } from '../domain/request-states.ts';
 import type { Logger } from '../logger.ts';
 import {
@@ -68,7 +68,7 @@ export function attachmentService(db: Knex, files: AttachmentFiles, logger: Logg
         await files.discard(received.tempPath);
         return { kind: 'rejected', reason: 'too-large', name };
       }
-      if (!(await startsAsPdf(received.head)) || !(await readsAsPdf(await readFile(received.tempPath)))) {
+      if (!(await startsAsPdf(received.head)) || !(await isReadablePdf(received.tempPath))) {
         await files.discard(received.tempPath);
         return { kind: 'rejected', reason: 'not-pdf', name };
       }

@@ -47,6 +47,9 @@ export async function startTestApp(env: Record<string, string> = {}, logger?: Lo
     DATABASE_URL: database.url,
     SESSION_SECRET: TEST_SESSION_SECRET,
     BASE_URL: 'http://127.0.0.1',
+    // The suite shares a busy machine: waiting 3 s for a pooled connection there is load, not an outage (the outage
+    // and freeze tests set their own limits).
+    DB_TIMEOUT_MS: '15000',
     ...env,
   });
   const log = logger ?? createLogger(config.logLevel);

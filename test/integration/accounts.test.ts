@@ -137,6 +137,7 @@ describe('sign-up and activation', () => {
     ['email with a line break', { email: 'marie@clamart.fr\r\nBcc: x@y.fr' }, '#email-erreur', /ni retour à la ligne/],
     ['first name with a line break and a link', { givenName: 'Marie,\n\nConnectez-vous ici :\nhttps://evil.example' }, '#givenName-erreur', /ni retour à la ligne, ni tabulation, ni caractère de contrôle/],
     ['family name with a NUL byte', { familyName: 'Dur\u0000and' }, '#familyName-erreur', /caractère nul/],
+    ['first name carrying an address', { givenName: 'Marie, connectez-vous sur https://evil.example/connexion' }, '#givenName-erreur', /ne peut contenir que des lettres, des espaces, des apostrophes, des points et des traits d’union/],
     ['SIRET of letters', { siret: 'ABCDEFGHIJKLMN' }, '#siret-erreur', /que des chiffres/],
   ];
   for (const [name, values, selector, message] of refusals) {
@@ -146,6 +147,13 @@ describe('sign-up and activation', () => {
       assert.match(page.$(selector).text(), message);
     });
   }
+
+  it('accepts the names people have: accents, apostrophes, hyphens, other scripts', async () => {
+    for (const [i, [givenName, familyName]] of [['Marie-Hélène', 'd’Artagnan'], ['Siân', 'O\'Connor'], ['Ngọc Ánh', 'Nguyễn'], ['Zoë', 'van der Berg Jr.'], ['Αλέξης', 'Παπαδόπουλος']].entries()) {
+      const { page } = await signUp({ givenName: givenName!, familyName: familyName!, email: `personne${i}@clamart.fr` });
+      assert.equal(page.status, 303, `${givenName} ${familyName} : ${page.$('#resume-erreurs').text()}`);
+    }
+  });
 
   it('accepts a long Unicode password without truncating it', async () => {
     const emojis = '🦊'.repeat(32) + '🐝'.repeat(32);

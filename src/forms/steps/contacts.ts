@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { checkPhone } from '../../domain/phone.ts';
-import type { FieldError } from '../validation.ts';
+import { PERSON_NAME, type FieldError } from '../validation.ts';
 import type { StepDefinition, StepField } from './index.ts';
 
 /**
@@ -50,6 +50,12 @@ function partSchema(part: Part, role: Role): Joi.Schema {
         const check = checkPhone(value, role.of);
         return check.ok ? check.e164 : helpers.message({ custom: check.message });
       }).messages({ ...required(', par exemple 01 23 45 67 89'), 'string.max': `Le numéro de téléphone ${role.of} ne doit pas dépasser 30 caractères` });
+    case 'GivenName':
+    case 'FamilyName':
+      return Joi.string().trim().max(100).required().pattern(PERSON_NAME).messages({
+        ...required(), 'string.max': `${capitalised(part.the)} ${role.of} ne doit pas dépasser 100 caractères`,
+        'string.pattern.base': `${capitalised(part.the)} ${role.of} ne peut contenir que des lettres, des espaces, des apostrophes, des points et des traits d’union`,
+      });
     default:
       return Joi.string().trim().max(100).required().messages({ ...required(), 'string.max': `${capitalised(part.the)} ${role.of} ne doit pas dépasser 100 caractères` });
   }

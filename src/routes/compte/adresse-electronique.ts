@@ -1,14 +1,14 @@
 import Joi from 'joi';
 import { Router, type RequestHandler } from 'express';
 import { emailField } from '../../forms/accounts.ts';
-import { validateForm } from '../../forms/validation.ts';
+import { secret, validateForm } from '../../forms/validation.ts';
 import { normaliseEmail } from '../../domain/email.ts';
 import { currentUserOf, requireRecentAuth, requireUser, safeReturnPath } from '../../middleware/auth.ts';
 import { consume, guarded, type RateLimits } from '../../middleware/rate-limit.ts';
 import type { Services } from '../../services/index.ts';
 
 const confirmPasswordSchema = Joi.object<{ password: string }>({
-  password: Joi.string().max(1000).required().messages({ 'string.empty': 'Saisissez votre mot de passe', 'any.required': 'Saisissez votre mot de passe' }),
+  password: Joi.string().max(1000).required().meta(secret).messages({ 'string.empty': 'Saisissez votre mot de passe', 'any.required': 'Saisissez votre mot de passe' }),
 });
 const newEmailSchema = Joi.object<{ email: string }>({ email: emailField });
 
