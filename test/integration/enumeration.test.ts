@@ -1,8 +1,8 @@
 /**
  * No account enumeration: for an address with an account and one without, sign-up, the password reset request and
- * sign-in answer the same page and do the same work while the person waits (the same password hashing or
- * verification, the same rows written); what differs happens later, in the job queue. The timing itself is measured
- * by `npm run bench:enumeration` (bench/README.md): asserted here it would fail on a busy machine for no reason.
+ * sign-in answer the same page and write the same rows while the person waits; what differs happens later, in the
+ * job queue. That both paths also hash or verify a password (services/accounts.ts) shows in the timing, measured by
+ * `npm run bench:enumeration` (bench/README.md): asserted here, it would fail on a busy machine for no reason.
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -51,7 +51,7 @@ describe('no account enumeration', () => {
     assert.equal(knownRows.emails, 0, 'the email is written by the job, later');
   });
 
-  it('a sign-up: the same answer for a known and a new address, one password hashed and one email queued either way', async () => {
+  it('a sign-up: the same answer for a known and a new address, and one email queued either way', async () => {
     await createAccount(app.db, { email: 'connu@clamart.fr' });
     let known: Page | undefined;
     let fresh: Page | undefined;

@@ -13,6 +13,8 @@ import { pdf, postMultipart } from '../helpers/multipart.ts';
 import { PageClient } from '../helpers/page-client.ts';
 import { SECOND_FACTOR_PATH } from '../helpers/second-factor.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
+import { newSecret } from '../../src/domain/tokens.ts';
+import { storeToken } from '../../src/repositories/email-tokens.ts';
 
 const BODIES_PER_ROUTE = 80;
 const SEED = 20261201;
@@ -111,12 +113,29 @@ describe('malformed bodies on every POST route', () => {
       return anonymous;
     };
     const concrete = (route: string) => route.replace(':pieceId', piece).replace(/\/admin\/moderation\/:id/, `/admin/moderation/${moderation}`).replace(/\/admin\/utilisateurs\/:id/, `/admin/utilisateurs/${outsider.id}`).replace(':id', id).replace(':etape', 'demarche');
-    // The attachment deletion route would legitimately delete: it is fuzzed last, on its own attachment.
-    const ordered = [...routes.filter((r) => !r.endsWith('/supprimer')), ...routes.filter((r) => r.endsWith('/supprimer'))];
+    // Routes that end what the others need come last: deleting the attachment, then archiving, copying and
+    // submitting the request (before them, every step and upload meets an editable draft).
+    const last = ['/supprimer', '/soumettre', '/copier', '/archiver'];
+    const rank = (r: string) => last.findIndex((suffix) => r.endsWith(suffix));
+    const ordered = [...routes].sort((a, b) => rank(a) - rank(b));
 
     const rng = generator(SEED);
     const failures: string[] = [];
+    const statuses: Record<number, number> = {};
     let sent = 0;
+    // A fresh, valid token per body for the pages of emailed links (their handlers then read the body for real).
+    const inactive = await createAccount(app.db, { email: 'pas-encore-active@clamart.fr' });
+    await app.db('users').where({ id: inactive.id }).update({ activated_at: null });
+    const token = async (userId: string, purpose: 'activation' | 'reset' | 'email_change', newEmail: string | null = null) => {
+      const { token: secret, hash } = newSecret();
+      await storeToken(app.db, userId, purpose, hash, newEmail);
+      return secret;
+    };
+    const LINKS: Record<string, () => Promise<string>> = {
+      '/activation': () => token(inactive.id, 'activation'),
+      '/mot-de-passe/nouveau': () => token(outsider.id, 'reset'),
+      '/adresse-electronique/confirmer': () => token(outsider.id, 'email_change', `nouvelle-${Math.floor(rng.next() * 1e9)}@autre.fr`),
+    };
     for (const route of ordered) {
       const path = concrete(route);
       const client = clientFor(path);
@@ -124,17 +143,27 @@ describe('malformed bodies on every POST route', () => {
       await client.get(client === pending ? SECOND_FACTOR_PATH : client === anonymous ? '/connexion' : client === admin ? '/admin/moderation' : '/compte');
       const csrf = client.csrfToken();
       for (let n = 0; n < BODIES_PER_ROUTE; n += 1) {
+        // The pages of emailed links read a valid link from the session: each body meets one, as a person's would.
+        const link = LINKS[path];
+        if (link) await client.get(`${path}?jeton=${await link()}`);
+        const version = (await app.db('access_requests').where({ id }).first('version')).version as number;
         const body = bodyFor(rng, csrf);
         let call = client.agent.post(path);
         if (body.contentType) call = call.set('Content-Type', body.contentType);
         if (body.csrfInHeader) call = call.set('X-CSRF-Token', csrf);
         const answer = await call.send(body.payload as string);
         sent += 1;
-        if (answer.status >= 500) failures.push(`${route} ← ${body.kind} (${body.contentType ?? 'sans Content-Type'}) ${JSON.stringify(String(body.payload).slice(0, 120))} : ${answer.status}`);
-        else if (answer.headers['content-type']?.startsWith('text/html') && !/lang="fr"/.test(answer.text) && answer.status >= 400) failures.push(`${route} ← ${body.kind} : ${answer.status} sans page française`);
+        statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+        const what = `${route} ← ${body.kind} (${body.contentType ?? 'sans Content-Type'}) ${JSON.stringify(String(body.payload).slice(0, 120))}`;
+        if (answer.status >= 500) failures.push(`${what} : ${answer.status}`);
+        else if (answer.status >= 400 && !(answer.headers['content-type']?.startsWith('text/html') && /<html lang="fr"/.test(answer.text))) failures.push(`${what} : ${answer.status} sans page française`);
+        // A refusal changes nothing, but on the upload route, which saves what was typed in the step even when the
+        // file is refused (nothing typed is lost: ADR 0010).
+        const keepsTyped = route.endsWith('/pieces-jointes');
+        if (answer.status >= 400 && !keepsTyped && (await app.db('access_requests').where({ id }).first('version')).version !== version) failures.push(`${what} : refusé (${answer.status}) mais la demande a changé`);
       }
     }
-    t.diagnostic(`${ordered.length} routes POST, ${sent} corps malformés envoyés, ${failures.length} réponse(s) ≥ 500 ou sans page française`);
+    t.diagnostic(`${ordered.length} routes POST, ${sent} corps malformés envoyés ; réponses : ${JSON.stringify(statuses)} ; ${failures.length} en échec (≥ 500, sans page française, ou refus qui change la demande)`);
     const stored = await app.db('access_requests').where({ id }).first('answers');
     assert.ok(stored, 'la demande existe toujours');
     assert.ok(sent >= 2000, `${sent} corps envoyés`);
@@ -148,10 +177,13 @@ describe('malformed bodies on every POST route', () => {
       for (const query of queries) {
         const page = await anonymous.get(`${path}?${query}`);
         assert.ok(page.status < 500, `${path}?${query} : ${page.status}`);
+        if (page.status >= 400) assert.match(page.html, /<html lang="fr"/, `${path}?${query} : ${page.status} sans page française`);
       }
     }
     for (const path of ['/eligibilite/123%00', '/cas-usage/%00', '/demandes/1%00/demarche', '/dev/courriels/%00', '/eligibilite/%ZZ', '/dev/courriels/pas-un-uuid', '/demandes/abc/demarche', '/demandes/99999999999999999999/demarche', '/admin/moderation/abc', '/demandes/1/pieces-jointes/abc']) {
-      assert.ok((await anonymous.get(path)).status < 500, path);
+      const page = await anonymous.get(path);
+      assert.ok(page.status < 500, path);
+      if (page.status >= 400) assert.match(page.html, /<html lang="fr"/, `${path} : ${page.status} sans page française`);
     }
   });
 

@@ -42,6 +42,18 @@ async function requestEmailChange(client: PageClient, email: string, to: string)
   return linkIn(app.db, to, 'changement-adresse');
 }
 
+describe('sessions waiting for the second factor', () => {
+  it('end with the others when the password is reset: a stolen password typed earlier cannot be followed by a code', async () => {
+    const admin = await createAccount(app.db, { email: 'admin@signup.localhost', roles: ['admin'] });
+    const thief = new PageClient(app.app);
+    await thief.get('/connexion');
+    assert.equal((await thief.submit({ email: admin.email, password: FIXTURE_PASSWORD })).location, '/compte/double-authentification');
+    const link = await requestReset(admin.email);
+    assert.equal(await resetWorks(link), true, 'the owner resets the password');
+    assert.equal((await thief.get('/compte/double-authentification')).location, '/connexion', 'the pending session has ended');
+  });
+});
+
 describe('outstanding emailed links', () => {
   it('a change of password ends the reset link sent before', async () => {
     const account = await createAccount(app.db, { email: 'agent@clamart.fr' });
