@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import type { Config } from '../config.ts';
@@ -24,7 +24,12 @@ export function sessions(config: Config, db: Db): SessionSetup {
     pruneSessionInterval: config.env === 'test' ? false : 15 * 60,
   });
   throttleTouches(store, TOUCH_EVERY_MS);
-  const middleware = session({
+  return { middleware: sessionMiddleware(config, store), close: () => store.close() };
+}
+
+/** express-session on `store`, with redirects that wait for the session to be saved (see `saveBeforeRedirect`). */
+export function sessionMiddleware(config: Config, store: session.Store): RequestHandler {
+  const expressSession = session({
     store,
     name: sessionCookieName(config),
     secret: config.sessionSecret,
@@ -39,7 +44,37 @@ export function sessions(config: Config, db: Db): SessionSetup {
       maxAge: config.sessionIdleMinutes * 60 * 1000,
     },
   });
-  return { middleware, close: () => store.close() };
+  return (req, res, next) =>
+    expressSession(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      saveBeforeRedirect(req, res, next);
+      next();
+    });
+}
+
+/**
+ * express-session saves a changed session while the response is written: the headers go out first and the last byte
+ * waits for the store. A browser follows a redirect as soon as its headers arrive, so the next page could read the
+ * session from the store before the change (a notice lost, a sign-in not yet seen). A redirect that follows a change
+ * therefore waits for the save; one that follows no change (or a destroyed session) goes at once, and a session
+ * nobody wrote to is never stored.
+ */
+export function saveBeforeRedirect(req: Request, res: Response, next: (error: unknown) => void): void {
+  const id = req.sessionID;
+  const before = snapshot(req.session);
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    const current = req.session as session.Session | undefined;
+    if (!current || (req.sessionID === id && snapshot(current) === before)) return redirect(...args);
+    current.save((error) => (error ? next(error) : redirect(...args)));
+  }) as Response['redirect'];
+}
+
+/** The session's data as express-session compares it: everything but the cookie. */
+function snapshot(data: object | undefined): string {
+  return JSON.stringify(data ?? {}, function (this: unknown, key, value: unknown) {
+    return this === data && key === 'cookie' ? undefined : value;
+  });
 }
 
 /** The session row's expiry is pushed back at most once a minute, not on every request (one UPDATE saved each time). */
