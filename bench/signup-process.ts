@@ -15,6 +15,8 @@ const OUTPUT_TAIL_LINES = 40;
 export type RunningSignUp = {
   url: string;
   ports: { http: number; postgres: number };
+  /** The embedded PostgreSQL's data folder (its postmaster.pid says which process it is). */
+  pgDir: string;
   /** Resolves once GET /healthz answers 200; rejects (after stopping the process) if it never does. */
   ready: Promise<void>;
   /** Ends the process and removes its temporary directory; safe to call more than once, and before `ready`. */
@@ -167,5 +169,5 @@ export async function startSignUp(): Promise<RunningSignUp> {
     throw error;
   });
   ready.catch(() => undefined); // handled by whoever awaits `ready`; no unhandled rejection meanwhile
-  return { url, ports, ready, stop };
+  return { url, ports, pgDir: tempDir, ready, stop };
 }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.ts';
 import { createDb, type Db } from '../src/db/knex.ts';
+import { LONG_RUNNING_STATEMENT_MS } from '../src/db/long-running.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { seedReferenceData, seedSireneSample } from '../src/db/seed.ts';
 import { importSireneStock, type ImportResult } from '../src/directory/stock-import.ts';
@@ -75,9 +76,9 @@ async function sizes(db: Db) {
 }
 
 async function run(url: string, workDir: string, rows: number) {
-  const db = createDb(url, { timeoutMs: 10_000 });
+  const db = createDb(url, { timeoutMs: 10_000, statementTimeoutMs: LONG_RUNNING_STATEMENT_MS });
   try {
-    await migrate(db, url, createLogger('warn'));
+    await migrate(url, createLogger('warn'));
     await seedReferenceData(db);
     await seedSireneSample(db);
     console.log(`Generating ${rows} establishments…`);

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const database = await resolveDatabase(config, logger);
   const runtime = createRuntime(config, logger, database.url);
   if (database.embedded) {
-    await migrate(runtime.db, database.url, logger);
+    await migrate(database.url, logger);
     await seedReferenceData(runtime.db);
     await seedSireneSample(runtime.db);
     await seedDemoInstructor(runtime.db);

@@ -48,7 +48,7 @@ async function prepareTemplate(adminUrl: string): Promise<void> {
   await createDatabaseIfMissing(adminUrl, TEMPLATE);
   const url = withDatabase(adminUrl, TEMPLATE);
   const db = createDb(url, { timeoutMs: 10_000 });
-  await migrate(db, url, createLogger('warn'));
+  await migrate(url, createLogger('warn'));
   await seedReferenceData(db);
   await seedSireneSample(db);
   await db.destroy();

@@ -7,21 +7,71 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export type Db = Knex;
 
+/** The message node-postgres gives a query that had no answer within `query_timeout`. */
+const READ_TIMEOUT = 'Query read timeout';
+
 /**
- * One knex pool per process. Short timeouts so that an unreachable database gives a 503 within seconds
- * instead of knex's 60 s default.
+ * The limits of every connection of a pool that serves people: connecting, each statement on the server, and each
+ * query on the client. The last one is what answers when the server itself is frozen (a stuck disk, a saturated host,
+ * a network partition): `statement_timeout` is enforced by that server, and TCP keepalive only notices a dead peer.
  */
-export function createDb(connectionString: string, options: { timeoutMs: number; poolMax?: number; logger?: Logger }): Db {
+export function connectionLimits(timeoutMs: number, statementMs = timeoutMs) {
+  return {
+    connectionTimeoutMillis: timeoutMs,
+    statement_timeout: statementMs,
+    query_timeout: statementMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
+}
+
+type Client = Pick<pg.Client, 'query' | 'end'> & { __knex__disposed?: unknown; connection?: { stream?: { destroy(): void } } };
+
+/**
+ * A query that timed out on the client leaves its connection waiting for an answer that may never come, and every
+ * later query on it would wait behind. The connection is therefore closed at once and marked for knex, whose pool
+ * destroys it instead of handing it out again (node-postgres' pool drops closed clients by itself).
+ */
+export function discardOnReadTimeout<C extends Client>(client: C): C {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const discard = (error: unknown) => {
+    if (!(error instanceof Error) || error.message !== READ_TIMEOUT || client.__knex__disposed) return;
+    client.__knex__disposed = error;
+    client.end().catch(() => undefined);
+    client.connection?.stream?.destroy();
+  };
+  client.query = ((...args: unknown[]) => {
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (error: unknown, result: unknown) => {
+        discard(error);
+        (callback as (e: unknown, r: unknown) => void)(error, result);
+      };
+      return query(...args);
+    }
+    const result = query(...args);
+    if (result instanceof Promise) return result.catch((error: unknown) => { discard(error); throw error; });
+    return result;
+  }) as C['query'];
+  return client;
+}
+
+/**
+ * One knex pool per process. Every wait has a limit (`connectionLimits`) so that an unreachable or frozen database
+ * gives a 503 within `timeoutMs` and a little more, instead of knex's 60 s default or no answer at all.
+ */
+export function createDb(connectionString: string, options: { timeoutMs: number; statementTimeoutMs?: number; poolMax?: number; logger?: Logger }): Db {
   const log = options.logger;
   return knexFactory({
     client: 'pg',
-    connection: {
-      connectionString,
-      connectionTimeoutMillis: options.timeoutMs,
-      statement_timeout: 15_000,
-      application_name: 'signup',
+    connection: { connectionString, application_name: 'signup', ...connectionLimits(options.timeoutMs, options.statementTimeoutMs) },
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 10,
+      idleTimeoutMillis: 30_000,
+      afterCreate: (connection: Client, done: (error: Error | null, connection: Client) => void) => done(null, discardOnReadTimeout(connection)),
     },
-    pool: { min: 0, max: options.poolMax ?? 10, idleTimeoutMillis: 30_000 },
     acquireConnectionTimeout: options.timeoutMs,
     // knex writes pool and connection errors to the console by default: send them to our logs instead
     log: {
@@ -33,16 +83,16 @@ export function createDb(connectionString: string, options: { timeoutMs: number;
   });
 }
 
-/** Error codes and messages that mean "the database cannot be reached", as opposed to a bug in a query. */
+/** Error codes and messages that mean "the database cannot be reached or did not answer in time", as opposed to a bug in a query. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code;
-  if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code)) {
+  if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57014', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code)) {
     return true;
   }
   return (
     error.name === 'KnexTimeoutError' ||
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting|shutting) up/i.test(error.message)
+    /Connection terminated|Query read timeout|timeout expired|Client was closed and is not queryable|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting|shutting) up/i.test(error.message)
   );
 }
 

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { runMigrations as runWorkerMigrations } from 'graphile-worker';
-import type { Db } from './knex.ts';
+import { createDb } from './knex.ts';
+import { LONG_RUNNING_STATEMENT_MS } from './long-running.ts';
 import { workerLogger, type Logger } from '../logger.ts';
 
 const migrationsDir = path.resolve(import.meta.dirname, '../../migrations');
@@ -15,9 +16,18 @@ const migrationSource: Knex.MigrationSource<string> = {
   getMigration: async (name) => import(pathToFileURL(path.join(migrationsDir, name)).href) as Promise<Knex.Migration>,
 };
 
-/** Brings the schema up to date: our knex migrations, then the job queue's own schema. Safe to run concurrently. */
-export async function migrate(db: Db, connectionString: string, logger: Logger): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
-  await runWorkerMigrations({ connectionString, logger: workerLogger(logger) });
-  return applied;
+/**
+ * Brings the schema up to date: our knex migrations, then the job queue's own schema. Safe to run concurrently. On a
+ * connection of its own with the limits of long-running work: a migration on a large table takes longer than the
+ * web pool allows a query.
+ */
+export async function migrate(connectionString: string, logger: Logger): Promise<string[]> {
+  const db = createDb(connectionString, { timeoutMs: 30_000, statementTimeoutMs: LONG_RUNNING_STATEMENT_MS, poolMax: 2, logger });
+  try {
+    const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+    await runWorkerMigrations({ connectionString, logger: workerLogger(logger) });
+    return applied;
+  } finally {
+    await db.destroy();
+  }
 }

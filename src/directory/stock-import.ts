@@ -3,7 +3,8 @@
  * temporary staging tables with COPY, then joined on SIREN and upserted. Idempotent; a failure changes nothing.
  */
 import { access, constants } from 'node:fs/promises';
-import pg from 'pg';
+import type pg from 'pg';
+import { longRunningClient } from '../db/long-running.ts';
 import { copyStockFile, type CopyCount, type StockSpec } from './stock-copy.ts';
 import { ETABLISSEMENT_COLUMNS, StockFormatError, UNITE_LEGALE_COLUMNS, type EtablissementColumn, type StockKind, type UniteLegaleColumn } from './stock-format.ts';
 import { etablissementRow, uniteLegaleRow } from './stock-rows.ts';
@@ -74,7 +75,7 @@ async function load(client: pg.Client, options: ImportOptions, lap: () => number
   const progress = (kind: StockKind) => (read: number) =>
     options.onProgress?.(`${kind === 'unitesLegales' ? 'Unités légales' : 'Établissements'} : ${read.toLocaleString('fr-FR')} lignes lues…`);
   await client.query('BEGIN');
-  await client.query("SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB'");
+  await client.query("SET LOCAL work_mem = '256MB'");
   await client.query(CREATE_STAGING);
   const unitesLegales = await copyStockFile(client, options.unitesLegalesPath, UNITES_LEGALES, progress('unitesLegales'));
   const unitesLegalesMs = lap();
@@ -104,7 +105,7 @@ export async function importSireneStock(options: ImportOptions): Promise<ImportR
   const started = performance.now();
   await assertReadable(options.unitesLegalesPath, 'unités légales');
   await assertReadable(options.etablissementsPath, 'établissements');
-  const client = new pg.Client({ connectionString: options.connectionString, application_name: 'signup-sirene-import' });
+  const client = longRunningClient(options.connectionString, 'signup-sirene-import');
   await client.connect();
   try {
     // Temporary tables live in local buffers: give them room before the first one is created.

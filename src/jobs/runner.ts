@@ -1,7 +1,7 @@
 import { run, runOnce, type TaskList } from 'graphile-worker';
 import pg from 'pg';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/knex.ts';
+import { connectionLimits, discardOnReadTimeout, isDatabaseUnavailable, type Db } from '../db/knex.ts';
 import { workerLogger, type Logger } from '../logger.ts';
 import { createTransport } from '../mail/transport.ts';
 import { attachmentFiles } from '../storage/attachment-files.ts';
@@ -23,18 +23,51 @@ export function taskList(db: Db, config: Config, logger: Logger, extra: TaskList
 }
 
 /**
- * graphile-worker's own pool, with an error listener: without it, a connection killed by the server (restart,
- * failover) is an unhandled 'error' event that ends the process.
+ * graphile-worker retries its own queries (taking a job, recording its end) on these codes only; on any other error
+ * while recording a job's end, the worker stops for good and the job stays locked for hours, to be run again.
  */
-export function workerPool(connectionString: string, logger: Logger): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: 4, connectionTimeoutMillis: 5000 });
+const RETRIED_BY_THE_QUEUE = 'ETIMEDOUT';
+
+/** An error that means the database is away (stopped, frozen, unreachable) is given the code the queue retries on. */
+export function retriedByTheQueue(error: unknown): unknown {
+  if (isDatabaseUnavailable(error) && typeof error === 'object' && error !== null) {
+    const tagged = error as { code?: string; originalCode?: string };
+    if (tagged.code !== RETRIED_BY_THE_QUEUE) {
+      tagged.originalCode = tagged.code;
+      tagged.code = RETRIED_BY_THE_QUEUE;
+    }
+  }
+  return error;
+}
+
+/**
+ * graphile-worker's own pool, with the limits of the web pool (a frozen database answers within `timeoutMs`, a
+ * timed-out connection is closed), errors of an absent database that the queue retries until it is back (a job
+ * done while it was away is recorded once it answers, not run again), and an error listener: without it, a
+ * connection killed by the server (restart, failover) is an unhandled 'error' event that ends the process.
+ */
+export function workerPool(connectionString: string, logger: Logger, timeoutMs: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: 4, application_name: 'signup-worker', ...connectionLimits(timeoutMs) });
   pool.on('error', (error) => logger.warn({ err: error }, 'job queue connection lost'));
+  pool.on('connect', (client) => {
+    discardOnReadTimeout(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      const result = query(...args);
+      return result instanceof Promise ? result.catch((error: unknown) => { throw retriedByTheQueue(error); }) : result;
+    }) as typeof client.query;
+  });
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  pool.connect = ((callback?: unknown) => {
+    if (callback) return (connect as (cb: unknown) => void)(callback);
+    return connect().catch((error: unknown) => { throw retriedByTheQueue(error); });
+  }) as typeof pool.connect;
   return pool;
 }
 
 /** Runs the job queue until stopped: in the web process by default, in its own process in production (Procfile). */
 export async function startWorker(db: Db, connectionString: string, config: Config, logger: Logger, extra: TaskList = {}): Promise<Worker> {
-  const pgPool = workerPool(connectionString, logger);
+  const pgPool = workerPool(connectionString, logger, config.dbTimeoutMs);
   const runner = await run({
     pgPool,
     concurrency: 2,
@@ -54,7 +87,7 @@ export async function startWorker(db: Db, connectionString: string, config: Conf
 
 /** Runs every job that is due, then returns (tests and one-off maintenance). */
 export async function runDueJobs(db: Db, connectionString: string, config: Config, logger: Logger, extra: TaskList = {}): Promise<void> {
-  const pgPool = workerPool(connectionString, logger);
+  const pgPool = workerPool(connectionString, logger, config.dbTimeoutMs);
   try {
     await runOnce({ pgPool, logger: workerLogger(logger), taskList: taskList(db, config, logger, extra) });
   } finally {

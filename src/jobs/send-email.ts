@@ -1,6 +1,6 @@
 import type { Task } from 'graphile-worker';
 import type { Transporter } from 'nodemailer';
-import type { Db } from '../db/knex.ts';
+import { isDatabaseUnavailable, type Db } from '../db/knex.ts';
 import { MAX_EMAIL_ATTEMPTS } from '../mail/outbox.ts';
 
 type EmailRow = { id: string; to_address: string; subject: string; text_body: string; html_body: string | null; status: string };
@@ -9,8 +9,10 @@ type EmailRow = { id: string; to_address: string; subject: string; text_body: st
  * Delivers one outbox email. Idempotent: an email already sent is skipped; the Message-ID is derived from the email
  * id so a duplicate delivery (worker killed after sending, before recording) can be recognised by the receiver.
  * A failure records the attempt and rethrows, and graphile-worker retries with exponential backoff.
+ * Once the email is handed to the SMTP server, recording it as sent waits for a database that is away (`whenBack`)
+ * rather than failing the job, which would send it again.
  */
-export function sendEmailTask(db: Db, transport: Transporter, from: string, messageIdDomain: string): Task {
+export function sendEmailTask(db: Db, transport: Transporter, from: string, messageIdDomain: string, whenBack = DATABASE_WAIT): Task {
   return async (payload) => {
     const { emailId } = payload as { emailId: string };
     const email = (await db('emails').where({ id: emailId }).first()) as EmailRow | undefined;
@@ -36,6 +38,22 @@ export function sendEmailTask(db: Db, transport: Transporter, from: string, mess
         .update({ last_error: message.slice(0, 500), status: attempts >= MAX_EMAIL_ATTEMPTS ? 'failed' : 'pending' });
       throw error;
     }
-    await db('emails').where({ id: emailId }).update({ status: 'sent', sent_at: db.fn.now(), last_error: null });
+    await untilAnswered(() => db('emails').where({ id: emailId }).update({ status: 'sent', sent_at: db.fn.now(), last_error: null }), whenBack);
   };
+}
+
+/** How long, and how often, work that must be recorded waits for a database that is away: 30 minutes, every 1 to 10 s. */
+export const DATABASE_WAIT = { maxMs: 30 * 60_000, firstDelayMs: 1000, maxDelayMs: 10_000 };
+
+/** Runs `work` again while the database is unavailable (stopped, frozen), with a growing pause, up to `maxMs`. */
+export async function untilAnswered<T>(work: () => PromiseLike<T>, wait: typeof DATABASE_WAIT): Promise<T> {
+  const giveUpAt = Date.now() + wait.maxMs;
+  for (let delay = wait.firstDelayMs; ; delay = Math.min(delay * 2, wait.maxDelayMs)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || Date.now() + delay > giveUpAt) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }

@@ -13,7 +13,7 @@ export class PageClient {
   readonly agent: InstanceType<typeof TestAgent>;
   last?: Page;
 
-  constructor(app: Express) {
+  constructor(app: Express | string) {
     this.agent = request.agent(app);
   }
 

@@ -10,8 +10,11 @@ export type FakeSmtp = {
   close: () => Promise<void>;
 };
 
-/** A real SMTP server in this process (smtp-server), on a loopback port, that keeps what it receives. */
-export async function startFakeSmtp(): Promise<FakeSmtp> {
+/**
+ * A real SMTP server in this process (smtp-server), on a loopback port, that keeps what it receives. `beforeAccept`
+ * runs once a message is received and before the server says it is accepted (the sender is then still waiting).
+ */
+export async function startFakeSmtp(options: { beforeAccept?: (mail: ReceivedMail) => Promise<void> } = {}): Promise<FakeSmtp> {
   const messages: ReceivedMail[] = [];
   let mode: 'accept' | 'refuse' = 'accept';
   const server = new SMTPServer({
@@ -29,12 +32,13 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        messages.push({
+        const mail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
+        };
+        messages.push(mail);
+        void (options.beforeAccept?.(mail) ?? Promise.resolve()).then(() => callback(), (error: Error) => callback(error));
       });
     },
   });

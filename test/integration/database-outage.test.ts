@@ -32,7 +32,7 @@ before(async () => {
   const url = postgres.url('signup');
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, BASE_URL: 'http://127.0.0.1' });
   runtime = createRuntime(config, createLogger('silent'), url);
-  await migrate(runtime.db, url, createLogger('silent'));
+  await migrate(url, createLogger('silent'));
   await seedReferenceData(runtime.db);
 });
 
@@ -49,7 +49,7 @@ async function timed(path: string, client?: PageClient) {
 }
 
 describe('database outage', () => {
-  it('answers a French 503 within 5 seconds while PostgreSQL is stopped, and recovers when it restarts', async () => {
+  it('answers a French 503 while PostgreSQL is stopped, and recovers when it restarts (how fast: bench/frozen-database.ts)', async () => {
     const worker = await runtime.startWorker(); // its pool must survive the outage too
     after(() => worker.stop());
     const visitor = new PageClient(runtime.app);
@@ -61,12 +61,10 @@ describe('database outage', () => {
 
     const page = await timed('/cas-usage');
     assert.equal(page.status, 503);
-    assert.ok(page.ms < 5000, `503 en ${page.ms} ms`);
     assert.equal(page.headers['retry-after'], '30');
     assert.match(page.text, /<title>Service momentanément indisponible – SignUp<\/title>/);
     const withSession = await timed('/eligibilite', visitor);
     assert.equal(withSession.status, 503, 'le magasin de sessions indisponible donne aussi une 503');
-    assert.ok(withSession.ms < 5000);
     assert.equal((await timed('/readyz')).status, 503);
     assert.equal((await timed('/healthz')).status, 200);
     assert.equal((await timed('/')).status, 200, 'les pages sans base restent servies');
