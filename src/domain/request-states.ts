@@ -1,27 +1,67 @@
 /**
- * The life of an access request as a pure table: state × event → next state. Every transition runs in one
- * transaction with an event row (services); anything not in the table is refused.
+ * The life of an access request as a pure table: for each state, whether the applicant may still change the answers,
+ * whether it can be copied into a new draft, and which events lead where (and who may send them). Everything else
+ * reads this table: the transition use case (services/request-transitions.ts), the repositories (editable states),
+ * the pages (which buttons to show). Anything not in the table is refused.
  */
 export type RequestStatus = 'draft' | 'submitted' | 'changes_requested' | 'validated' | 'refused' | 'archived' | 'revoked';
 export type RequestEvent = 'submit' | 'request_changes' | 'validate' | 'refuse' | 'archive' | 'revoke';
+/** Who sends an event: the applicant (a member of the request's organisation) or an instructor. */
+export type ActorRole = 'applicant' | 'instructor';
 
-const TRANSITIONS: Record<RequestStatus, Partial<Record<RequestEvent, RequestStatus>>> = {
-  draft: { submit: 'submitted', archive: 'archived' },
-  submitted: { request_changes: 'changes_requested', validate: 'validated', refuse: 'refused' },
-  changes_requested: { submit: 'submitted', archive: 'archived' },
-  validated: { revoke: 'revoked' },
-  refused: {},
-  archived: {},
-  revoked: {},
+type StateRow = { editable: boolean; copyable: boolean; on: Partial<Record<RequestEvent, RequestStatus>> };
+
+const STATES: Record<RequestStatus, StateRow> = {
+  draft: { editable: true, copyable: false, on: { submit: 'submitted', archive: 'archived' } },
+  submitted: { editable: false, copyable: false, on: { request_changes: 'changes_requested', validate: 'validated', refuse: 'refused' } },
+  changes_requested: { editable: true, copyable: false, on: { submit: 'submitted', archive: 'archived' } },
+  validated: { editable: false, copyable: true, on: { revoke: 'revoked' } },
+  refused: { editable: false, copyable: true, on: {} },
+  archived: { editable: false, copyable: false, on: {} },
+  revoked: { editable: false, copyable: false, on: {} },
 };
 
+/** Who may send each event, and the timestamp column it sets besides `updated_at`. */
+export const EVENTS: Record<RequestEvent, { by: ActorRole; stamp?: 'submitted_at' }> = {
+  submit: { by: 'applicant', stamp: 'submitted_at' },
+  archive: { by: 'applicant' },
+  request_changes: { by: 'instructor' },
+  validate: { by: 'instructor' },
+  refuse: { by: 'instructor' },
+  revoke: { by: 'instructor' },
+};
+
+export const REQUEST_STATUSES = Object.keys(STATES) as RequestStatus[];
+
 export function nextStatus(status: RequestStatus, event: RequestEvent): RequestStatus | undefined {
-  return TRANSITIONS[status][event];
+  return STATES[status].on[event];
+}
+
+/** The states an event may start from: what a guarded UPDATE checks. */
+export function statesAllowing(event: RequestEvent): RequestStatus[] {
+  return REQUEST_STATUSES.filter((status) => nextStatus(status, event) !== undefined);
+}
+
+/** The states an event leads to (one per event today): a request found there already had the event (a replay). */
+export function statesAfter(event: RequestEvent): RequestStatus[] {
+  return [...new Set(statesAllowing(event).map((status) => nextStatus(status, event)!))];
 }
 
 /** The applicant may change the answers only while the request is a draft or sent back for changes. */
 export function isEditable(status: RequestStatus): boolean {
-  return status === 'draft' || status === 'changes_requested';
+  return STATES[status].editable;
+}
+
+export const EDITABLE_STATUSES = REQUEST_STATUSES.filter(isEditable);
+
+/** Validated or refused requests can be copied into a new draft of the same organisation. */
+export function isCopyable(status: RequestStatus): boolean {
+  return STATES[status].copyable;
+}
+
+/** The events `role` may send on a request in `status` (the buttons a page offers). */
+export function eventsFor(status: RequestStatus, role: ActorRole): RequestEvent[] {
+  return (Object.keys(STATES[status].on) as RequestEvent[]).filter((event) => EVENTS[event].by === role);
 }
 
 export const STATUS_LABELS: Record<RequestStatus, { text: string; badge: 'info' | 'new' | 'warning' | 'success' | 'error' }> = {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { RequestStatus } from '../domain/request-states.ts';
+import { EDITABLE_STATUSES, type RequestStatus } from '../domain/request-states.ts';
 
 export type AccessRequest = {
   id: string; organisationId: string; organisationName: string; useCaseId: string; useCaseLabel: string;
@@ -51,7 +51,7 @@ export async function lockRequest(db: Knex, id: string): Promise<{ status: Reque
 export async function saveStep(db: Knex, input: { id: string; version: number; step: string; values: Record<string, unknown>; userId: string; title?: string }): Promise<number | undefined> {
   const rows = (await db('access_requests')
     .where({ id: input.id, version: input.version })
-    .whereIn('status', ['draft', 'changes_requested'])
+    .whereIn('status', EDITABLE_STATUSES)
     .update({
       answers: db.raw('jsonb_set(answers, ?, ?::jsonb)', [`{${input.step}}`, JSON.stringify(input.values)]),
       version: db.raw('version + 1'),
@@ -67,12 +67,20 @@ export async function recordRequestEvent(db: Knex, input: { requestId: string; u
   await db('request_events').insert({ request_id: input.requestId, user_id: input.userId, kind: input.kind, version: input.version, details: JSON.stringify(input.details ?? {}) });
 }
 
-/** draft | changes_requested → submitted, once: returns false when it was not in a submittable state any more. */
-export async function markSubmitted(db: Knex, id: string, userId: string): Promise<number | undefined> {
+/**
+ * Moves a request from `from` to `to` over `version` (the caller holds the row lock; the guards still protect a caller
+ * that does not): returns the new version, or undefined when the state or the version moved meanwhile.
+ */
+export async function changeStatus(
+  db: Knex,
+  input: { id: string; from: RequestStatus; to: RequestStatus; version: number; userId: string; stamp?: 'submitted_at' },
+): Promise<number | undefined> {
   const rows = (await db('access_requests')
-    .where({ id })
-    .whereIn('status', ['draft', 'changes_requested'])
-    .update({ status: 'submitted', submitted_at: db.fn.now(), version: db.raw('version + 1'), updated_at: db.fn.now(), updated_by: userId })
+    .where({ id: input.id, status: input.from, version: input.version })
+    .update({
+      status: input.to, version: db.raw('version + 1'), updated_at: db.fn.now(), updated_by: input.userId,
+      ...(input.stamp ? { [input.stamp]: db.fn.now() } : {}),
+    })
     .returning('version')) as { version: number }[];
   return rows[0]?.version;
 }
@@ -80,16 +88,6 @@ export async function markSubmitted(db: Knex, id: string, userId: string): Promi
 export async function instructorEmails(db: Knex): Promise<string[]> {
   const rows = (await db('users').whereRaw("'instructor' = ANY(roles)").whereNotNull('activated_at').select('email')) as { email: string }[];
   return rows.map((r) => r.email);
-}
-
-/** draft | changes_requested → archived. Returns the new version, or undefined when not archivable. */
-export async function markArchived(db: Knex, id: string, userId: string): Promise<number | undefined> {
-  const rows = (await db('access_requests')
-    .where({ id })
-    .whereIn('status', ['draft', 'changes_requested'])
-    .update({ status: 'archived', version: db.raw('version + 1'), updated_at: db.fn.now(), updated_by: userId })
-    .returning('version')) as { version: number }[];
-  return rows[0]?.version;
 }
 
 /** A new draft with the answers of `source` (terms to accept again). */

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { isEditable, STATUS_LABELS } from '../domain/request-states.ts';
+import { eventsFor, isCopyable, isEditable, STATUS_LABELS } from '../domain/request-states.ts';
 import { findStep, STEPS } from '../forms/steps/index.ts';
 import { CONTACT_PARTS, CONTACT_ROLES } from '../forms/steps/contacts.ts';
 import { attachmentView } from '../forms/attachments.ts';
@@ -21,6 +21,7 @@ export function requestSummaryRoutes(services: Services): Router {
     const attachments = (await services.attachments.list(request.id)).map((a) => attachmentView(request.id, a));
     res.status(status).render('demandes/recapitulatif', {
       request, steps: STEPS, incomplete: incomplete.map((i) => i.step.slug), labels: STATUS_LABELS, editable: isEditable(request.status),
+      archivable: eventsFor(request.status, 'applicant').includes('archive'), copyable: isCopyable(request.status),
       scopeLabels, contactRoles: CONTACT_ROLES, contactParts: CONTACT_PARTS, attachments, ...extra,
     });
     return true;
@@ -36,7 +37,7 @@ export function requestSummaryRoutes(services: Services): Router {
     const user = currentUserOf(res);
     const request = await services.requests.find(req.params.id, user.id);
     if (!request) return next();
-    if (request.status === 'submitted') return res.redirect(303, `/demandes/${request.id}/recapitulatif`); // double click, replay
+    if (!isEditable(request.status)) return res.redirect(303, `/demandes/${request.id}/recapitulatif`); // double click, replay
     const incomplete = await services.stepRules.incompleteSteps(request);
     const errors = incomplete.map(({ step }) => ({ field: `etape-${step.slug}`, message: `Complétez l’étape « ${step.title} »` }));
     if ((req.body as { certification?: string }).certification !== 'oui') errors.push({ field: 'certification', message: 'Cochez la case pour certifier l’exactitude des informations' });
@@ -44,14 +45,14 @@ export function requestSummaryRoutes(services: Services): Router {
       await render(res, request.id, 422, { errors, fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])) });
       return;
     }
-    if (await services.requests.submit(request, user)) req.session.notice = 'Votre demande est transmise. Vous recevrez un courriel de confirmation.';
+    if ((await services.requests.submit(request, user)).kind === 'done') req.session.notice = 'Votre demande est transmise. Vous recevrez un courriel de confirmation.';
     res.redirect(303, `/demandes/${request.id}/recapitulatif`);
   });
   router.post('/demandes/:id/archiver', async (req, res, next) => {
     const user = currentUserOf(res);
     const request = await services.requests.find(req.params.id, user.id);
     if (!request) return next();
-    req.session.notice = (await services.requests.archive(request, user.id)) ? 'Le brouillon est archivé.' : 'Cette demande ne peut pas être archivée.';
+    req.session.notice = (await services.requests.archive(request, user)).kind === 'done' ? 'Le brouillon est archivé.' : 'Cette demande ne peut pas être archivée.';
     res.redirect(303, `/demandes/${request.id}/recapitulatif`);
   });
 

@@ -1,14 +1,15 @@
 import type { Knex } from 'knex';
 import { mergeAnswers, sameAnswer, type Answers } from '../domain/merge.ts';
-import { isEditable } from '../domain/request-states.ts';
+import { isCopyable, isEditable } from '../domain/request-states.ts';
 import type { StepDefinition } from '../forms/steps/index.ts';
 import { organisationsOfUser } from '../repositories/organisations.ts';
 import {
-  findRequestForMember, insertCopy, insertRequest, instructorEmails, lockRequest, markArchived, markSubmitted, recordRequestEvent, requestsOfOrganisations, saveStep,
+  findRequestForMember, insertCopy, insertRequest, lockRequest, recordRequestEvent, requestsOfOrganisations, saveStep,
   type AccessRequest,
 } from '../repositories/requests.ts';
 import type { User } from '../repositories/users.ts';
 import type { Mailer } from './emails.ts';
+import { requestTransitions, type TransitionOutcome } from './request-transitions.ts';
 
 export type SaveOutcome =
   | { kind: 'saved'; version: number; stored: Answers }
@@ -17,21 +18,14 @@ export type SaveOutcome =
 
 /** Access requests as applicants see them: their organisations' requests, drafts saved step by step. */
 export function requestService(db: Knex, mail: Mailer) {
+  const transition = requestTransitions(mail);
   return {
     /**
-     * Submits once, in one transaction: status, event, confirmation to the applicant, notice to instructors.
+     * Submits once (the transition use case: status, event, confirmation to the applicant, notice to instructors).
      * A second click or a replayed POST finds the request already submitted and changes nothing.
      */
-    async submit(request: AccessRequest, user: User): Promise<boolean> {
-      return db.transaction(async (trx) => {
-        const version = await markSubmitted(trx, request.id, user.id);
-        if (version === undefined) return false;
-        await recordRequestEvent(trx, { requestId: request.id, userId: user.id, kind: 'submitted', version });
-        await mail(trx, 'demande-soumise', user.email, { user, request });
-        for (const email of await instructorEmails(trx)) await mail(trx, 'nouvelle-demande', email, { request, applicant: user });
-        return true;
-      });
-    },
+    submit: (request: AccessRequest, user: User): Promise<TransitionOutcome> =>
+      db.transaction((trx) => transition(trx, request, 'submit', { user, as: 'applicant' })),
 
     find: (id: string, userId: string) => findRequestForMember(db, id, userId),
 
@@ -40,18 +34,12 @@ export function requestService(db: Knex, mail: Mailer) {
       return active.length ? requestsOfOrganisations(db, active) : [];
     },
 
-    async archive(request: AccessRequest, userId: string): Promise<boolean> {
-      return db.transaction(async (trx) => {
-        const version = await markArchived(trx, request.id, userId);
-        if (version === undefined) return false;
-        await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'archived', version });
-        return true;
-      });
-    },
+    archive: (request: AccessRequest, user: User): Promise<TransitionOutcome> =>
+      db.transaction((trx) => transition(trx, request, 'archive', { user, as: 'applicant' })),
 
     /** Validated or refused requests can be copied into a new draft of the same organisation. */
     async copy(request: AccessRequest, userId: string): Promise<string | undefined> {
-      if (request.status !== 'validated' && request.status !== 'refused') return undefined;
+      if (!isCopyable(request.status)) return undefined;
       return db.transaction(async (trx) => {
         const id = await insertCopy(trx, request, userId);
         await recordRequestEvent(trx, { requestId: id, userId, kind: 'created', version: 1, details: { copiedFrom: request.id } });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isEditable, nextStatus, STATUS_LABELS, type RequestEvent, type RequestStatus } from '../../src/domain/request-states.ts';
+import { EDITABLE_STATUSES, eventsFor, isCopyable, isEditable, nextStatus, statesAfter, statesAllowing, STATUS_LABELS, type RequestEvent, type RequestStatus } from '../../src/domain/request-states.ts';
 
 describe('request state machine', () => {
   it('follows draft → submitted → (changes_requested → submitted) → validated | refused', () => {
@@ -26,5 +26,17 @@ describe('request state machine', () => {
 
   it('lets the applicant edit only drafts and requests sent back for changes', () => {
     assert.deepEqual((Object.keys(STATUS_LABELS) as RequestStatus[]).filter(isEditable), ['draft', 'changes_requested']);
+  });
+
+  it('derives from the same table the starting states of each event, where it leads, and who may send it', () => {
+    assert.deepEqual(statesAllowing('submit'), ['draft', 'changes_requested']);
+    assert.deepEqual(statesAllowing('archive'), ['draft', 'changes_requested']);
+    assert.deepEqual(statesAllowing('validate'), ['submitted']);
+    assert.deepEqual(statesAfter('submit'), ['submitted']);
+    assert.deepEqual(EDITABLE_STATUSES, ['draft', 'changes_requested']);
+    assert.deepEqual(eventsFor('draft', 'applicant'), ['submit', 'archive']);
+    assert.deepEqual(eventsFor('submitted', 'applicant'), []);
+    assert.deepEqual(eventsFor('submitted', 'instructor'), ['request_changes', 'validate', 'refuse']);
+    assert.deepEqual((Object.keys(STATUS_LABELS) as RequestStatus[]).filter(isCopyable), ['validated', 'refused']);
   });
 });
