@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// What a step form posted when its session had expired (C-3): kept one hour, encrypted, until the same user signs in
+// What a step form posted when its session had expired (nothing typed is lost): kept one hour, encrypted, until the same user signs in
 // again and sees the step with those values. Keyed by the SHA-256 of a random pre-auth id (a cookie) and the path.
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('form_stashes', (t) => {

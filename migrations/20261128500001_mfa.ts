@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// Second factor of staff accounts (S-6b): the TOTP secret sealed with AES-256-GCM (src/domain/sealing.ts), when its
+// Second factor of staff accounts: the TOTP secret sealed with AES-256-GCM (src/domain/sealing.ts), when its
 // enrolment was confirmed, and the last accepted time step, so that a code cannot be used twice.
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('users', (t) => {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// Email change (S-14): a confirmation link emailed to the new address; the token row keeps that address until used.
+// Email change (after a recent re-authentication): a confirmation link emailed to the new address; the token row keeps that address until used.
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('email_tokens', (t) => {
     t.string('new_email', 254);

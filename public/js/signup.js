@@ -209,7 +209,7 @@
   });
 
   /*
-   * Session expiry (C-4, WCAG 2.2.1). The session-timeout partial (#session-delai) gives the idle duration of the
+   * Session expiry (WCAG 2.2.1). The session-timeout partial (#session-delai) gives the idle duration of the
    * session (data-session-idle-ms), counted from this page's arrival rather than from the server's clock. Two minutes
    * before the end, the modal alertdialog #session-alerte opens with focus on « Rester connecté » (POST
    * /session/prolonger, answered 204); Escape does the same. With no action, the session is
@@ -319,7 +319,7 @@
     if (expiry.ending) return;
     expiry.ending = true;
     window.clearTimeout(expiry.timer);
-    // Unsaved input (the last autosave failed): sent the classic way; the server keeps it for after sign-in (C-3).
+    // Unsaved input (the last autosave failed): sent the classic way; the server keeps it for after sign-in.
     var box = byId('brouillon-echec');
     var form = box && !box.hidden ? box.closest('form') : null;
     var save = form && form.querySelector('button[value="enregistrer"]');

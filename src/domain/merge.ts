@@ -1,5 +1,5 @@
 /**
- * Three-way merge of one step's answers, field by field (checklist C-1, C-2).
+ * Three-way merge of one step's answers, field by field (two tabs or two people editing different fields both keep their changes).
  * `base` is what the user's form showed when it was loaded (or last autosaved), `stored` what the database holds now,
  * `mine` what the user sends. A field only one side changed takes that side; a field both changed differently is a
  * conflict the user must decide: nothing of theirs is written over someone else's change without an explicit choice.

@@ -7,11 +7,11 @@ import type { Scanner } from '../storage/clamd.ts';
 
 /** A file still `pending` this long after its upload gets its scan queued again by the sweep. */
 export const STALE_PENDING_MS = 15 * 60 * 1000;
-/** graphile-worker's crontab: the sweep, every quarter of an hour (C-13: no file left pending after a clamd outage). */
+/** graphile-worker's crontab: the sweep, every quarter of an hour (no file left pending after a clamd outage). */
 export const SCAN_CRONTAB = '*/15 * * * * rescan_pending_attachments';
 
 /**
- * Scans one attachment with clamd. Idempotent (C-15): a row that is no longer `pending` is left as it is (an
+ * Scans one attachment with clamd. Idempotent: a row that is no longer `pending` is left as it is (an
  * infected one only has its file removed again, in case a crash came between the two). clamd unreachable, slow or
  * in error: the task throws, the file stays `pending` (never served), and graphile-worker retries with backoff.
  * Infected: the row keeps the virus name for the audit, the file is deleted from disk.

@@ -15,7 +15,7 @@ declare module 'express-session' {
     userAgent?: string;
     /** A token from an email link, kept here so that the page's URL no longer carries it. */
     emailToken?: { purpose: 'activation' | 'reset' | 'email_change'; token: string };
-    /** When the password was last typed again to confirm a sensitive action (ms, S-14); authAt is kept for the 12 h limit. */
+    /** When the password was last typed again to confirm a sensitive action (ms, recent re-authentication); authAt is kept for the 12 h limit. */
     reauthAt?: number;
     notice?: string;
     /**
@@ -24,7 +24,7 @@ declare module 'express-session' {
      */
     pendingUserId?: string;
     pendingAt?: number;
-    /** Staff only: this session passed the second factor (S-6b). */
+    /** Staff only: this session passed the second factor. */
     mfa?: boolean;
     /** When the second factor was passed (ms). */
     mfaAt?: number;
@@ -119,7 +119,7 @@ export function requireRole(...roles: string[]): RequestHandler {
 export const SECOND_FACTOR_PATH = '/compte/double-authentification';
 
 /**
- * Staff pages (S-6b): a second line of defence, since a staff session is only signed in once the second factor is
+ * Staff pages: a second line of defence, since a staff session is only signed in once the second factor is
  * passed (sign-in keeps it pending until then). Place after requireRole.
  */
 export const requireSecondFactor: RequestHandler = (req, res, next) => {
@@ -134,7 +134,7 @@ export const RECENT_AUTH_PATH = '/compte/confirmer-mot-de-passe';
 export const RECENT_AUTH_MS = 15 * 60_000;
 
 /**
- * Sensitive actions (S-14: email change, API tokens) need the password typed less than `maxAgeMs` ago, at sign-in
+ * Sensitive actions (email change, API tokens) need the password typed less than `maxAgeMs` ago, at sign-in
  * or on the confirmation page; otherwise 303 to that page, which comes back to the page asked for (for a POST, the
  * page of the form: what was typed is not kept).
  */

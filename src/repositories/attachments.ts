@@ -15,7 +15,7 @@ const COLUMNS = [
   'scan_detail as scanDetail',
 ];
 
-/** Attempts of one scan before graphile-worker gives up; the periodic sweep queues it again (C-13). */
+/** Attempts of one scan before graphile-worker gives up; the periodic sweep queues it again (no file left pending after a clamd outage). */
 export const MAX_SCAN_ATTEMPTS = 10;
 
 export async function attachmentsOf(db: Knex, requestId: string): Promise<Attachment[]> {

@@ -74,7 +74,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/compte/mot-de-passe', label: 'Changer mon mot de passe', area: 'compte', access: 'user' },
   { path: '/compte/sessions', label: 'Mes sessions ouvertes', area: 'compte', access: 'user' },
   { path: '/compte/confirmer-mot-de-passe', label: 'Confirmer votre mot de passe', area: 'compte', access: 'user', examples: ['/compte/confirmer-mot-de-passe?retour=/compte/adresse-electronique'] },
-  // needs a recent password (S-14): the crawl has just signed in
+  // needs a recent password (recent re-authentication): the crawl has just signed in
   { path: '/compte/adresse-electronique', label: 'Changer mon adresse électronique', area: 'compte', access: 'user' },
   // without a link in the session: the « lien expiré » page
   { path: '/adresse-electronique/confirmer', label: 'Confirmer la nouvelle adresse électronique', area: 'compte' },

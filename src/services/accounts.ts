@@ -122,7 +122,7 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
       return 'ok';
     },
 
-    /** Whether `password` is the user's current password (re-authentication, S-14). */
+    /** Whether `password` is the user's current password (recent re-authentication). */
     async verifyCurrentPassword(user: User, password: string): Promise<boolean> {
       const hash = await passwordHashOf(db, user.id);
       return verifyPassword(hash ?? (await dummy()), password).catch(() => false).then((ok) => ok && hash !== null);

@@ -29,7 +29,7 @@ function asValues(parsed: unknown): StashedValues | undefined {
 }
 
 /**
- * Values posted by a step form after its session had ended, kept until the same user signs in again (C-3, ADR 0009).
+ * Values posted by a step form after its session had ended, kept until the same user signs in again (nothing typed is lost, ADR 0009).
  * Rows are keyed by the SHA-256 of a random 256-bit pre-auth id and encrypted with AES-256-GCM under a key derived
  * from SESSION_SECRET; the pre-auth id, the path and the user are bound as additional data, so a row cannot be moved.
  * Tickets prove, without the session, that a form was served by us to a given user (HMAC over user, time, CSRF token).

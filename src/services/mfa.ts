@@ -17,7 +17,7 @@ export type MfaState = { enrolled: true } | { enrolled: false; secret: string };
 export type MfaResult = 'ok' | 'enrolled' | 'wrong' | 'reused';
 
 /**
- * TOTP second factor of staff accounts (S-6b). Enrolment: a secret is generated and stored sealed, then confirmed by
+ * TOTP second factor of staff accounts. Enrolment: a secret is generated and stored sealed, then confirmed by
  * a first code. Every accepted code moves `totp_last_step` forward, so a code (or an earlier one) cannot be used
  * again. Enrolments and failures are audit-logged; the secret and the codes never are.
  */

@@ -1,5 +1,5 @@
 /**
- * PDF attachments of the legal step in Chromium (checklists C-11, C-12, A-11), JavaScript disabled then enabled: a
+ * PDF attachments of the legal step in Chromium (interrupted, oversized and refused uploads; errors flagged and described), JavaScript disabled then enabled: a
  * reference is typed, a PDF attached with the step's « Joindre le fichier » button (multipart, formaction), the file
  * listed and downloadable (Content-Disposition: attachment), an executable renamed `.pdf` refused (422, « Erreur : »,
  * error summary link to the file input), Enter in a text field continuing to the next step (never removing a

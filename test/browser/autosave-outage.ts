@@ -1,5 +1,5 @@
 /**
- * Autosave outages for autosave.test.ts (checklist C-14): Playwright answers the htmx autosave POST of a step in
+ * Autosave outages for autosave.test.ts (a failed autosave keeps the input and says so): Playwright answers the htmx autosave POST of a step in
  * place of the server (500, no answer, no network) or lets it through, and counts the requests the page sends.
  */
 import type { Page, Request, Route } from 'playwright-core';

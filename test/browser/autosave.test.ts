@@ -1,5 +1,5 @@
 /**
- * Autosave in Chromium with JavaScript (checklists C-14, A-11, A-15): when the server answers 500, does not answer or
+ * Autosave in Chromium with JavaScript (a failed autosave keeps the input and says so; inline errors; focus kept): when the server answers 500, does not answer or
  * cannot be reached, the step says so in an alert (« Échec de l’enregistrement automatique ») with « Réessayer »;
  * the typed text stays, focus stays, the page sends nothing by itself meanwhile, « Réessayer » sends one request at
  * a time and saves once the server is back, and « Enregistrer le brouillon » still saves everything. Then inline
@@ -68,7 +68,7 @@ async function outages(page: Page, base: string, id: string, problems: string[])
     problems.push(...(await checkState(page, 'js-on', at('échec 500'), await currentDom(page), totals)));
 
     const sentBeforeIdle = control.sent();
-    await page.waitForTimeout(10_000); // C-14: at most one retry per field in 10 s; htmx and signup.js send none
+    await page.waitForTimeout(10_000); // at most one retry per field in 10 s; htmx and signup.js send none
     assert.ok(control.sent() - sentBeforeIdle <= 1, `${control.sent() - sentBeforeIdle} envois en 10 s sans action`);
     assert.equal(control.sent() - sentBeforeIdle, 0, 'aucun nouvel essai sans action de la personne');
 
@@ -105,7 +105,7 @@ async function outages(page: Page, base: string, id: string, problems: string[])
   }
 }
 
-/** Inline validation (A-11): the field's message group and aria-invalid follow the autosave's answer; focus stays. */
+/** Inline validation: the field's message group and aria-invalid follow the autosave's answer; focus stays. */
 async function inlineValidation(page: Page, base: string, id: string, problems: string[]): Promise<void> {
   const url = `/demandes/${id}/donnees-personnelles`;
   const at = (state: string) => `${url} ${state} (js-on)`;
@@ -136,7 +136,7 @@ await test('navigateur : échecs de l’enregistrement automatique et validatio
   try {
     const page = await context.newPage();
     const id = await newRequest(session);
-    for (const [name, run] of [['500, pas de réponse, hors ligne, « Réessayer », bouton classique (C-14)', outages], ['validation en ligne : erreur puis correction (A-11)', inlineValidation]] as const) {
+    for (const [name, run] of [['500, pas de réponse, hors ligne, « Réessayer », bouton classique', outages], ['validation en ligne : erreur puis correction', inlineValidation]] as const) {
       await t.test(name, { timeout: 120_000 }, async () => {
         const problems: string[] = [];
         await run(page, session!.base, id, problems);

@@ -1,5 +1,5 @@
 /**
- * Browser suite (checklist A): every page of the registry, JavaScript off then on, through axe (RGAA + WCAG 2.1 AA),
+ * Browser suite: every page of the registry, JavaScript off then on, through axe (RGAA + WCAG 2.1 AA),
  * CSP, a few DOM checks and html-validate; then the states that are not plain GETs (the eligibility form with and
  * without htmx) and the skip link. Writes test-results/browser-summary.json when the crawl ran.
  */
@@ -149,7 +149,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
       const problems: string[] = [];
       if (response.status() !== 422) problems.push(`${where} : HTTP ${response.status()} au lieu de 422`);
       const title = await page.title();
-      if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : » (A-4)`);
+      if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : »`);
       problems.push(...(await domProblems(page, where)));
       problems.push(...count('axe', (await runAxe(page, where, 'js-off')).violations));
       await nuState(page, where);
@@ -165,7 +165,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
     try {
       await page.goto(`${base}/eligibilite`);
       const live = page.locator('#statut-formulaire');
-      assert.equal(await live.count(), 1, 'la région live #statut-formulaire doit exister au chargement (A-12)');
+      assert.equal(await live.count(), 1, 'la région live #statut-formulaire doit exister au chargement');
       const problems: string[] = [];
       await page.fill('#siret', '123');
       await page.press('#siret', 'Tab');
@@ -174,9 +174,9 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
       problems.push(...count('axe', (await runAxe(page, where, 'js-on')).violations));
       await nuState(page, where);
       const liveText = (await live.textContent())?.trim() ?? '';
-      if (liveText === '') problems.push(`${where} : la région live #statut-formulaire est restée vide (A-12)`);
+      if (liveText === '') problems.push(`${where} : la région live #statut-formulaire est restée vide`);
       const focused = await page.evaluate(() => document.activeElement?.tagName.toLowerCase() ?? 'aucun');
-      if (focused === 'body' || focused === 'aucun') problems.push(`${where} : le focus est perdu (${focused}) après l’échange (A-15)`);
+      if (focused === 'body' || focused === 'aucun') problems.push(`${where} : le focus est perdu (${focused}) après l’échange`);
 
       await page.fill('#siret', '13002526500013');
       await page.press('#siret', 'Tab');
@@ -204,9 +204,9 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
       const where = '/inscription après échange htmx (js-on)';
       problems.push(...count('axe', (await runAxe(page, where, 'js-on')).violations));
       await nuState(page, where);
-      if (!((await page.locator('#statut-formulaire').textContent()) ?? '').includes('COMMUNE DE CLAMART')) problems.push(`${where} : région live non mise à jour (A-12)`);
+      if (!((await page.locator('#statut-formulaire').textContent()) ?? '').includes('COMMUNE DE CLAMART')) problems.push(`${where} : région live non mise à jour`);
       const focused = await page.evaluate(() => document.activeElement?.tagName.toLowerCase() ?? 'aucun');
-      if (focused === 'body' || focused === 'aucun') problems.push(`${where} : focus perdu (A-15)`);
+      if (focused === 'body' || focused === 'aucun') problems.push(`${where} : focus perdu`);
       problems.push(...count('csp', (await cspViolations(page)).map((v) => `${where} : CSP ${v}`)));
     } finally {
       await page.close();
@@ -249,7 +249,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
       const where = '/demandes/1/demarche après enregistrement automatique (js-on)';
       const problems: string[] = [];
       const focused = await page.evaluate(() => document.activeElement?.id ?? '');
-      if (focused !== 'title') problems.push(`${where} : le focus a quitté le champ (${focused || 'body'}) (A-15)`);
+      if (focused !== 'title') problems.push(`${where} : le focus a quitté le champ (${focused || 'body'})`);
       // announced once the person pauses (a few seconds after the save), not at every save
       await page.waitForFunction(() => /Brouillon enregistré/.test(document.getElementById('statut-formulaire')?.textContent ?? ''), undefined, { timeout: 20_000 });
       problems.push(...count('axe', (await runAxe(page, where, 'js-on')).violations));
@@ -264,7 +264,7 @@ await test('navigateur : pages du registre, JS désactivé puis activé', { ski
     }
   });
 
-  await t.test('lien d’évitement : Tab puis Entrée mène dans main (A-7, js-off)', { timeout: STEP_TIMEOUT }, async () => {
+  await t.test('lien d’évitement : Tab puis Entrée mène dans main (js-off)', { timeout: STEP_TIMEOUT }, async () => {
     const page = await contextFor('js-off').newPage();
     try {
       await page.goto(`${base}/`);

@@ -1,5 +1,5 @@
 /**
- * Checks of the browser journey (journey.test.ts): one page state through axe, the DOM checks of the checklist,
+ * Checks of the browser journey (journey.test.ts): one page state through axe, the DOM checks of the page structure,
  * html-validate and CSP; the error states (title, error summary, focus); and form submissions that wait for the
  * server's answer. Counts what it finds, for test-results/browser-summary.json.
  */
@@ -113,7 +113,7 @@ export async function currentDom(page: Page): Promise<Markup> {
 export async function errorSummaryProblems(page: Page, mode: Mode, where: string): Promise<{ problems: string[]; targets: string[] }> {
   const problems: string[] = [];
   const title = await page.title();
-  if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : » (A-4)`);
+  if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : »`);
   const summary = page.locator('#resume-erreurs');
   if ((await summary.count()) !== 1) return { problems: [...problems, `${where} : pas de récapitulatif des erreurs #resume-erreurs`], targets: [] };
   const hrefs = await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));

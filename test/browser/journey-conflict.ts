@@ -25,7 +25,7 @@ export async function conflict(db: Db, context: BrowserContext, mode: Mode, url:
     assert.equal(stored.answers.demarche?.title, 'Intitulé enregistré dans le premier onglet', 'le 409 n’a rien écrit');
     const where = `${new URL(url).pathname} 409 (${mode})`;
     const title = await second.title();
-    if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : » (A-4)`);
+    if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : »`);
     if (!(await second.getByText(mine).first().isVisible())) problems.push(`${where} : la saisie « ${mine} » n’est pas affichée`);
     problems.push(...(await checkState(second, mode, where, { server: clash.html }, totals)));
   } finally {

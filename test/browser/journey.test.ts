@@ -47,7 +47,7 @@ async function checkAutosave(page: Page, id: string, value: string, problems: st
   assert.equal(await page.inputValue('#version'), String(after_.version), 'la page connaît la nouvelle version');
   assert.match((await page.locator('#brouillon-etat').textContent()) ?? '', /^Brouillon enregistré à \d{1,2} h \d{2}$/);
   const focused = await focusedId(page);
-  if (focused !== 'title') problems.push(`enregistrement automatique : le focus a quitté le champ (${focused || 'body'}) (A-15)`);
+  if (focused !== 'title') problems.push(`enregistrement automatique : le focus a quitté le champ (${focused || 'body'})`);
 }
 
 /** (Playwright normalises the spaces of accessible names: the names looked for are written with plain spaces.)

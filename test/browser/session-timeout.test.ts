@@ -1,5 +1,5 @@
 /**
- * Session expiry with JavaScript (checklists C-4, S-15; WCAG 2.2.1, RGAA 13.1), in Chromium with Playwright's fake
+ * Session expiry with JavaScript (warned before the end, with a way to extend it; WCAG 2.2.1, RGAA 13.1), in Chromium with Playwright's fake
  * clock: on a wizard step, an autosave renews the session; two minutes before the end a modal alertdialog opens
  * with focus on « Rester connecté », axe-clean; « Rester connecté » answers 204, closes it, gives focus back and
  * moves the session row's expiry; Escape does the same (and the warning does not come back); with no action, the page ends on « Vous êtes déconnecté »,

@@ -1,6 +1,6 @@
 /**
  * Pieces of the browser suite (test/browser/crawl.test.ts): Chromium, the URLs of the page registry, axe, the DOM
- * checks of the accessibility checklist (A-3, A-5, A-6), CSP violations and html-validate.
+ * checks of the page structure (language, one h1, one main), CSP violations and html-validate.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -111,7 +111,7 @@ export async function runAxe(page: Page, where: string, mode: Mode): Promise<{ v
   return { violations, incomplete: results.incomplete.map((r) => `${r.id} (${r.nodes.length})`) };
 }
 
-/** A-3 (`<html lang="fr">`), A-4 (a real title), A-5 (one h1), A-6 (one `main#contenu`). */
+/** `<html lang="fr">`, a real title, one h1, one `main#contenu`. */
 export async function domProblems(page: Page, where: string): Promise<string[]> {
   const dom = await page.evaluate(() => ({
     lang: document.documentElement.getAttribute('lang'),
@@ -121,10 +121,10 @@ export async function domProblems(page: Page, where: string): Promise<string[]> 
     title: document.title.trim(),
   }));
   const problems: string[] = [];
-  if (dom.lang !== 'fr') problems.push(`${where} : <html lang="${dom.lang ?? ''}"> au lieu de lang="fr" (A-3)`);
-  if (dom.h1 !== 1) problems.push(`${where} : ${dom.h1} h1 au lieu d’un seul (A-5)`);
-  if (dom.main !== 1 || dom.mainContenu !== 1) problems.push(`${where} : ${dom.main} <main>, ${dom.mainContenu} main#contenu au lieu d’un seul (A-6)`);
-  if (dom.title === '' || dom.title === 'SignUp') problems.push(`${where} : titre « ${dom.title} » vide ou réduit au nom du service (A-4)`);
+  if (dom.lang !== 'fr') problems.push(`${where} : <html lang="${dom.lang ?? ''}"> au lieu de lang="fr"`);
+  if (dom.h1 !== 1) problems.push(`${where} : ${dom.h1} h1 au lieu d’un seul`);
+  if (dom.main !== 1 || dom.mainContenu !== 1) problems.push(`${where} : ${dom.main} <main>, ${dom.mainContenu} main#contenu au lieu d’un seul`);
+  if (dom.title === '' || dom.title === 'SignUp') problems.push(`${where} : titre « ${dom.title} » vide ou réduit au nom du service`);
   return problems;
 }
 
@@ -135,7 +135,7 @@ export async function domProblems(page: Page, where: string): Promise<string[]> 
 export const HTML_RULE_EXCEPTIONS: Record<string, string> = {
   'no-trailing-whitespace': 'style du code source, sans effet sur le document : les balises {% %} de Nunjucks laissent des espaces en fin de ligne',
   'form-dup-name': 'les cases à cocher d’un même groupe partagent leur name (HTML standard, fr-checkbox-group du DSFR, tableau pour express.urlencoded) ; la règle reste active pour les autres champs',
-  'long-title': 'le modèle de titre de A-4 (« Page – Étape n sur N : Nom – Démarche – SignUp ») dépasse souvent 70 caractères ; RGAA 8.6 demande un titre pertinent, pas court ; 140 reste un garde-fou (le DOM sérialisé écrit chaque espace insécable « &nbsp; »)',
+  'long-title': 'le modèle de titre des pages (« Page – Étape n sur N : Nom – Démarche – SignUp ») dépasse souvent 70 caractères ; RGAA 8.6 demande un titre pertinent, pas court ; 140 reste un garde-fou (le DOM sérialisé écrit chaque espace insécable « &nbsp; »)',
 };
 
 function htmlValidateConfig(): ConfigData {

@@ -1,5 +1,5 @@
 /**
- * The clamd client (storage/clamd): INSTREAM framing, replies, and every way clamd can fail (S-39, C-13), against a
+ * The clamd client (storage/clamd): INSTREAM framing, replies, and every way clamd can fail , against a
  * fake clamd that speaks the protocol over a real TCP socket.
  */
 import assert from 'node:assert/strict';

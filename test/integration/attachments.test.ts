@@ -1,5 +1,5 @@
 /**
- * PDF attachments of the legal step (issue 4 step 3; checklists S-34, S-35, S-37, S-38, C-11, C-12): by content,
+ * PDF attachments of the legal step (size limits, allow-list by content, storage out of the web root, download headers, interrupted and refused uploads): by content,
  * 10 MB each, 6 at most, outside the web root, downloadable only by members of the request's organisation, and an
  * upload that fails or breaks off never loses the rest of the step.
  */
@@ -260,12 +260,12 @@ describe('who may download', () => {
   });
 });
 
-describe('an interrupted upload (C-11)', () => {
+describe('an interrupted upload', () => {
   it('leaves no row and no file, changes nothing of the draft, and the next upload succeeds', async () => {
     const { client, id } = await draft();
     const { url, server } = await app.listen();
     await client.get(`/demandes/${id}/cadre-juridique`);
-    // As in checklist C-11: 50 times, the browser goes away after half of a 15 MB body.
+    // 50 times, the browser goes away after half of a 15 MB body.
     const { body, contentType } = multipartBody([{ name: '_csrf', value: client.csrfToken() }, file('coupe.pdf', pdf(15 * MB))]);
     const headers = { Cookie: cookieHeader(client), 'Content-Type': contentType };
     const baseline = storedFiles().length;

@@ -1,5 +1,5 @@
 /**
- * Route × actor matrix (checklist S-16), generated from the Express router: every route with an identifier in its
+ * Route × actor matrix, generated from the Express router: every route with an identifier in its
  * path is called as each actor, with its method, and compared with the expected matrix below. Another organisation's
  * request (or its attachment) answers 404, never 403, so that identifiers leak nothing; anonymous visitors are sent
  * to sign in. A new route with an identifier fails this test until it is added to the matrix.

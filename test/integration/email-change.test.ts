@@ -36,7 +36,7 @@ async function confirmWith(client: PageClient, link: string) {
   return client.submit({});
 }
 
-describe('recent re-authentication (S-14)', () => {
+describe('recent re-authentication', () => {
   it('sends an old session to the password prompt, refuses a wrong password (422), then comes back after the right one', async () => {
     const account = await createAccount(app.db, { email: 'agent@clamart.fr' });
     const client = await signedInClient(app.app, account.email);

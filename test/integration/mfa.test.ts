@@ -41,7 +41,7 @@ async function submitCode(client: PageClient, code: string): Promise<Page> {
   return client.submit({ code });
 }
 
-describe('second factor of staff accounts (S-6b)', () => {
+describe('second factor of staff accounts', () => {
   it('sends an admin without a second factor to the verification for every admin page, then lets them in; the code cannot be reused', async () => {
     const admin = await createAccount(app.db, { email: 'support@signup.localhost', roles: ['admin'] });
     const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr' });

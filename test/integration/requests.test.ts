@@ -138,7 +138,7 @@ describe('a step of the wizard', () => {
     assert.equal(conflict.$('main fieldset i').length, 0, 'no markup from the values');
   });
 
-  it('two tabs, different fields: both changes are kept (merge), then a stale change of the same field is a conflict (C-1)', async () => {
+  it('two tabs, different fields: both changes are kept (merge), then a stale change of the same field is a conflict', async () => {
     const { account, client: tabA } = await member();
     const tabB = await signIn(account.email);
     const id = await createRequest(app.db, account.id, CLAMART);
@@ -355,7 +355,7 @@ describe('autosave with htmx', () => {
     assert.equal((await app.db('access_requests').where({ id }).first()).answers.demarche.title, 'Titre d’un collègue');
   });
 
-  it('two members autosaving different fields at the same time: every value kept, no lost update (C-2)', async () => {
+  it('two members autosaving different fields at the same time: every value kept, no lost update', async () => {
     const { account } = await member();
     await createAccount(app.db, { email: 'collegue@clamart.fr', siret: CLAMART });
     const id = await createRequest(app.db, account.id, CLAMART);

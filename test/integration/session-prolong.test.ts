@@ -1,5 +1,5 @@
 /**
- * « Prolonger ma session » (C-4, S-15, RGAA 13.1): the plain form answers 303 back to the page, scripts (htmx, or the
+ * « Prolonger ma session » (RGAA 13.1, WCAG 2.2.1): the plain form answers 303 back to the page, scripts (htmx, or the
  * expiry warning's fetch asking for JSON) get 204; either way the session row really moves (touches are otherwise
  * throttled). Pages give scripts the session's end (data attributes, X-Session-Expire); the « déconnecté » page
  * says that saved drafts are kept.

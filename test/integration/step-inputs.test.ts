@@ -6,7 +6,7 @@ import { errorSummaryTargets, type Page, type PageClient } from '../helpers/page
 import { signedInClient } from '../helpers/sign-in.ts';
 
 /**
- * Every field of every step, with its bad inputs (checklist A-11): each gets a 422, the field flagged and described
+ * Every field of every step, with its bad inputs (without JavaScript): each gets a 422, the field flagged and described
  * by a French message that says what to do with an example, a summary link to it, and the value typed kept.
  * Then each step complete (« Continuer » → next step) and partial (« Enregistrer le brouillon » → same step).
  */

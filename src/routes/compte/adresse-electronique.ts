@@ -13,7 +13,7 @@ const confirmPasswordSchema = Joi.object<{ password: string }>({
 const newEmailSchema = Joi.object<{ email: string }>({ email: emailField });
 
 /**
- * Re-authentication before sensitive actions (S-14) and the email change: a link to the new address, a notice to the
+ * Re-authentication before sensitive actions and the email change: a link to the new address, a notice to the
  * old one, the address changed only when the link is followed. Memberships do not change (ADR 0007).
  */
 export function emailChangeRoutes(services: Services, limits: RateLimits): Router {

@@ -40,7 +40,7 @@ export function signInRoutes(services: Services, limits: RateLimits, cookieName:
       req.session.userAgent = String(req.get('User-Agent') ?? '').slice(0, 200);
       const staff = isStaff(user);
       if (staff) {
-        // Staff are signed in only once the second factor is passed (S-6b): until then, nothing but the code page.
+        // Staff are signed in only once the second factor is passed: until then, nothing but the code page.
         Object.assign(req.session, { pendingUserId: user.id, pendingAt: Date.now(), returnTo });
       } else {
         Object.assign(req.session, { userId: user.id, authAt: Date.now() });

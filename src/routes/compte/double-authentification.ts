@@ -26,7 +26,7 @@ function signIn(req: Request, user: User): Promise<void> {
 }
 
 /**
- * Second factor of staff accounts (S-6b), for a session that has typed the password and is not signed in yet:
+ * Second factor of staff accounts, for a session that has typed the password and is not signed in yet:
  * enrolment (the secret to add to an authenticator app, confirmed by a first code) or verification, 5 wrong codes
  * per account per 15 minutes, then the page that was asked for. Anyone else: the sign-in page (or, signed in,
  * « Mes demandes »).
