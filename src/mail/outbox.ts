@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { enqueue } from '../db/job-queue.ts';
 
 export type OutgoingEmail = { to: string; subject: string; text: string; html?: string; template: string };
 
@@ -25,8 +26,6 @@ export async function enqueueEmail(trx: Knex | Knex.Transaction, email: Outgoing
     })
     .returning('id')) as { id: string }[];
   const id = (row as { id: string }).id;
-  await trx.raw('SELECT graphile_worker.add_job(?, json_build_object(?::text, ?::text), job_key => ?, max_attempts => ?)', [
-    'send_email', 'emailId', id, `email:${id}`, MAX_EMAIL_ATTEMPTS,
-  ]);
+  await enqueue(trx, 'send_email', { emailId: id }, { jobKey: `email:${id}`, maxAttempts: MAX_EMAIL_ATTEMPTS });
   return id;
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ScanStatus } from '../domain/attachments.ts';
 import type { RequestStatus } from '../domain/request-states.ts';
+import { enqueue } from '../db/job-queue.ts';
 
 export type Attachment = {
   id: string; requestId: string; storageKey: string; originalName: string; size: number; mediaType: string; sha256: string;
@@ -69,9 +70,7 @@ export async function deleteAttachment(db: Knex, requestId: string, id: string):
  * attachment (`job_key`): queueing again replaces a waiting job (its attempts start over) rather than adding one.
  */
 export async function queueScan(trx: Knex, id: string): Promise<void> {
-  await trx.raw('SELECT graphile_worker.add_job(?, json_build_object(?::text, ?::text), job_key => ?, max_attempts => ?)', [
-    'scan_attachment', 'attachmentId', id, `scan:${id}`, MAX_SCAN_ATTEMPTS,
-  ]);
+  await enqueue(trx, 'scan_attachment', { attachmentId: id }, { jobKey: `scan:${id}`, maxAttempts: MAX_SCAN_ATTEMPTS });
 }
 
 /** An attachment by its id alone (the scan job), whatever its request. */

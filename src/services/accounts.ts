@@ -12,6 +12,7 @@ import {
 import type { Mailer } from './emails.ts';
 import type { JoinOutcome, OrganisationService } from './organisations.ts';
 import { commonPasswords } from './password-dictionary.ts';
+import { enqueue } from '../db/job-queue.ts';
 
 export type SignUpInput = { email: string; givenName: string; familyName: string; password: string; siret: string; missionJustification: string | null };
 
@@ -85,7 +86,7 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
 
     /** Queues the work; the same for every address, known or not (see `sendResetIfAccountExists`). */
     async requestReset(emailInput: string): Promise<void> {
-      await db.raw('SELECT graphile_worker.add_job(?, json_build_object(?::text, ?::text), max_attempts => 5)', ['password_reset', 'email', normaliseEmail(emailInput)]);
+      await enqueue(db, 'password_reset', { email: normaliseEmail(emailInput) }, { maxAttempts: 5 });
     },
 
     async sendResetIfAccountExists(email: string): Promise<void> {
