@@ -5,34 +5,6 @@ import type { User } from '../repositories/users.ts';
 import type { AccountService } from '../services/accounts.ts';
 import { HttpError } from './http-error.ts';
 
-declare module 'express-session' {
-  interface SessionData {
-    userId?: string;
-    /** When the user signed in (ms): the session ends 12 hours later whatever the activity. */
-    authAt?: number;
-    organisationId?: string;
-    returnTo?: string;
-    userAgent?: string;
-    /** A token from an email link, kept here so that the page's URL no longer carries it. */
-    emailToken?: { purpose: 'activation' | 'reset' | 'email_change'; token: string };
-    /** When the password was last typed again to confirm a sensitive action (ms, recent re-authentication); authAt is kept for the 12 h limit. */
-    reauthAt?: number;
-    notice?: string;
-    /**
-     * Staff only, between the password and the second factor: who typed their password, and when. Such a session is
-     * not signed in (no `userId`): it can only pass the second factor or sign out.
-     */
-    pendingUserId?: string;
-    pendingAt?: number;
-    /** Staff only: this session passed the second factor. */
-    mfa?: boolean;
-    /** When the second factor was passed (ms). */
-    mfaAt?: number;
-    /** When the last draft save of a step happened (ISO): « Brouillon enregistré à 14 h 32 » on the next step page. */
-    draftSavedAt?: string;
-  }
-}
-
 export const ABSOLUTE_SESSION_MS = 12 * 3600_000;
 /** How long a staff member has to type the second factor after the password. */
 export const SECOND_FACTOR_WAIT_MS = 10 * 60_000;
@@ -40,8 +12,8 @@ export const SECOND_FACTOR_WAIT_MS = 10 * 60_000;
 /** Where a signed-in applicant lands when not on the way to another page: their requests. */
 export const HOME_PATH = '/demandes';
 
-export function currentUserOf(res: { locals: Record<string, unknown> }): User {
-  const user = res.locals.user as User | undefined;
+export function currentUserOf(res: Response): User {
+  const user = res.locals.user;
   if (!user) throw new HttpError(404, 'Utilisateur absent');
   return user;
 }
@@ -109,7 +81,7 @@ export const requireUser: RequestHandler = (req, res, next) => {
 /** Users with a role; others get a 404 (the page's existence is not revealed). */
 export function requireRole(...roles: string[]): RequestHandler {
   return (req, res, next) => {
-    const user = res.locals.user as User | undefined;
+    const user = res.locals.user;
     if (!user) return toSignIn(req, res);
     if (!roles.some((role) => user.roles.includes(role))) return next(new HttpError(404, 'Page réservée'));
     next();
@@ -123,7 +95,7 @@ export const SECOND_FACTOR_PATH = '/compte/double-authentification';
  * passed (sign-in keeps it pending until then). Place after requireRole.
  */
 export const requireSecondFactor: RequestHandler = (req, res, next) => {
-  const user = res.locals.user as User | undefined;
+  const user = res.locals.user;
   if (!user) return toSignIn(req, res);
   if (!isStaff(user) || req.session.mfa === true) return next();
   rememberDestination(req);

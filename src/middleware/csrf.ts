@@ -4,12 +4,6 @@ import { HttpError } from './http-error.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-declare module 'express-session' {
-  interface SessionData {
-    csrfToken?: string;
-  }
-}
-
 export function sameToken(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);

@@ -1,7 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { Config } from '../config.ts';
 import { findStep, type StepDefinition } from '../forms/steps/index.ts';
-import type { User } from '../repositories/users.ts';
 import { STASH_LIFETIME_MS, type StashedValues } from '../services/form-stashes.ts';
 import type { Services } from '../services/index.ts';
 import { ABSOLUTE_SESSION_MS, awaitingSecondFactor } from './auth.ts';
@@ -116,9 +115,9 @@ export function expiredSessionPosts(services: Services, config: Config): Request
 export function formStashLocals(services: Services, config: Config): RequestHandler {
   const cookieName = stashCookieName(config);
   return (req, res, next) => {
-    const user = res.locals.user as User | undefined;
+    const user = res.locals.user;
     if (!user) return next();
-    const csrfToken = res.locals.csrfToken as () => string;
+    const csrfToken = res.locals.csrfToken!;
     res.locals.stashTicket = () => services.formStashes.ticket(user.id, csrfToken());
     const id = readCookie(req, cookieName);
     if (services.formStashes.isId(id)) res.locals.stashId = id;

@@ -9,7 +9,7 @@ export const SESSION_EXPIRE_HEADER = 'X-Session-Expire';
  * the new expiry in a response header, read by signup.js after each htmx request (autosave renews the session).
  */
 export const sessionExpiryLocals: RequestHandler = (req, res, next) => {
-  const expiresAt = res.locals.sessionExpiresAt as Date | undefined;
+  const expiresAt = res.locals.sessionExpiresAt;
   if (expiresAt instanceof Date) {
     res.locals.sessionIdleMs = req.session.cookie.originalMaxAge ?? Math.max(0, expiresAt.getTime() - Date.now());
     res.set(SESSION_EXPIRE_HEADER, expiresAt.toISOString());

@@ -5,18 +5,11 @@ import { isEditable } from '../domain/request-states.ts';
 import { addedNotice, NO_FILE_CHOSEN, NOT_EDITABLE, rejectionMessage, removedNotice, TOO_MANY_IN_ONE_GO, UPLOAD_FIELD } from '../forms/attachments.ts';
 import { currentUserOf, requireUser } from '../middleware/auth.ts';
 import { HttpError } from '../middleware/http-error.ts';
-import type { MultipartLimits, MultipartReader } from '../middleware/multipart.ts';
+import type { MultipartLimits } from '../middleware/multipart.ts';
 import type { AccessRequest } from '../repositories/requests.ts';
 import type { AddOutcome, Download } from '../services/attachments.ts';
 import type { Services } from '../services/index.ts';
 import { errorContext, LEGAL_STEP, receiveUpload, renderLegalStep, saveLegalText, type TextOutcome } from './legal-step.ts';
-
-declare module 'express-session' {
-  interface SessionData {
-    /** « Le fichier … est joint », shown once on the legal step. */
-    attachmentNotice?: string;
-  }
-}
 
 /** The upload form's path, read by the multipart middleware before the CSRF check. */
 export const ATTACHMENT_UPLOAD_PATH = /^\/demandes\/\d{1,18}\/pieces-jointes\/?$/;
@@ -76,7 +69,7 @@ export function attachmentRoutes(services: Services): Router {
     const request = await services.requests.find(req.params.id, user.id);
     if (!request) return next();
     if (!isEditable(request.status)) throw new HttpError(409, NOT_EDITABLE);
-    const { fields, received, tooManyFiles } = await receiveUpload(services, res.locals.multipart as MultipartReader | undefined, req.body as Record<string, unknown>);
+    const { fields, received, tooManyFiles } = await receiveUpload(services, res.locals.multipart, req.body as Record<string, unknown>);
     const outcomes: AddOutcome[] = [];
     try {
       for (const r of received) outcomes.push(await services.attachments.add(request, r.file, r.name, user.id));

@@ -12,7 +12,7 @@ import type { Services } from '../services/index.ts';
  * saved until the user chooses to.
  */
 export async function restoredStep(services: Services, res: Response, request: AccessRequest, step: StepDefinition): Promise<Record<string, unknown>> {
-  const id = res.locals.stashId as string | undefined;
+  const id = res.locals.stashId;
   if (!id || !isEditable(request.status)) return {};
   const stashed = await services.formStashes.take(id, currentUserOf(res).id, `/demandes/${request.id}/${step.slug}`);
   if (!stashed) return {};

@@ -125,8 +125,11 @@ describe('frozen database', () => {
     assert.equal((await client.get(step)).status, 200);
     const { fields } = client.formFields(STEP_FORM);
     const autosave = (title: string) => client.post(step, { ...fields, title, action: 'autosave' }, HTMX);
-    assert.equal((await autosave('Avant le gel')).status, 200);
-    fields.version = String(Number(fields.version) + 1);
+    const before = await autosave('Avant le gel');
+    assert.equal(before.status, 200);
+    // As the page does: the answer's out-of-band fields are the form's new version and base.
+    fields.version = before.$('#version').attr('value') ?? '';
+    fields.base = before.$('#base').attr('value') ?? '';
 
     // Requests in flight when the database freezes: each gets an answer, the page or the 503.
     const since = arrived.length;
@@ -139,7 +142,9 @@ describe('frozen database', () => {
     const thaw = freezePostgres(dataDir);
     const times: Record<string, number> = {};
     try {
-      for (const { page } of await Promise.all(inFlight)) assert.ok([200, 503].includes(page.status), `une requête en cours : ${page.status}`);
+      for (const { page } of await Promise.all(inFlight)) {
+        assert.ok([200, 503].includes(page.status), `une requête en cours : ${page.status} ${page.$('body').text().trim().slice(0, 300)}`);
+      }
 
       const publicPage = await timed('page publique', () => visitor.get('/cas-usage'));
       assertFrench503(publicPage.page, 'page publique lisant la base');

@@ -1,0 +1,69 @@
+/**
+ * What a session holds and what a response carries for the views, declared once for the whole application. Set by
+ * the middleware named beside each field; read anywhere without a cast.
+ */
+import 'express-session';
+import type { MultipartReader } from '../middleware/multipart.ts';
+import type { User } from '../repositories/users.ts';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** csrf.ts: the synchroniser token of the session's forms. */
+    csrfToken?: string;
+    userId?: string;
+    /** When the user signed in (ms): the session ends 12 hours later whatever the activity. */
+    authAt?: number;
+    organisationId?: string;
+    returnTo?: string;
+    userAgent?: string;
+    /** A token from an email link, kept here so that the page's URL no longer carries it. */
+    emailToken?: { purpose: 'activation' | 'reset' | 'email_change'; token: string };
+    /** When the password was last typed again to confirm a sensitive action (ms); authAt is kept for the 12 h limit. */
+    reauthAt?: number;
+    /** A message shown once on the next page. */
+    notice?: string;
+    /**
+     * Staff only, between the password and the second factor: who typed their password, and when. Such a session is
+     * not signed in (no `userId`): it can only pass the second factor or sign out.
+     */
+    pendingUserId?: string;
+    pendingAt?: number;
+    /** Staff only: this session passed the second factor. */
+    mfa?: boolean;
+    /** When the second factor was passed (ms). */
+    mfaAt?: number;
+    /** When the last draft save of a step happened (ISO): « Brouillon enregistré à 14 h 32 » on the next step page. */
+    draftSavedAt?: string;
+    /** « Le fichier … est joint », shown once on the legal step. */
+    attachmentNotice?: string;
+  }
+}
+
+declare global {
+  namespace Express {
+    interface Locals {
+      /** security.ts: the nonce of this response's scripts. */
+      cspNonce?: string;
+      /** htmx.ts: an htmx request (not a boosted navigation): answer with a fragment. */
+      isHtmx?: boolean;
+      /** views.ts */
+      currentPath?: string;
+      /** csrf.ts: the token for the forms of this page. */
+      csrfToken?: () => string;
+      /** auth.ts: the signed-in user, and when the session ends. */
+      user?: User;
+      sessionExpiresAt?: Date;
+      /** auth.ts: a staff session that has typed the password and not yet the second factor. */
+      awaitingSecondFactor?: boolean;
+      /** session-expiry.ts: the idle duration the page counts down from. */
+      sessionIdleMs?: number;
+      /** form-stash.ts: the signed ticket of a step form, and the stash to restore after sign-in. */
+      stashTicket?: () => string;
+      stashId?: string;
+      /** multipart.ts: the upload being read. */
+      multipart?: MultipartReader;
+      /** demandes-pieces-jointes.ts */
+      attachmentNotice?: string;
+    }
+  }
+}
