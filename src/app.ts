@@ -18,24 +18,19 @@ import { requireRegisteredPages } from './middleware/page-registry.ts';
 import { requestLogging } from './middleware/request-logging.ts';
 import { securityHeaders } from './middleware/security.ts';
 import { createRateLimits } from './middleware/rate-limit.ts';
-import { sessionCookieName, type SessionSetup } from './middleware/session.ts';
+import type { SessionSetup } from './middleware/session.ts';
 import { sessionExpiryLocals } from './middleware/session-expiry.ts';
 import { setUpViews } from './middleware/views.ts';
-import { adminRoutes } from './routes/admin.ts';
-import { signInRoutes } from './routes/compte/connexion.ts';
-import { secondFactorRoutes } from './routes/compte/double-authentification.ts';
-import { emailLinkRoutes } from './routes/compte/email-links.ts';
-import { signUpRoutes } from './routes/compte/inscription.ts';
-import { accountRoutes } from './routes/compte/profil.ts';
-import { emailChangeRoutes } from './routes/compte/adresse-electronique.ts';
-import { requestRoutes } from './routes/demandes.ts';
-import { ATTACHMENT_UPLOAD_PATH, attachmentRoutes, UPLOAD_LIMITS } from './routes/demandes-pieces-jointes.ts';
-import { requestSummaryRoutes } from './routes/demandes-recapitulatif.ts';
-import { devRoutes } from './routes/dev.ts';
-import { directorySearchRoutes } from './routes/directory-search.ts';
-import { eligibilityRoutes } from './routes/eligibility.ts';
-import { organisationRoutes } from './routes/organisations.ts';
-import { publicRoutes } from './routes/public.ts';
+import { adminArea } from './routes/admin/index.ts';
+import type { AreaDeps } from './routes/area.ts';
+import { accountArea } from './routes/compte/index.ts';
+import { ATTACHMENT_UPLOAD_PATH, requestArea, UPLOAD_LIMITS } from './routes/demandes/index.ts';
+import { devArea } from './routes/dev/index.ts';
+import { instructionArea } from './routes/instruction/index.ts';
+import { organisationArea } from './routes/organisations/index.ts';
+import { publicArea } from './routes/public/index.ts';
+import { dashboardArea } from './routes/tableau-de-bord/index.ts';
+import { createApi } from './api/index.ts';
 import type { Services } from './services/index.ts';
 
 export type AppDeps = {
@@ -57,6 +52,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(requestLogging(logger));
   app.use(healthRoutes(db, config.dbTimeoutMs));
   app.use(securityHeaders(config));
+  app.use('/api', createApi(logger)); // programs with a token: no session, no CSRF, no HTML
   app.use(compression());
   app.use(assets.router);
   app.use(setUpViews(app, views));
@@ -73,22 +69,15 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(sessionExpiryLocals);
   app.use(formStashLocals(services, config));
 
-  const limits = createRateLimits(db);
-  app.use(publicRoutes(services));
-  app.use(eligibilityRoutes(services));
-  app.use(directorySearchRoutes(db));
-  app.use(signUpRoutes(services, limits));
-  app.use(signInRoutes(services, limits, sessionCookieName(config)));
-  app.use(secondFactorRoutes(services, limits));
-  app.use(emailLinkRoutes(services, limits));
-  app.use(emailChangeRoutes(services, limits));
-  app.use(accountRoutes(services, db, limits));
-  app.use(organisationRoutes(services, db));
-  app.use(requestSummaryRoutes(services));
-  app.use(attachmentRoutes(services));
-  app.use(requestRoutes(services));
-  app.use(adminRoutes(services, db));
-  if (config.devPages) app.use(devRoutes(services, views));
+  const deps: AreaDeps = { config, db, services, limits: createRateLimits(db), views };
+  app.use(publicArea(deps));
+  app.use(accountArea(deps));
+  app.use(organisationArea(deps));
+  app.use(requestArea(deps));
+  app.use(instructionArea(deps));
+  app.use(dashboardArea(deps));
+  app.use(adminArea(deps));
+  if (config.devPages) app.use(devArea(deps));
 
   app.use(notFound);
   app.use(errorPages);

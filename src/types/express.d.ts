@@ -34,8 +34,8 @@ declare module 'express-session' {
     mfaAt?: number;
     /** When the last draft save of a step happened (ISO): « Brouillon enregistré à 14 h 32 » on the next step page. */
     draftSavedAt?: string;
-    /** « Le fichier … est joint », shown once on the legal step. */
-    attachmentNotice?: string;
+    /** A message for one step of one request (« Le fichier … est joint »), shown once by that step's page. */
+    stepNotice?: { requestId: string; step: string; text: string };
   }
 }
 
@@ -62,8 +62,6 @@ declare global {
       stashId?: string;
       /** multipart.ts: the upload being read. */
       multipart?: MultipartReader;
-      /** demandes-pieces-jointes.ts */
-      attachmentNotice?: string;
     }
   }
 }

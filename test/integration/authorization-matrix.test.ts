@@ -27,7 +27,6 @@ const EXPECTED: Record<string, Actor[]> = {
   'POST /demandes/:id/copier': MEMBERS,
   'GET /demandes/:id/:etape': MEMBERS,
   'POST /demandes/:id/:etape': MEMBERS,
-  'GET /demandes/:id/cadre-juridique': MEMBERS,
   'GET /demandes/:id/pieces-jointes': MEMBERS,
   'POST /demandes/:id/pieces-jointes': MEMBERS,
   'GET /demandes/:id/pieces-jointes/:pieceId': MEMBERS,

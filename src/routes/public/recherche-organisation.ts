@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import { renderPageOrFragment } from '../middleware/htmx.ts';
-import { searchEstablishments, SEARCH_MIN_LENGTH } from '../repositories/directory.ts';
-import { eligibilityOf } from '../domain/eligibility.ts';
-import type { Db } from '../db/knex.ts';
+import { renderPageOrFragment } from '../../middleware/htmx.ts';
+import { searchEstablishments, SEARCH_MIN_LENGTH } from '../../repositories/directory.ts';
+import { eligibilityOf } from '../../domain/eligibility.ts';
+import type { Db } from '../../db/knex.ts';
 
 const views = { page: 'public/recherche-organisation', fragment: 'partials/recherche-resultats' };
 const RETURN_PATHS = new Set(['/inscription', '/organisations/rejoindre']);

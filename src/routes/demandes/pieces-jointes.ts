@@ -1,15 +1,15 @@
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
-import { contentDisposition, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../domain/attachments.ts';
-import { isEditable } from '../domain/request-states.ts';
-import { addedNotice, NO_FILE_CHOSEN, NOT_EDITABLE, rejectionMessage, removedNotice, TOO_MANY_IN_ONE_GO, UPLOAD_FIELD } from '../forms/attachments.ts';
-import { currentUserOf, requireUser } from '../middleware/auth.ts';
-import { HttpError } from '../middleware/http-error.ts';
-import type { MultipartLimits } from '../middleware/multipart.ts';
-import type { AccessRequest } from '../repositories/requests.ts';
-import type { AddOutcome, Download } from '../services/attachments.ts';
-import type { Services } from '../services/index.ts';
-import { errorContext, LEGAL_STEP, receiveUpload, renderLegalStep, saveLegalText, type TextOutcome } from './legal-step.ts';
+import { contentDisposition, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../../domain/attachments.ts';
+import { isEditable } from '../../domain/request-states.ts';
+import { addedNotice, NO_FILE_CHOSEN, NOT_EDITABLE, rejectionMessage, removedNotice, TOO_MANY_IN_ONE_GO, UPLOAD_FIELD } from '../../forms/attachments.ts';
+import { currentUserOf } from '../../middleware/auth.ts';
+import { HttpError } from '../../middleware/http-error.ts';
+import type { MultipartLimits } from '../../middleware/multipart.ts';
+import type { AccessRequest } from '../../repositories/requests.ts';
+import type { AddOutcome, Download } from '../../services/attachments.ts';
+import type { Services } from '../../services/index.ts';
+import { errorContext, LEGAL_STEP, receiveUpload, renderLegalStep, saveLegalText, type TextOutcome } from './cadre-juridique.ts';
 
 /** The upload form's path, read by the multipart middleware before the CSRF check. */
 export const ATTACHMENT_UPLOAD_PATH = /^\/demandes\/\d{1,18}\/pieces-jointes\/?$/;
@@ -23,14 +23,14 @@ const stepPath = (request: AccessRequest, fields: Record<string, unknown>) =>
 async function respond(services: Services, req: Request, res: Response, request: AccessRequest, outcome: { text: TextOutcome; fileErrors: { field: string; message: string }[]; notice?: string; tooLarge?: boolean; fields: Record<string, unknown> }) {
   const { text, fileErrors, notice, fields } = outcome;
   if (!text.errors.length && !fileErrors.length) {
-    if (notice) req.session.attachmentNotice = notice;
+    if (notice) req.session.stepNotice = { requestId: request.id, step: LEGAL_STEP.slug, text: notice };
     if (text.changed) req.session.draftSavedAt = new Date().toISOString();
     return res.redirect(303, stepPath(request, fields));
   }
   const current = (await services.requests.find(request.id, currentUserOf(res).id)) ?? request;
   await renderLegalStep(services, res, current, {
     ...errorContext([...text.errors, ...fileErrors]), ...(text.posted ? { values: text.posted } : {}), ...(text.unsaved ?? {}),
-    attachmentNotice: notice, saved: text.changed ? new Date().toISOString() : undefined, retour: fields.retour === 'recapitulatif' ? 'recapitulatif' : undefined,
+    stepNotice: notice, saved: text.changed ? new Date().toISOString() : undefined, retour: fields.retour === 'recapitulatif' ? 'recapitulatif' : undefined,
   }, outcome.tooLarge ? 413 : 422);
 }
 
@@ -48,15 +48,6 @@ function unavailable(res: Response, request: AccessRequest, name: string, downlo
  */
 export function attachmentRoutes(services: Services): Router {
   const router = Router();
-  router.use('/demandes', requireUser);
-
-  // The notice of the last attachment change, shown once by the step page (res.locals reach the view).
-  router.get(`/demandes/:id/${LEGAL_STEP.slug}`, (req, res, next) => {
-    res.locals.attachmentNotice = req.session.attachmentNotice;
-    delete req.session.attachmentNotice;
-    next();
-  });
-
   // The form's POST-only addresses, reloaded or reached again from a 422 page (session renewal): back to the step.
   router.get(['/demandes/:id/pieces-jointes', '/demandes/:id/pieces-jointes/:pieceId/supprimer'], async (req, res, next) => {
     const request = await services.requests.find(String(req.params.id), currentUserOf(res).id);

@@ -1,9 +1,9 @@
 import type { Response } from 'express';
-import { isEditable } from '../domain/request-states.ts';
-import type { StepDefinition } from '../forms/steps/index.ts';
-import { currentUserOf } from '../middleware/auth.ts';
-import type { AccessRequest } from '../repositories/requests.ts';
-import type { Services } from '../services/index.ts';
+import { isEditable } from '../../domain/request-states.ts';
+import type { StepDefinition } from '../../forms/steps/index.ts';
+import { currentUserOf } from '../../middleware/auth.ts';
+import type { AccessRequest } from '../../repositories/requests.ts';
+import type { Services } from '../../services/index.ts';
 
 /**
  * What a step page shows instead of the saved draft when this browser stashed the user's last post to this step

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import { checkSiret } from '../domain/siret.ts';
-import { eligibilitySchema, type EligibilityForm } from '../forms/eligibility.ts';
-import { validateForm } from '../forms/validation.ts';
-import { renderPageOrFragment } from '../middleware/htmx.ts';
-import type { Services } from '../services/index.ts';
+import { checkSiret } from '../../domain/siret.ts';
+import { eligibilitySchema, type EligibilityForm } from '../../forms/eligibility.ts';
+import { validateForm } from '../../forms/validation.ts';
+import { renderPageOrFragment } from '../../middleware/htmx.ts';
+import type { Services } from '../../services/index.ts';
 
 const views = { page: 'public/eligibilite', fragment: 'partials/eligibilite-siret' };
 

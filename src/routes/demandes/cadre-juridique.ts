@@ -1,14 +1,14 @@
 import type { Response } from 'express';
-import { parseBase } from '../domain/merge.ts';
-import { NOT_EDITABLE, UPLOAD_FIELD } from '../forms/attachments.ts';
-import { findStep, lenientSchema, STEPS, type StepDefinition } from '../forms/steps/index.ts';
-import { validateForm, type FieldError } from '../forms/validation.ts';
-import { HttpError } from '../middleware/http-error.ts';
-import type { MultipartReader } from '../middleware/multipart.ts';
-import type { AccessRequest } from '../repositories/requests.ts';
-import type { User } from '../repositories/users.ts';
-import type { Services } from '../services/index.ts';
-import type { ReceivedFile } from '../storage/attachment-files.ts';
+import { parseBase } from '../../domain/merge.ts';
+import { NOT_EDITABLE, UPLOAD_FIELD } from '../../forms/attachments.ts';
+import { findStep, lenientSchema, STEPS, type StepDefinition } from '../../forms/steps/index.ts';
+import { validateForm, type FieldError } from '../../forms/validation.ts';
+import { HttpError } from '../../middleware/http-error.ts';
+import type { MultipartReader } from '../../middleware/multipart.ts';
+import type { AccessRequest } from '../../repositories/requests.ts';
+import type { User } from '../../repositories/users.ts';
+import type { Services } from '../../services/index.ts';
+import type { ReceivedFile } from '../../storage/attachment-files.ts';
 
 /** The legal step (« Cadre juridique »), whose page also holds the attachments. */
 export const LEGAL_STEP = findStep('cadre-juridique') as StepDefinition;

@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import Joi from 'joi';
-import { checkSiret } from '../domain/siret.ts';
-import { siretField } from '../forms/eligibility.ts';
-import { multiline, validateForm } from '../forms/validation.ts';
-import { currentUserOf, requireUser } from '../middleware/auth.ts';
-import { keepSessionAlive, SESSION_EXTENDED } from '../middleware/session-expiry.ts';
-import type { Db } from '../db/knex.ts';
-import type { Services } from '../services/index.ts';
+import { checkSiret } from '../../domain/siret.ts';
+import { siretField } from '../../forms/eligibility.ts';
+import { multiline, validateForm } from '../../forms/validation.ts';
+import { currentUserOf } from '../../middleware/auth.ts';
+import { keepSessionAlive, SESSION_EXTENDED } from '../../middleware/session-expiry.ts';
+import type { Db } from '../../db/knex.ts';
+import type { Services } from '../../services/index.ts';
 
 const joinSchema = Joi.object<{ siret: string; confirmation?: string; justification?: string }>({
   siret: siretField,
@@ -23,7 +23,6 @@ const REFUSALS = {
 /** "Mes organisations": list with statuses, choosing the current one, joining another one. */
 export function organisationRoutes(services: Services, db: Db): Router {
   const router = Router();
-  router.use('/organisations', requireUser);
 
   router.get('/organisations', async (req, res) => {
     const notice = req.session.notice;

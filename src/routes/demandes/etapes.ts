@@ -1,19 +1,19 @@
 import { Router, type Response } from 'express';
 import Joi from 'joi';
-import { STATUS_LABELS, isEditable } from '../domain/request-states.ts';
-import { findStep, lenientSchema, nextStep, STEPS, type StepDefinition } from '../forms/steps/index.ts';
-import { CONTACT_PARTS, CONTACT_ROLES } from '../forms/steps/contacts.ts';
-import { formatPhone } from '../domain/phone.ts';
-import { typedCalendarDate } from '../domain/calendar-date.ts';
-import { applyConflictChoices, normalise, parseBase } from '../domain/merge.ts';
-import { renderConflict, undecidedView } from './demandes-conflict.ts';
-import type { User } from '../repositories/users.ts';
-import { validateForm } from '../forms/validation.ts';
-import { currentUserOf, requireUser } from '../middleware/auth.ts';
-import type { AccessRequest } from '../repositories/requests.ts';
-import type { Services } from '../services/index.ts';
-import { restoredStep } from './demandes-reprise.ts';
-import { SESSION_EXTENDED_SAVED } from '../middleware/session-expiry.ts';
+import { STATUS_LABELS, isEditable } from '../../domain/request-states.ts';
+import { findStep, lenientSchema, nextStep, STEPS, type StepDefinition } from '../../forms/steps/index.ts';
+import { CONTACT_PARTS, CONTACT_ROLES } from '../../forms/steps/contacts.ts';
+import { formatPhone } from '../../domain/phone.ts';
+import { typedCalendarDate } from '../../domain/calendar-date.ts';
+import { applyConflictChoices, normalise, parseBase } from '../../domain/merge.ts';
+import { renderConflict, undecidedView } from './conflit.ts';
+import type { User } from '../../repositories/users.ts';
+import { validateForm } from '../../forms/validation.ts';
+import { currentUserOf } from '../../middleware/auth.ts';
+import type { AccessRequest } from '../../repositories/requests.ts';
+import type { Services } from '../../services/index.ts';
+import { restoredStep } from './reprise.ts';
+import { SESSION_EXTENDED_SAVED } from '../../middleware/session-expiry.ts';
 
 const newRequestSchema = Joi.object<{ useCase: string; organisation: string }>({
   useCase: Joi.string().max(100).required().messages({ 'any.required': 'Choisissez un cas d’usage, ou « Demande libre »', 'string.empty': 'Choisissez un cas d’usage, ou « Demande libre »' }),
@@ -49,7 +49,6 @@ function fillWithUser(body: Record<string, unknown>, role: string, user: User): 
 /** « Mes demandes », a new request, and the wizard's steps (one generic handler for every step defined as data). */
 export function requestRoutes(services: Services): Router {
   const router = Router();
-  router.use('/demandes', requireUser);
 
   router.get('/demandes', async (req, res) => {
     const user = currentUserOf(res);
@@ -89,9 +88,12 @@ export function requestRoutes(services: Services): Router {
     if (!step || !request) return next();
     const saved = req.session.draftSavedAt;
     const notice = req.session.notice;
+    // A message for this step of this request only (« Le fichier … est joint »), shown once.
+    const stepNotice = req.session.stepNotice?.requestId === request.id && req.session.stepNotice.step === step.slug ? req.session.stepNotice.text : undefined;
     delete req.session.draftSavedAt;
     delete req.session.notice;
-    await renderStep(services, res, request, step, { saved, notice, readOnly: !isEditable(request.status), retour: req.query.retour === 'recapitulatif' ? 'recapitulatif' : undefined, ...(await restoredStep(services, res, request, step)) });
+    if (stepNotice) delete req.session.stepNotice;
+    await renderStep(services, res, request, step, { saved, notice, stepNotice, readOnly: !isEditable(request.status), retour: req.query.retour === 'recapitulatif' ? 'recapitulatif' : undefined, ...(await restoredStep(services, res, request, step)) });
   });
 
   router.post('/demandes/:id/:etape', async (req, res, next) => {

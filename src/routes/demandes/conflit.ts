@@ -1,10 +1,10 @@
 import type { Response } from 'express';
-import { checkCalendarDate } from '../domain/calendar-date.ts';
-import { STATUS_LABELS } from '../domain/request-states.ts';
-import { frenchDate } from '../domain/french-dates.ts';
-import { STEPS, type StepDefinition } from '../forms/steps/index.ts';
-import type { AccessRequest } from '../repositories/requests.ts';
-import type { Services } from '../services/index.ts';
+import { checkCalendarDate } from '../../domain/calendar-date.ts';
+import { STATUS_LABELS } from '../../domain/request-states.ts';
+import { frenchDate } from '../../domain/french-dates.ts';
+import { STEPS, type StepDefinition } from '../../forms/steps/index.ts';
+import type { AccessRequest } from '../../repositories/requests.ts';
+import type { Services } from '../../services/index.ts';
 
 export type ConflictView = {
   request: AccessRequest; step: StepDefinition; mine: Record<string, unknown>; locked?: boolean; conflicts?: string[];

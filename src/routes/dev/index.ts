@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type nunjucks from 'nunjucks';
-import type { Services } from '../services/index.ts';
-import { ERROR_PAGE_CODES } from './registry.ts';
+import type { Services } from '../../services/index.ts';
+import { ERROR_PAGE_CODES } from '../registry.ts';
+import type { AreaDeps } from '../area.ts';
 
 const URL_PATTERN = /https?:\/\/[^\s<>"]+/g;
 
@@ -30,4 +31,9 @@ export function devRoutes(services: Services, env: nunjucks.Environment): Router
     res.status(Number(code)).render(`errors/${code}`, { status: Number(code), incidentId: code >= '500' ? 'exemple' : undefined });
   });
   return router;
+}
+
+/** The development helpers as an area (app.ts mounts it only when `devPages` is on). */
+export function devArea({ services, views }: AreaDeps): Router {
+  return devRoutes(services, views);
 }

@@ -1,17 +1,16 @@
 import { Router } from 'express';
-import { eventsFor, isCopyable, isEditable, STATUS_LABELS } from '../domain/request-states.ts';
-import { findStep, STEPS } from '../forms/steps/index.ts';
-import { CONTACT_PARTS, CONTACT_ROLES } from '../forms/steps/contacts.ts';
-import { attachmentView } from '../forms/attachments.ts';
-import { currentUserOf, requireUser } from '../middleware/auth.ts';
-import type { Services } from '../services/index.ts';
+import { eventsFor, isCopyable, isEditable, STATUS_LABELS } from '../../domain/request-states.ts';
+import { findStep, STEPS } from '../../forms/steps/index.ts';
+import { CONTACT_PARTS, CONTACT_ROLES } from '../../forms/steps/contacts.ts';
+import { attachmentView } from '../../forms/attachments.ts';
+import { currentUserOf } from '../../middleware/auth.ts';
+import type { Services } from '../../services/index.ts';
 
 const DATA_STEP = findStep('donnees')!;
 
 /** The summary of every answer with « Modifier » links, and the submission (once, after a full check). */
 export function requestSummaryRoutes(services: Services): Router {
   const router = Router();
-  router.use('/demandes', requireUser);
 
   const render = async (res: Parameters<Parameters<Router['get']>[1]>[1], id: string, status = 200, extra: Record<string, unknown> = {}) => {
     const request = await services.requests.find(id, currentUserOf(res).id);

@@ -1,0 +1,12 @@
+import { Router } from 'express';
+import { requireRole, requireSecondFactor } from '../../middleware/auth.ts';
+import type { AreaDeps } from '../area.ts';
+import { adminRoutes } from './admin.ts';
+
+/** Moderation of joins, users and roles, the audit log: administrators who passed the second factor. */
+export function adminArea({ services, db }: AreaDeps): Router {
+  const router = Router();
+  router.use('/admin', requireRole('admin'), requireSecondFactor);
+  router.use(adminRoutes(services, db));
+  return router;
+}
