@@ -69,7 +69,7 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(sessionExpiryLocals);
   app.use(formStashLocals(services, config));
 
-  const deps: AreaDeps = { config, db, services, limits: createRateLimits(db), views };
+  const deps: AreaDeps = { config, services, limits: createRateLimits(db), views };
   app.use(publicArea(deps));
   app.use(accountArea(deps));
   app.use(organisationArea(deps));

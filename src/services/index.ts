@@ -4,6 +4,9 @@ import type { Db } from '../db/knex.ts';
 import { httpDirectoryFallback } from '../directory/http-adapter.ts';
 import type { Logger } from '../logger.ts';
 import { accountService } from './accounts.ts';
+import { administrationService } from './administration.ts';
+import { directoryService } from './directory.ts';
+import { profileService } from './profile.ts';
 import { attachmentService } from './attachments.ts';
 import { catalogueService } from './catalogue.ts';
 import { eligibilityService } from './eligibility.ts';
@@ -25,7 +28,10 @@ export function createServices(db: Db, config: Config, views: nunjucks.Environme
   const organisations = organisationService(db, mailer);
   const attachments = attachmentService(db, attachmentFiles(config.uploadDir), logger, { scanning: config.clamdUrl !== undefined });
   return {
+    administration: administrationService(db),
     catalogue: catalogueService(db),
+    directory: directoryService(db),
+    profile: profileService(db),
     eligibility,
     formStashes: formStashService(db, config.sessionSecret),
     mail: mailService(db, config),

@@ -51,7 +51,11 @@ export function organisationService(db: Knex, mail: Mailer) {
     }
   }
 
-  return {
+  const service = {
+    /** A signed-in user joins an organisation, in a transaction of its own (sign-up joins within its own). */
+    joinNow: (user: Joiner, siret: string, missionJustification: string | null): Promise<JoinOutcome> =>
+      db.transaction((trx) => service.join(trx, user, siret, missionJustification)),
+
     async join(trx: Knex, user: Joiner, siret: string, missionJustification: string | null): Promise<JoinOutcome> {
       const establishment = await findEstablishment(trx, siret);
       if (!establishment) return { kind: 'refused', reason: 'unknown_siret' };
@@ -75,6 +79,7 @@ export function organisationService(db: Knex, mail: Mailer) {
     },
     organisationsOf: (userId: string) => organisationsOfUser(db, userId),
   };
+  return service;
 }
 
 export type OrganisationService = ReturnType<typeof organisationService>;

@@ -3,12 +3,8 @@ import Joi from 'joi';
 import { multiline, validateForm } from '../../forms/validation.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
 import { HttpError } from '../../middleware/http-error.ts';
-import { latestAudit, recordAudit } from '../../repositories/audit.ts';
-import { findUserById, listUsers, setRoles } from '../../repositories/users.ts';
-import type { Db } from '../../db/knex.ts';
+import { STAFF_ROLES } from '../../domain/staff.ts';
 import type { Services } from '../../services/index.ts';
-
-export const ROLES = ['instructor', 'reporter', 'admin'] as const;
 
 const decisionSchema = Joi.object<{ decision: 'accepter' | 'refuser'; note?: string }>({
   decision: Joi.string().valid('accepter', 'refuser').required().messages({ 'any.required': 'Choisissez d’accepter ou de refuser', 'any.only': 'Choisissez d’accepter ou de refuser' }),
@@ -16,7 +12,7 @@ const decisionSchema = Joi.object<{ decision: 'accepter' | 'refuser'; note?: str
 });
 
 /** Support pages: moderation queue, roles, audit log. Admins only, after the second factor; every action is audited. */
-export function adminRoutes(services: Services, db: Db): Router {
+export function adminRoutes(services: Services): Router {
   const router = Router();
 
   router.get('/admin', (_req, res) => res.redirect(303, '/admin/moderation'));
@@ -45,23 +41,17 @@ export function adminRoutes(services: Services, db: Db): Router {
     const search = typeof req.query.recherche === 'string' ? req.query.recherche.slice(0, 100) : '';
     const notice = req.session.notice;
     delete req.session.notice;
-    res.render('admin/utilisateurs', { users: await listUsers(db, search), search, roles: ROLES, notice });
+    res.render('admin/utilisateurs', { users: await services.administration.users(search), search, roles: STAFF_ROLES, notice });
   });
   router.post('/admin/utilisateurs/:id/roles', async (req, res, next) => {
-    const target = /^\d+$/.test(req.params.id) ? await findUserById(db, req.params.id) : undefined;
-    if (!target) return next();
     const asked = ([] as string[]).concat((req.body as { roles?: string | string[] }).roles ?? []);
-    const roles = ROLES.filter((role) => asked.includes(role));
-    const admin = currentUserOf(res);
-    if (admin.id === target.id && !roles.includes('admin')) throw new HttpError(409, 'Vous ne pouvez pas retirer votre propre rôle d’administrateur');
-    await db.transaction(async (trx) => {
-      await setRoles(trx, target.id, roles);
-      await recordAudit(trx, { actorId: admin.id, action: 'user.roles', subjectType: 'user', subjectId: target.id, details: { before: target.roles, after: roles } });
-    });
-    req.session.notice = `Rôles de ${target.givenName} ${target.familyName} enregistrés.`;
+    const outcome = await services.administration.setRoles(currentUserOf(res), req.params.id, asked);
+    if (outcome.kind === 'unknown_user') return next();
+    if (outcome.kind === 'own_admin_role') throw new HttpError(409, 'Vous ne pouvez pas retirer votre propre rôle d’administrateur');
+    req.session.notice = `Rôles de ${outcome.user.givenName} ${outcome.user.familyName} enregistrés.`;
     res.redirect(303, '/admin/utilisateurs');
   });
 
-  router.get('/admin/journal', async (_req, res) => res.render('admin/journal', { entries: await latestAudit(db) }));
+  router.get('/admin/journal', async (_req, res) => res.render('admin/journal', { entries: await services.administration.auditLog() }));
   return router;
 }

@@ -4,9 +4,9 @@ import type { AreaDeps } from '../area.ts';
 import { adminRoutes } from './admin.ts';
 
 /** Moderation of joins, users and roles, the audit log: administrators who passed the second factor. */
-export function adminArea({ services, db }: AreaDeps): Router {
+export function adminArea({ services }: AreaDeps): Router {
   const router = Router();
   router.use('/admin', requireRole('admin'), requireSecondFactor);
-  router.use(adminRoutes(services, db));
+  router.use(adminRoutes(services));
   return router;
 }

@@ -12,7 +12,7 @@ import { accountRoutes } from './profil.ts';
  * The account: sign-up, activation, sign-in and its second factor, reset, profile, sessions, email change. Its
  * pages are for visitors as much as for signed-in users: each route that needs a user says so itself.
  */
-export function accountArea({ services, db, limits, config }: AreaDeps): Router {
+export function accountArea({ services, limits, config }: AreaDeps): Router {
   const router = Router();
   router.use(
     signUpRoutes(services, limits),
@@ -20,7 +20,7 @@ export function accountArea({ services, db, limits, config }: AreaDeps): Router 
     secondFactorRoutes(services, limits),
     emailLinkRoutes(services, limits),
     emailChangeRoutes(services, limits),
-    accountRoutes(services, db, limits),
+    accountRoutes(services, limits),
   );
   return router;
 }

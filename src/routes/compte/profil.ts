@@ -4,16 +4,13 @@ import { validateForm } from '../../forms/validation.ts';
 import { currentUserOf, requireUser, safeReturnPath } from '../../middleware/auth.ts';
 import { normaliseEmail } from '../../domain/email.ts';
 import { formatPhone } from '../../domain/phone.ts';
-import { destroyUserSessions, userSessions } from '../../repositories/sessions.ts';
-import { updateProfile } from '../../repositories/users.ts';
-import type { Db } from '../../db/knex.ts';
 import type { Services } from '../../services/index.ts';
 import { describeUserAgent } from '../../domain/user-agent.ts';
 import { keepSessionAlive, SESSION_EXTENDED } from '../../middleware/session-expiry.ts';
 import { guarded, type RateLimits } from '../../middleware/rate-limit.ts';
 
 /** "Mon compte": profile, session duration, password, sessions, and "Prolonger ma session". */
-export function accountRoutes(services: Services, db: Db, limits: RateLimits): Router {
+export function accountRoutes(services: Services, limits: RateLimits): Router {
   const router = Router();
   router.use(['/compte', '/session'], requireUser);
 
@@ -36,7 +33,7 @@ export function accountRoutes(services: Services, db: Db, limits: RateLimits): R
     if (errors.length) {
       return res.status(422).render('compte/profil', { values: req.body as object, errors, fieldErrors, idleChoices: IDLE_CHOICES, organisations: await services.organisations.organisationsOf(user.id) });
     }
-    await updateProfile(db, user.id, { givenName: value.givenName, familyName: value.familyName, jobTitle: value.jobTitle || null, phone: value.phone || null, sessionIdleMinutes: value.idle });
+    await services.profile.update(user.id, { givenName: value.givenName, familyName: value.familyName, jobTitle: value.jobTitle || null, phone: value.phone || null, sessionIdleMinutes: value.idle });
     req.session.notice = 'Vos informations ont été enregistrées.';
     res.redirect(303, '/compte');
   });
@@ -61,11 +58,11 @@ export function accountRoutes(services: Services, db: Db, limits: RateLimits): R
   });
 
   router.get('/compte/sessions', async (req, res) => {
-    const sessions = await userSessions(db, currentUserOf(res).id);
+    const sessions = await services.profile.sessions(currentUserOf(res).id);
     res.render('compte/sessions', { sessions: sessions.map((s) => ({ ...s, browser: describeUserAgent(s.userAgent), current: s.sid === req.sessionID })) });
   });
   router.post('/compte/sessions/fermer-les-autres', async (req, res) => {
-    const count = await destroyUserSessions(db, currentUserOf(res).id, req.sessionID);
+    const count = await services.profile.endOtherSessions(currentUserOf(res).id, req.sessionID);
     req.session.notice = count ? `${count} autre(s) session(s) fermée(s).` : 'Aucune autre session n’était ouverte.';
     res.redirect(303, '/compte');
   });

@@ -4,9 +4,9 @@ import type { AreaDeps } from '../area.ts';
 import { organisationRoutes } from './organisations.ts';
 
 /** The user's organisations, the current one, and joining another: signed-in users only. */
-export function organisationArea({ services, db }: AreaDeps): Router {
+export function organisationArea({ services }: AreaDeps): Router {
   const router = Router();
   router.use('/organisations', requireUser);
-  router.use(organisationRoutes(services, db));
+  router.use(organisationRoutes(services));
   return router;
 }

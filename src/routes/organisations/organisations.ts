@@ -5,7 +5,6 @@ import { siretField } from '../../forms/eligibility.ts';
 import { multiline, validateForm } from '../../forms/validation.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
 import { keepSessionAlive, SESSION_EXTENDED } from '../../middleware/session-expiry.ts';
-import type { Db } from '../../db/knex.ts';
 import type { Services } from '../../services/index.ts';
 
 const joinSchema = Joi.object<{ siret: string; confirmation?: string; justification?: string }>({
@@ -21,7 +20,7 @@ const REFUSALS = {
 } as const;
 
 /** "Mes organisations": list with statuses, choosing the current one, joining another one. */
-export function organisationRoutes(services: Services, db: Db): Router {
+export function organisationRoutes(services: Services): Router {
   const router = Router();
 
   router.get('/organisations', async (req, res) => {
@@ -59,7 +58,7 @@ export function organisationRoutes(services: Services, db: Db): Router {
       errors.push({ field: 'confirmation', message: 'Confirmez que vous travaillez pour cette organisation' });
     }
     if (errors.length) return res.status(422).render('organisations/rejoindre', { ...context, errors, fieldErrors: { ...fieldErrors, ...Object.fromEntries(errors.map((e) => [e.field, e.message])) } });
-    const outcome = await db.transaction((trx) => services.organisations.join(trx, user, value.siret, value.justification || null));
+    const outcome = await services.organisations.joinNow(user, value.siret, value.justification || null);
     if (outcome.kind === 'refused') {
       const field = outcome.reason === 'not_eligible' ? 'justification' : 'siret';
       const message = REFUSALS[outcome.reason];

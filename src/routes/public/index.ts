@@ -5,8 +5,8 @@ import { publicRoutes } from './pages.ts';
 import { directorySearchRoutes } from './recherche-organisation.ts';
 
 /** Pages anyone can read: home, use cases, eligibility, the directory search, the legal pages. */
-export function publicArea({ services, db }: AreaDeps): Router {
+export function publicArea({ services }: AreaDeps): Router {
   const router = Router();
-  router.use(publicRoutes(services), eligibilityRoutes(services), directorySearchRoutes(db));
+  router.use(publicRoutes(services), eligibilityRoutes(services), directorySearchRoutes(services));
   return router;
 }
