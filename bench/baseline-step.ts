@@ -12,7 +12,7 @@ import { STEPS } from '../src/forms/steps/index.ts';
 
 const step = STEPS[0]!;
 
-/** What the real route and middleware give the step template for a new draft (see renderStep in src/routes/demandes.ts). */
+/** What the real route and middleware give the step template for a new draft (see renderStep in src/routes/demandes/etapes.ts). */
 const STEP_LOCALS = {
   cspNonce: 'bench-fixed-nonce',
   currentPath: `/demandes/1/${step.slug}`,

@@ -5,7 +5,7 @@ import { staticAssets } from '../src/middleware/assets.ts';
 import { createViewEnvironment } from '../src/middleware/views.ts';
 import { closeServer } from '../src/runtime.ts';
 
-/** The view SignUp renders for GET / (see STATIC_PAGES in src/routes/public.ts). */
+/** The view SignUp renders for GET / (see STATIC_PAGES in src/routes/public/pages.ts). */
 export const BASELINE_VIEW = 'public/accueil';
 
 /** The locals the real middleware chain would give the page: a fixed nonce instead of a random one. */

@@ -5,7 +5,7 @@ import { createDb, type Db } from './db/knex.ts';
 import type { Logger } from './logger.ts';
 import { staticAssets } from './middleware/assets.ts';
 import { sessions as createSessions } from './middleware/session.ts';
-import { createViewEnvironment } from './middleware/views.ts';
+import { createViewEnvironment } from './rendering/nunjucks.ts';
 import { createServices, type Services } from './services/index.ts';
 import { accountTasks } from './jobs/account-tasks.ts';
 import { runDueJobs, startWorker, type Worker } from './jobs/runner.ts';

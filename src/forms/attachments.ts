@@ -1,9 +1,13 @@
 import { countsForLegalText, formatSize, isServable, MAX_ATTACHMENTS, SCAN_BADGES } from '../domain/attachments.ts';
 import type { Attachment } from '../repositories/attachments.ts';
-import type { AddOutcome } from '../services/attachments.ts';
 
 /** The file input of the legal step: the error summary links to it. */
 export const UPLOAD_FIELD = 'pieces';
+
+/** What adding a file gives: the attachment, or why it was refused (the messages below say it in French). */
+export type AddOutcome =
+  | { kind: 'added'; attachment: Attachment }
+  | { kind: 'rejected'; reason: 'too-large' | 'not-pdf' | 'too-many' | 'locked'; name: string };
 
 type Rejection = Extract<AddOutcome, { kind: 'rejected' }>;
 

@@ -1,5 +1,5 @@
 import type nunjucks from 'nunjucks';
-import { createTextEnvironment } from '../middleware/views.ts';
+import { createTextEnvironment } from '../rendering/nunjucks.ts';
 import type { OutgoingEmail } from './outbox.ts';
 
 let textEnv: nunjucks.Environment | undefined;

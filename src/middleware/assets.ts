@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { Router } from 'express';
+import type { AssetUrls } from '../rendering/nunjucks.ts';
 
 const require = createRequire(import.meta.url);
 const dsfrDist = path.join(path.dirname(require.resolve('@gouvfr/dsfr/package.json')), 'dist');
@@ -27,7 +28,7 @@ const DSFR_STATIC = ['fonts', 'icons', 'artwork', 'favicon'];
 const DSFR_BASE = `/assets/dsfr-${dsfrVersion}`;
 
 type Asset = { body: Buffer; type: string };
-export type AssetUrls = Readonly<{ dsfrCss: string; appCss: string; printCss: string; htmxJs: string; appJs: string; favicon: string }>;
+export type { AssetUrls };
 
 /** Rewrites a DSFR file's relative url()s to absolute versioned paths so that files can be concatenated. */
 function absolutiseUrls(css: string, fileDir: string): string {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { isRegisteredPage } from '../routes/registry.ts';
+import { isRegisteredPage } from '../pages/registry.ts';
 
 /**
  * Outside production, rendering a full page from a GET route that is missing from the page registry is an error:
@@ -12,7 +12,7 @@ export const requireRegisteredPages: RequestHandler = (req, res, next) => {
     if (isPage && req.method === 'GET' && req.route) {
       const routePath = `${req.baseUrl}${String(req.route.path)}`;
       if (!isRegisteredPage(routePath)) {
-        throw new Error(`La page ${routePath} n’est pas dans le registre des pages (src/routes/registry.ts)`);
+        throw new Error(`La page ${routePath} n’est pas dans le registre des pages (src/pages/registry.ts)`);
       }
     }
     return (render as (...args: unknown[]) => void)(view, ...rest);

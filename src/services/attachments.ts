@@ -11,10 +11,9 @@ import {
 } from '../repositories/attachments.ts';
 import { recordRequestEvent, type AccessRequest } from '../repositories/requests.ts';
 import type { AttachmentFiles, ReceivedFile } from '../storage/attachment-files.ts';
+import type { AddOutcome } from '../forms/attachments.ts';
 
-export type AddOutcome =
-  | { kind: 'added'; attachment: Attachment }
-  | { kind: 'rejected'; reason: 'too-large' | 'not-pdf' | 'too-many' | 'locked'; name: string };
+export type { AddOutcome };
 
 /** What a download gets: the file, or why not (still being scanned, or refused for a virus). */
 export type Download = { kind: 'file'; content: ReadStream } | { kind: 'pending' } | { kind: 'infected'; virus: string };

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PAGES } from '../../src/routes/registry.ts';
+import { PAGES } from '../../src/pages/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createAccount, createModerationCase, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
 import { signIn as signInThroughForm } from './browser-session.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { HtmlValidate, StaticConfigLoader, type ConfigData } from 'html-validate';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { PageEntry } from '../../src/routes/registry.ts';
+import type { PageEntry } from '../../src/pages/registry.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

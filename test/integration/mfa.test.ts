@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { totp, timeStep } from '../../src/domain/totp.ts';
-import { PAGES } from '../../src/routes/registry.ts';
+import { PAGES } from '../../src/pages/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createAccount, createModerationCase, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
 import { PageClient, errorSummaryTargets, type Page } from '../helpers/page-client.ts';

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { checkPhone } from '../../domain/phone.ts';
 import { PERSON_NAME, type FieldError } from '../validation.ts';
-import type { StepDefinition, StepField } from './index.ts';
+import type { StepDefinition, StepField } from './types.ts';
 
 /**
  * The four contacts of a request (DPD, data controller, business, technical), five fields each. `of`: the contact

@@ -1,23 +1,15 @@
 import Joi from 'joi';
 import { checkCalendarDate } from '../../domain/calendar-date.ts';
-import { multiline, type FieldError } from '../validation.ts';
+import { multiline } from '../validation.ts';
 import { contacts } from './contacts.ts';
+import type { StepDefinition } from './types.ts';
+
+export type { StepDefinition, StepField } from './types.ts';
 
 /**
  * The request wizard as data: one definition per step (URL slug, title, fields, strict schema for « Continuer »).
  * The lenient schema used by « Enregistrer le brouillon » is derived: every field optional, same limits.
  */
-/** `choices`: the labels of a choice field's values, for pages that show stored answers (e.g. the conflict page). */
-export type StepField = { name: string; label: string; choices?: Record<string, string> };
-export type StepDefinition = {
-  slug: string;
-  title: string;
-  fields: StepField[];
-  schema: Joi.ObjectSchema;
-  /** The error summary's entries when they are not one per field (each field keeps its own inline message). */
-  summariseErrors?: (errors: FieldError[], values: Record<string, unknown>) => FieldError[];
-};
-
 /** One of `values`, with the same French message whatever is wrong (missing, empty or unknown). */
 const choice = (message: string, ...values: string[]) =>
   Joi.string().valid(...values).required().messages({ 'any.required': message, 'any.only': message, 'string.empty': message });

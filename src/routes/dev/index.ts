@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type nunjucks from 'nunjucks';
 import type { Services } from '../../services/index.ts';
-import { ERROR_PAGE_CODES } from '../registry.ts';
+import { ERROR_PAGE_CODES } from '../../pages/registry.ts';
 import type { AreaDeps } from '../area.ts';
 
 const URL_PATTERN = /https?:\/\/[^\s<>"]+/g;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Services } from '../../services/index.ts';
-import { PAGES } from '../registry.ts';
+import { PAGES } from '../../pages/registry.ts';
 
 const STATIC_PAGES: Record<string, string> = {
   '/': 'public/accueil',
