@@ -70,7 +70,8 @@ export function requestService(db: Knex, mail: Mailer) {
         const { merged, conflicts } = mergeAnswers(step.fields.map((f) => f.name), base, stored, input.values);
         if (conflicts.length) return { kind: 'conflict', current: await current(), conflicts, merged };
         if (step.fields.every((f) => sameAnswer(merged[f.name], stored[f.name])) && row.answers[step.slug]) return { kind: 'saved', version: row.version, stored: merged };
-        const title = step.slug === 'demarche' && typeof merged.title === 'string' ? merged.title : undefined;
+        const named = step.titleField !== undefined ? merged[step.titleField] : undefined;
+        const title = typeof named === 'string' ? named : undefined;
         const version = (await saveStep(trx, { id: request.id, version: row.version, step: step.slug, values: merged, userId, title })) as number;
         const mergedWithOthers = step.fields.some((f) => !sameAnswer(merged[f.name], input.values[f.name]));
         await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'saved', version, details: { step: step.slug, ...(mergedWithOthers ? { merged: true } : {}) } });

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { FieldError } from '../forms/validation.ts';
-import { STEPS, type StepDefinition } from '../forms/steps/index.ts';
+import { STEPS, type StepDefinition, type StepRuleKind } from '../forms/steps/index.ts';
 import { validateForm } from '../forms/validation.ts';
 import { scopeChoices } from '../repositories/catalogue.ts';
 import type { AccessRequest } from '../repositories/requests.ts';
@@ -28,17 +28,51 @@ export function stepRules(db: Knex, attachments: AttachmentService) {
     };
   }
 
-  /** Keeps only what the step allows; strict checks add errors. Returns the values to store. */
+  type Rule = {
+    /** Keeps only what the step allows; strict checks add errors. Returns the values to store. */
+    apply: (request: AccessRequest, value: Record<string, unknown>, strict: boolean) => Promise<{ value: Record<string, unknown>; errors: FieldError[] }>;
+    /** What the step's page shows beyond the answers. */
+    context: (request: AccessRequest, step: StepDefinition) => Promise<Record<string, unknown>>;
+    /** Labels of values that come from the data rather than from the step's definition. */
+    labels?: (request: AccessRequest) => Promise<Record<string, Record<string, string>>>;
+  };
+
+  const RULES: Record<StepRuleKind, Rule> = {
+    scopes: {
+      async apply(request, value, strict) {
+        const { selectable, included, locked } = await scopes(request);
+        const chosen = ([] as string[]).concat((value.scopes as string[] | undefined) ?? []).filter((id) => selectable.has(id));
+        const errors = strict && chosen.length === 0 && locked.length === 0 ? [{ field: 'scopes', message: 'Cochez au moins une donnée, par exemple « Attestation fiscale »' }] : [];
+        return { value: { scopes: [...new Set([...chosen, ...included])] }, errors };
+      },
+      async context(request, step) {
+        const { groups, included, preticked } = await scopes(request);
+        const answered = request.answers[step.slug]?.scopes as string[] | undefined;
+        const scopeLabels = Object.fromEntries(groups.flatMap((g) => g.scopes).map((scope) => [scope.id, scope.label]));
+        return { scopeGroups: groups, scopeLabels, checkedScopes: [...(answered ?? preticked), ...included] };
+      },
+      async labels(request) {
+        const { groups } = await scopes(request);
+        return { scopes: Object.fromEntries(groups.flatMap((g) => g.scopes).map((scope) => [scope.id, scope.label])) };
+      },
+    },
+    'legal-text': {
+      async apply(request, value, strict) {
+        const missing = strict && !value.url && (await attachments.count(request.id)) === 0;
+        return { value, errors: missing ? [{ field: 'url', message: LEGAL_TEXT_MISSING }] : [] };
+      },
+      context: async (request) => ({ attachments: (await attachments.list(request.id)).map((a) => attachmentView(request.id, a)) }),
+    },
+  };
+
   async function apply(step: StepDefinition, request: AccessRequest, value: Record<string, unknown>, strict: boolean): Promise<{ value: Record<string, unknown>; errors: FieldError[] }> {
-    if (step.slug === 'cadre-juridique') {
-      const missing = strict && !value.url && (await attachments.count(request.id)) === 0;
-      return { value, errors: missing ? [{ field: 'url', message: LEGAL_TEXT_MISSING }] : [] };
-    }
-    if (step.slug !== 'donnees') return { value, errors: [] };
-    const { selectable, included, locked } = await scopes(request);
-    const chosen = ([] as string[]).concat((value.scopes as string[] | undefined) ?? []).filter((id) => selectable.has(id));
-    const errors = strict && chosen.length === 0 && locked.length === 0 ? [{ field: 'scopes', message: 'Cochez au moins une donnée, par exemple « Attestation fiscale »' }] : [];
-    return { value: { scopes: [...new Set([...chosen, ...included])] }, errors };
+    return step.rules ? RULES[step.rules].apply(request, value, strict) : { value, errors: [] };
+  }
+
+  /** The labels of every choice of a step, by field: declared with the step, or read from the data (scopes). */
+  async function choiceLabels(step: StepDefinition, request: AccessRequest): Promise<Record<string, Record<string, string>>> {
+    const declared = Object.fromEntries(step.fields.filter((f) => f.choices).map((f) => [f.name, f.choices!]));
+    return { ...declared, ...(step.rules ? await RULES[step.rules].labels?.(request) : {}) };
   }
 
   return {
@@ -58,14 +92,13 @@ export function stepRules(db: Knex, attachments: AttachmentService) {
       return result;
     },
 
-    async context(step: StepDefinition, request: AccessRequest): Promise<Record<string, unknown>> {
-      if (step.slug === 'cadre-juridique') return { attachments: (await attachments.list(request.id)).map((a) => attachmentView(request.id, a)) };
-      if (step.slug !== 'donnees') return {};
-      const { groups, included, preticked } = await scopes(request);
-      const answered = request.answers.donnees?.scopes as string[] | undefined;
-      const scopeLabels = Object.fromEntries(groups.flatMap((g) => g.scopes).map((scope) => [scope.id, scope.label]));
-      return { scopeGroups: groups, scopeLabels, checkedScopes: [...(answered ?? preticked), ...included] };
-    },
+    context: async (step: StepDefinition, request: AccessRequest): Promise<Record<string, unknown>> => (step.rules ? RULES[step.rules].context(request, step) : {}),
 
+    choiceLabels,
+
+    /** The same for every step of the request, by step: what the summary and the instruction pages show. */
+    async allChoiceLabels(request: AccessRequest): Promise<Record<string, Record<string, Record<string, string>>>> {
+      return Object.fromEntries(await Promise.all(STEPS.map(async (step) => [step.slug, await choiceLabels(step, request)] as const)));
+    },
   };
 }

@@ -4,12 +4,22 @@ import { multiline } from '../validation.ts';
 import { contacts } from './contacts.ts';
 import type { StepDefinition } from './types.ts';
 
-export type { StepDefinition, StepField } from './types.ts';
+export type { StepDefinition, StepField, StepRuleKind } from './types.ts';
 
 /**
  * The request wizard as data: one definition per step (URL slug, title, fields, strict schema for « Continuer »).
  * The lenient schema used by « Enregistrer le brouillon » is derived: every field optional, same limits.
  */
+/**
+ * The boxes of a step's list fields as they were posted (or stashed), under the view variable that ticks them again:
+ * a page shown back shows what the person had ticked, not what is stored.
+ */
+export function postedLists(step: StepDefinition, posted: Record<string, unknown>): Record<string, string[]> {
+  return Object.fromEntries(
+    step.fields.filter((f) => f.list).map((f) => [f.list!.checkedAs, ([] as string[]).concat((posted[f.name] as string | string[] | undefined) ?? [])]),
+  );
+}
+
 /** One of `values`, with the same French message whatever is wrong (missing, empty or unknown). */
 const choice = (message: string, ...values: string[]) =>
   Joi.string().valid(...values).required().messages({ 'any.required': message, 'any.only': message, 'string.empty': message });
@@ -19,6 +29,7 @@ const text = (max: number, empty: string) => Joi.string().trim().max(max).requir
 const demarche: StepDefinition = {
   slug: 'demarche',
   title: 'Votre démarche',
+  titleField: 'title',
   fields: [
     { name: 'title', label: 'Intitulé de la démarche' },
     { name: 'description', label: 'Description' },
@@ -67,7 +78,8 @@ const donneesPersonnelles: StepDefinition = {
 const donnees: StepDefinition = {
   slug: 'donnees',
   title: 'Données',
-  fields: [{ name: 'scopes', label: 'Données demandées' }],
+  fields: [{ name: 'scopes', label: 'Données demandées', list: { checkedAs: 'checkedScopes' } }],
+  rules: 'scopes',
   // « At least one » depends on the use case (the scopes it locks count, disabled boxes are never sent): services/step-rules.
   schema: Joi.object({ scopes: Joi.array().items(Joi.string().allow('').max(100)).single() }),
 };
@@ -75,6 +87,7 @@ const donnees: StepDefinition = {
 const cadreJuridique: StepDefinition = {
   slug: 'cadre-juridique',
   title: 'Cadre juridique',
+  rules: 'legal-text',
   fields: [
     { name: 'nature', label: 'Nature du texte', choices: { loi: 'Loi', decret: 'Décret', arrete: 'Arrêté', deliberation: 'Délibération', convention: 'Convention', autre: 'Autre' } },
     { name: 'reference', label: 'Référence du texte' },

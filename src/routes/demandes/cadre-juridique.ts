@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { parseBase } from '../../domain/merge.ts';
 import { NOT_EDITABLE, UPLOAD_FIELD } from '../../forms/attachments.ts';
-import { findStep, lenientSchema, STEPS, type StepDefinition } from '../../forms/steps/index.ts';
+import { lenientSchema, STEPS, type StepDefinition } from '../../forms/steps/index.ts';
 import { validateForm, type FieldError } from '../../forms/validation.ts';
 import { HttpError } from '../../middleware/http-error.ts';
 import type { MultipartReader } from '../../middleware/multipart.ts';
@@ -11,7 +11,8 @@ import type { Services } from '../../services/index.ts';
 import type { ReceivedFile } from '../../storage/attachment-files.ts';
 
 /** The legal step (« Cadre juridique »), whose page also holds the attachments. */
-export const LEGAL_STEP = findStep('cadre-juridique') as StepDefinition;
+/** The step whose legal text an attached PDF can replace: the one the uploads belong to. */
+export const LEGAL_STEP = STEPS.find((step) => step.rules === 'legal-text') as StepDefinition;
 
 export type TextOutcome = {
   errors: FieldError[];

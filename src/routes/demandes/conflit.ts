@@ -12,12 +12,6 @@ export type ConflictView = {
 };
 
 /** What people read for stored codes: the labels of choices, and of the catalogue's scopes on the data step. */
-async function valueLabels(services: Services, step: StepDefinition, request: AccessRequest): Promise<Record<string, Record<string, string>>> {
-  const labels: Record<string, Record<string, string>> = Object.fromEntries(step.fields.filter((f) => f.choices).map((f) => [f.name, f.choices!]));
-  if (step.slug === 'donnees') labels.scopes = ((await services.stepRules.context(step, request)) as { scopeLabels: Record<string, string> }).scopeLabels;
-  return labels;
-}
-
 /** A stored or typed answer as a sentence: labels for codes, dates in words, lists joined, « (vide) » when empty. */
 export function shownValue(value: unknown, names: Record<string, string> = {}, field = ''): string {
   const date = (v: unknown) => {
@@ -32,7 +26,7 @@ export function shownValue(value: unknown, names: Record<string, string> = {}, f
 /** The 409 page: the fields both sides changed, each with a choice; the others, already merged, travel hidden. */
 export async function renderConflict(services: Services, res: Response, view: ConflictView) {
   const { step, conflicts = [], undecided = [] } = view;
-  const names = await valueLabels(services, step, view.request);
+  const names = await services.stepRules.choiceLabels(step, view.request);
   const shown = (values: Record<string, unknown> = {}) => Object.fromEntries(step.fields.map((f) => [f.name, shownValue(values[f.name], names[f.name], f.name)]));
   const errors = undecided.map((name) => ({ field: `${name}__choix`, message: `Choisissez la version à garder pour « ${step.fields.find((f) => f.name === name)?.label ?? name} »` }));
   res.status(409).render('demandes/conflit', {

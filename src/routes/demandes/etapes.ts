@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import Joi from 'joi';
 import { STATUS_LABELS, isEditable } from '../../domain/request-states.ts';
-import { findStep, lenientSchema, nextStep, STEPS, type StepDefinition } from '../../forms/steps/index.ts';
+import { findStep, lenientSchema, nextStep, postedLists, STEPS, type StepDefinition } from '../../forms/steps/index.ts';
 import { CONTACT_PARTS, CONTACT_ROLES } from '../../forms/steps/contacts.ts';
 import { formatPhone } from '../../domain/phone.ts';
 import { typedCalendarDate } from '../../domain/calendar-date.ts';
@@ -22,6 +22,8 @@ const newRequestSchema = Joi.object<{ useCase: string; organisation: string }>({
 
 async function renderStep(services: Services, res: Response, request: AccessRequest, step: StepDefinition, extra: Record<string, unknown>, status = 200) {
   const context = await services.stepRules.context(step, request);
+  // a request no longer editable shows its answers read-only, as the summary does: with the labels of its choices
+  if (extra.readOnly) context.choiceLabels = { [step.slug]: await services.stepRules.choiceLabels(step, request) };
   res.status(status).render('demandes/etape', {
     request, step, steps: STEPS, stepNumber: STEPS.indexOf(step) + 1, values: forDisplay(request.answers[step.slug] ?? {}), fieldErrors: {},
     contactRoles: CONTACT_ROLES, contactParts: CONTACT_PARTS, ...context, ...extra,
@@ -125,9 +127,9 @@ export function requestRoutes(services: Services): Router {
       return res.render('partials/autosave', { version: outcome.version, base: JSON.stringify(applied.value), savedAt: new Date(), fieldMessages });
     }
     if (errors.length) {
-      const checkedScopes = step.slug === 'donnees' ? ([] as string[]).concat((body.scopes as string | string[] | undefined) ?? []) : undefined;
+      const checked = postedLists(step, body);
       const summary = step.summariseErrors?.(errors, posted) ?? errors;
-      return renderStep(services, res, request, step, { values: posted, errors: summary, fieldErrors, version: body.version, base: body.base, retour: body.retour, ...(checkedScopes ? { checkedScopes } : {}) }, 422);
+      return renderStep(services, res, request, step, { values: posted, errors: summary, fieldErrors, version: body.version, base: body.base, retour: body.retour, ...checked }, 422);
     }
     const outcome = await services.requests.save(request, step, input, user.id);
     if (outcome.kind === 'locked') return renderConflict(services, res, { request: outcome.current, step, mine: posted, locked: true });

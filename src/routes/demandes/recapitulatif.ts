@@ -1,12 +1,10 @@
 import { Router } from 'express';
 import { eventsFor, isCopyable, isEditable, STATUS_LABELS } from '../../domain/request-states.ts';
-import { findStep, STEPS } from '../../forms/steps/index.ts';
+import { STEPS } from '../../forms/steps/index.ts';
 import { CONTACT_PARTS, CONTACT_ROLES } from '../../forms/steps/contacts.ts';
 import { attachmentView } from '../../forms/attachments.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
 import type { Services } from '../../services/index.ts';
-
-const DATA_STEP = findStep('donnees')!;
 
 /** The summary of every answer with « Modifier » links, and the submission (once, after a full check). */
 export function requestSummaryRoutes(services: Services): Router {
@@ -16,12 +14,12 @@ export function requestSummaryRoutes(services: Services): Router {
     const request = await services.requests.find(id, currentUserOf(res).id);
     if (!request) return false;
     const incomplete = await services.stepRules.incompleteSteps(request);
-    const { scopeLabels } = (await services.stepRules.context(DATA_STEP, request)) as { scopeLabels: Record<string, string> };
+    const choiceLabels = await services.stepRules.allChoiceLabels(request);
     const attachments = (await services.attachments.list(request.id)).map((a) => attachmentView(request.id, a));
     res.status(status).render('demandes/recapitulatif', {
       request, steps: STEPS, incomplete: incomplete.map((i) => i.step.slug), labels: STATUS_LABELS, editable: isEditable(request.status),
       archivable: eventsFor(request.status, 'applicant').includes('archive'), copyable: isCopyable(request.status),
-      scopeLabels, contactRoles: CONTACT_ROLES, contactParts: CONTACT_PARTS, attachments, ...extra,
+      choiceLabels, contactRoles: CONTACT_ROLES, contactParts: CONTACT_PARTS, attachments, ...extra,
     });
     return true;
   };

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { isEditable } from '../../domain/request-states.ts';
-import type { StepDefinition } from '../../forms/steps/index.ts';
+import { postedLists, type StepDefinition } from '../../forms/steps/index.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
 import type { AccessRequest } from '../../repositories/requests.ts';
 import type { Services } from '../../services/index.ts';
@@ -25,6 +25,6 @@ export async function restoredStep(services: Services, res: Response, request: A
   if (/^\d{1,9}$/.test(text('version') ?? '')) context.version = text('version');
   if (text('base') !== undefined) context.base = text('base');
   if (text('retour') === 'recapitulatif') context.retour = 'recapitulatif';
-  if (step.slug === 'donnees') context.checkedScopes = ([] as string[]).concat(stashed.scopes ?? []);
+  Object.assign(context, postedLists(step, stashed));
   return context;
 }
