@@ -14,18 +14,32 @@ export type Run = { name: string; result: Result; saves?: SaveTally };
 
 /** Per connection: what the page knows (version, base) and what the server answered. */
 export type Slot = {
-  applicant: Applicant; version: string; base?: string; sent: number; accepted: number; lastAcceptedTitle?: string; pendingTitle?: string;
+  applicant: Applicant;
+  version: string;
+  base?: string;
+  sent: number;
+  accepted: number;
+  lastAcceptedTitle?: string;
+  pendingTitle?: string;
   /** Saves the server made whose answer autocannon never read (sent just before it stopped): found by `settle`. */
   unread: number;
 };
 
 export type SaveTally = { accepted: number; statuses: Record<string, number>; unparsed: number };
 
-const HTMX_HEADERS = { accept: '*/*', 'accept-encoding': REQUEST_HEADERS['accept-encoding']!, 'content-type': 'application/x-www-form-urlencoded', 'hx-request': 'true' };
+const HTMX_HEADERS = {
+  accept: '*/*',
+  'accept-encoding': REQUEST_HEADERS['accept-encoding']!,
+  'content-type': 'application/x-www-form-urlencoded',
+  'hx-request': 'true',
+};
 
 /** `&quot;` and friends, as Nunjucks escapes attribute values. */
 function unescapeHtml(value: string): string {
-  return value.replace(/&(quot|#39|lt|gt|amp);/g, (_m, entity: string) => ({ quot: '"', '#39': "'", lt: '<', gt: '>', amp: '&' })[entity] ?? '');
+  return value.replace(
+    /&(quot|#39|lt|gt|amp);/g,
+    (_m, entity: string) => ({ quot: '"', '#39': "'", lt: '<', gt: '>', amp: '&' })[entity] ?? '',
+  );
 }
 
 /** The out-of-band `<input id="…" value="…">` of an autosave answer. */
@@ -35,7 +49,14 @@ function oobValue(body: string, id: string): string | undefined {
 }
 
 export function newSlots(applicants: Applicant[]): Slot[] {
-  return applicants.map((applicant) => ({ applicant, version: applicant.hidden.version!, base: applicant.hidden.base, sent: 0, accepted: 0, unread: 0 }));
+  return applicants.map((applicant) => ({
+    applicant,
+    version: applicant.hidden.version!,
+    base: applicant.hidden.base,
+    sent: 0,
+    accepted: 0,
+    unread: 0,
+  }));
 }
 
 /** One connection's autosave: the step's four fields, the title changed on every save unless `unchanged`. */
@@ -46,10 +67,18 @@ function autosaveRequest(slot: Slot, tally: SaveTally, unchanged: boolean): Requ
     headers: { ...HTMX_HEADERS, cookie: slot.applicant.cookie },
     setupRequest: (request) => {
       slot.sent += 1;
-      slot.pendingTitle = unchanged ? 'Démarche sans changement' : `Démarche ${slot.applicant.requestId}, frappe ${slot.sent}`;
+      slot.pendingTitle = unchanged
+        ? 'Démarche sans changement'
+        : `Démarche ${slot.applicant.requestId}, frappe ${slot.sent}`;
       const fields = {
-        ...slot.applicant.hidden, version: slot.version, ...(slot.base !== undefined ? { base: slot.base } : {}), action: 'autosave',
-        title: slot.pendingTitle, description: 'Vérification des pièces des candidats aux marchés publics.', goLiveDate: '2027-03-01', volume: 'moyen',
+        ...slot.applicant.hidden,
+        version: slot.version,
+        ...(slot.base !== undefined ? { base: slot.base } : {}),
+        action: 'autosave',
+        title: slot.pendingTitle,
+        description: 'Vérification des pièces des candidats aux marchés publics.',
+        goLiveDate: '2027-03-01',
+        volume: 'moyen',
       };
       return { ...request, body: new URLSearchParams(fields).toString() };
     },
@@ -80,14 +109,27 @@ function slotPerConnection(slots: Slot[], request: (slot: Slot) => Request): (cl
   };
 }
 
-function fire(url: string, connections: number, durationSeconds: number, setupClient: (client: Client) => void): Promise<Result> {
-  return Promise.resolve(autocannon({ url, connections, duration: durationSeconds, pipelining: 1, timeout: 10, setupClient }));
+function fire(
+  url: string,
+  connections: number,
+  durationSeconds: number,
+  setupClient: (client: Client) => void,
+): Promise<Result> {
+  return Promise.resolve(
+    autocannon({ url, connections, duration: durationSeconds, pipelining: 1, timeout: 10, setupClient }),
+  );
 }
 
 export type LoadSettings = { connections: number; durationSeconds: number; warmupSeconds: number };
 
 /** Warm-up (not recorded), then the measured run; `settle` runs after each (autosave: resync with the database). */
-async function warmThenMeasure(name: string, url: string, settings: LoadSettings, setup: () => (client: Client) => void, settle?: () => Promise<void>): Promise<Result> {
+async function warmThenMeasure(
+  name: string,
+  url: string,
+  settings: LoadSettings,
+  setup: () => (client: Client) => void,
+  settle?: () => Promise<void>,
+): Promise<Result> {
   process.stderr.write(`${name}: warm-up ${settings.warmupSeconds} s, `);
   await fire(url, settings.connections, settings.warmupSeconds, setup());
   await settle?.();
@@ -99,8 +141,18 @@ async function warmThenMeasure(name: string, url: string, settings: LoadSettings
 }
 
 /** GET of a page, each connection with its own applicant's session and draft when `slots` are given. */
-export async function loadPage(name: string, baseUrl: string, path: (slot?: Slot) => string, settings: LoadSettings, slots?: Slot[]): Promise<Run> {
-  const request = (slot?: Slot): Request => ({ method: 'GET', path: path(slot), headers: { ...REQUEST_HEADERS, ...(slot ? { cookie: slot.applicant.cookie } : {}) } });
+export async function loadPage(
+  name: string,
+  baseUrl: string,
+  path: (slot?: Slot) => string,
+  settings: LoadSettings,
+  slots?: Slot[],
+): Promise<Run> {
+  const request = (slot?: Slot): Request => ({
+    method: 'GET',
+    path: path(slot),
+    headers: { ...REQUEST_HEADERS, ...(slot ? { cookie: slot.applicant.cookie } : {}) },
+  });
   const setup = () => (slots ? slotPerConnection(slots, request) : (client: Client) => client.setRequests([request()]));
   return { name, result: await warmThenMeasure(name, baseUrl, settings, setup) };
 }
@@ -110,7 +162,14 @@ export async function loadPage(name: string, baseUrl: string, path: (slot?: Slot
  * after the warm-up and after the run: when autocannon stops, the last save of a connection may have reached the
  * server without its answer being read, and the page's version must be brought up to date before the next run.
  */
-export async function loadAutosave(name: string, baseUrl: string, slots: Slot[], settings: LoadSettings, unchanged: boolean, settle: () => Promise<void>): Promise<Run> {
+export async function loadAutosave(
+  name: string,
+  baseUrl: string,
+  slots: Slot[],
+  settings: LoadSettings,
+  unchanged: boolean,
+  settle: () => Promise<void>,
+): Promise<Run> {
   let tally: SaveTally = { accepted: 0, statuses: {}, unparsed: 0 };
   const setup = () => {
     tally = { accepted: 0, statuses: {}, unparsed: 0 };

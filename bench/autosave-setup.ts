@@ -28,16 +28,32 @@ export type Applicant = {
 
 async function createApplicants(db: Db, count: number): Promise<{ email: string; requestId: string }[]> {
   const passwordHash = await hashPassword(PASSWORD);
-  const [organisation] = (await db('organisations').insert({ siret: SIRET, name: 'COMMUNE DE CLAMART' }).onConflict('siret').merge().returning('id')) as { id: string }[];
+  const [organisation] = (await db('organisations')
+    .insert({ siret: SIRET, name: 'COMMUNE DE CLAMART' })
+    .onConflict('siret')
+    .merge()
+    .returning('id')) as { id: string }[];
   const result: { email: string; requestId: string }[] = [];
   for (let i = 1; i <= count; i += 1) {
     const email = `agent.banc.${i}@clamart.fr`;
     const [user] = (await db('users')
-      .insert({ email, given_name: 'Agent', family_name: `Banc ${i}`, password_hash: passwordHash, roles: [], activated_at: db.fn.now() })
+      .insert({
+        email,
+        given_name: 'Agent',
+        family_name: `Banc ${i}`,
+        password_hash: passwordHash,
+        roles: [],
+        activated_at: db.fn.now(),
+      })
       .returning('id')) as { id: string }[];
     await db('memberships').insert({ user_id: user!.id, organisation_id: organisation!.id, status: 'active' });
     const [request] = (await db('access_requests')
-      .insert({ organisation_id: organisation!.id, created_by: user!.id, updated_by: user!.id, use_case_id: 'marches_publics' })
+      .insert({
+        organisation_id: organisation!.id,
+        created_by: user!.id,
+        updated_by: user!.id,
+        use_case_id: 'marches_publics',
+      })
       .returning('id')) as { id: string }[];
     result.push({ email, requestId: request!.id });
   }
@@ -45,14 +61,21 @@ async function createApplicants(db: Db, count: number): Promise<{ email: string;
 }
 
 function sessionCookie(response: Response, previous?: string): string {
-  const cookie = response.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('signup='));
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith('signup='));
   const value = cookie ?? previous;
   if (!value) throw new Error(`no session cookie (HTTP ${response.status})`);
   return value;
 }
 
 async function get(url: string, cookie?: string): Promise<{ response: Response; html: string }> {
-  const response = await fetch(url, { headers: cookie ? { cookie } : {}, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(url, {
+    headers: cookie ? { cookie } : {},
+    redirect: 'manual',
+    signal: AbortSignal.timeout(10_000),
+  });
   return { response, html: await response.text() };
 }
 
@@ -62,7 +85,9 @@ async function signIn(baseUrl: string, applicant: { email: string; requestId: st
   const csrf = cheerio.load(form.html)('main form input[name="_csrf"]').attr('value');
   if (!csrf) throw new Error('no CSRF token on /connexion');
   const posted = await fetch(`${baseUrl}/connexion`, {
-    method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(10_000),
+    method: 'POST',
+    redirect: 'manual',
+    signal: AbortSignal.timeout(10_000),
     headers: { cookie: sessionCookie(form.response), 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: csrf, email: applicant.email, password: PASSWORD }).toString(),
   });
@@ -73,7 +98,11 @@ async function signIn(baseUrl: string, applicant: { email: string; requestId: st
   const step = await get(baseUrl + stepPath, cookie);
   if (step.response.status !== 200) throw new Error(`GET ${stepPath}: HTTP ${step.response.status}`);
   const $ = cheerio.load(step.html);
-  const hidden = Object.fromEntries($('form[data-hx-post] input[type="hidden"]').toArray().map((input) => [$(input).attr('name') ?? '', $(input).attr('value') ?? '']));
+  const hidden = Object.fromEntries(
+    $('form[data-hx-post] input[type="hidden"]')
+      .toArray()
+      .map((input) => [$(input).attr('name') ?? '', $(input).attr('value') ?? '']),
+  );
   if (!hidden._csrf || !hidden.version) throw new Error(`${stepPath}: the step form has no _csrf or version field`);
   return { ...applicant, cookie, stepPath, hidden };
 }
@@ -84,7 +113,8 @@ export async function prepareApplicants(databaseUrl: string, baseUrl: string, co
   try {
     const created = await createApplicants(db, count);
     const signedIn: Applicant[] = [];
-    for (let i = 0; i < created.length; i += 4) signedIn.push(...(await Promise.all(created.slice(i, i + 4).map((a) => signIn(baseUrl, a)))));
+    for (let i = 0; i < created.length; i += 4)
+      signedIn.push(...(await Promise.all(created.slice(i, i + 4).map((a) => signIn(baseUrl, a)))));
     return signedIn;
   } finally {
     await db.destroy();
@@ -97,7 +127,9 @@ export type Draft = { version: number; demarche: Record<string, unknown> | null 
 export async function readDrafts(databaseUrl: string, ids: string[]): Promise<Map<string, Draft>> {
   const db = createDb(databaseUrl, { timeoutMs: 10_000 });
   try {
-    const rows = (await db('access_requests').whereIn('id', ids).select('id', 'version', db.raw(`answers->'demarche' as demarche`))) as ({ id: string } & Draft)[];
+    const rows = (await db('access_requests')
+      .whereIn('id', ids)
+      .select('id', 'version', db.raw(`answers->'demarche' as demarche`))) as ({ id: string } & Draft)[];
     return new Map(rows.map((r) => [String(r.id), { version: r.version, demarche: r.demarche }]));
   } finally {
     await db.destroy();

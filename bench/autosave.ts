@@ -16,10 +16,14 @@ import { startSignUp, type RunningSignUp } from './signup-process.ts';
 
 /** The baseline in a process of its own (bench/baseline-step.ts); resolves with its URL once it listens. */
 function startBaselineProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'baseline-step.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'baseline-step.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`baseline exited (code ${code})`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve({ url: (JSON.parse(line) as { url: string }).url, child }));
+    createInterface({ input: child.stdout! }).once('line', (line) =>
+      resolve({ url: (JSON.parse(line) as { url: string }).url, child }),
+    );
   });
 }
 
@@ -29,12 +33,18 @@ function startBaselineProcess(): Promise<{ url: string; child: ChildProcess }> {
  */
 async function settle(databaseUrl: string, slots: Slot[], problems: string[]): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 500));
-  const drafts = await readDrafts(databaseUrl, slots.map((s) => s.applicant.requestId));
+  const drafts = await readDrafts(
+    databaseUrl,
+    slots.map((s) => s.applicant.requestId),
+  );
   for (const slot of slots) {
     const draft = drafts.get(slot.applicant.requestId)!;
     const ahead = draft.version - Number(slot.version);
     if (ahead === 0) continue;
-    if (ahead !== 1 || draft.demarche?.title !== slot.pendingTitle) problems.push(`draft ${slot.applicant.requestId}: version ${draft.version} in the database, ${slot.version} in the page, title « ${String(draft.demarche?.title)} »`);
+    if (ahead !== 1 || draft.demarche?.title !== slot.pendingTitle)
+      problems.push(
+        `draft ${slot.applicant.requestId}: version ${draft.version} in the database, ${slot.version} in the page, title « ${String(draft.demarche?.title)} »`,
+      );
     slot.unread += ahead;
     slot.version = String(draft.version);
     slot.base = JSON.stringify(draft.demarche ?? {});
@@ -48,8 +58,14 @@ function lostUpdates(slots: Slot[], before: Map<string, Draft>, after: Map<strin
     const id = slot.applicant.requestId;
     const gained = after.get(id)!.version - before.get(id)!.version;
     const problems: string[] = [];
-    if (gained !== slot.accepted + slot.unread) problems.push(`draft ${id}: ${gained} versions gained for ${slot.accepted} accepted + ${slot.unread} unread saves`);
-    if (after.get(id)!.demarche?.title !== slot.lastAcceptedTitle) problems.push(`draft ${id}: title « ${String(after.get(id)!.demarche?.title)} » instead of « ${slot.lastAcceptedTitle} »`);
+    if (gained !== slot.accepted + slot.unread)
+      problems.push(
+        `draft ${id}: ${gained} versions gained for ${slot.accepted} accepted + ${slot.unread} unread saves`,
+      );
+    if (after.get(id)!.demarche?.title !== slot.lastAcceptedTitle)
+      problems.push(
+        `draft ${id}: title « ${String(after.get(id)!.demarche?.title)} » instead of « ${slot.lastAcceptedTitle} »`,
+      );
     return problems;
   });
 }
@@ -59,28 +75,51 @@ async function measureAll(signUp: RunningSignUp, baselineUrl: string, settings: 
   process.stderr.write(`Creating ${settings.connections} applicants with a draft each, signing them in…\n`);
   const slots = newSlots(await prepareApplicants(databaseUrl, signUp.url, settings.connections));
   const ids = slots.map((s) => s.applicant.requestId);
-  const html = async (url: string, cookie?: string) => (await (await fetch(url, { headers: cookie ? { cookie } : {} })).text()).length;
-  const sizes = { signUp: await html(signUp.url + slots[0]!.applicant.stepPath, slots[0]!.applicant.cookie), baseline: await html(`${baselineUrl}/demandes/1/demarche`) };
-  process.stderr.write(`Step page HTML (uncompressed): SignUp ${sizes.signUp} characters, baseline ${sizes.baseline}\n`);
+  const html = async (url: string, cookie?: string) =>
+    (await (await fetch(url, { headers: cookie ? { cookie } : {} })).text()).length;
+  const sizes = {
+    signUp: await html(signUp.url + slots[0]!.applicant.stepPath, slots[0]!.applicant.cookie),
+    baseline: await html(`${baselineUrl}/demandes/1/demarche`),
+  };
+  process.stderr.write(
+    `Step page HTML (uncompressed): SignUp ${sizes.signUp} characters, baseline ${sizes.baseline}\n`,
+  );
   const runs: Run[] = [];
   runs.push(await loadPage('baseline GET / (accueil)', baselineUrl, () => '/', settings));
   runs.push(await loadPage('baseline GET étape 1 (gabarit)', baselineUrl, () => '/demandes/1/demarche', settings));
-  runs.push(await loadPage('SignUp GET étape 1 (connecté)', signUp.url, (slot) => slot!.applicant.stepPath, settings, slots));
+  runs.push(
+    await loadPage('SignUp GET étape 1 (connecté)', signUp.url, (slot) => slot!.applicant.stepPath, settings, slots),
+  );
   const problems: string[] = [];
   const before = await readDrafts(databaseUrl, ids);
-  const changed = await loadAutosave('SignUp autosave, texte changé', signUp.url, slots, settings, false, () => settle(databaseUrl, slots, problems));
+  const changed = await loadAutosave('SignUp autosave, texte changé', signUp.url, slots, settings, false, () =>
+    settle(databaseUrl, slots, problems),
+  );
   runs.push(changed);
   problems.push(...lostUpdates(slots, before, await readDrafts(databaseUrl, ids)));
-  const saves = { accepted: slots.reduce((n, s) => n + s.accepted, 0), unread: slots.reduce((n, s) => n + s.unread, 0) };
+  const saves = {
+    accepted: slots.reduce((n, s) => n + s.accepted, 0),
+    unread: slots.reduce((n, s) => n + s.unread, 0),
+  };
   for (const slot of slots) Object.assign(slot, { accepted: 0, unread: 0 });
-  runs.push(await loadAutosave('SignUp autosave, même texte', signUp.url, slots, settings, true, () => settle(databaseUrl, slots, problems)));
+  runs.push(
+    await loadAutosave('SignUp autosave, même texte', signUp.url, slots, settings, true, () =>
+      settle(databaseUrl, slots, problems),
+    ),
+  );
   const final = await readDrafts(databaseUrl, ids);
-  for (const id of ids) if (final.get(id)!.demarche?.title !== 'Démarche sans changement') problems.push(`draft ${id}: unchanged-text run left « ${String(final.get(id)!.demarche?.title)} »`);
+  for (const id of ids)
+    if (final.get(id)!.demarche?.title !== 'Démarche sans changement')
+      problems.push(`draft ${id}: unchanged-text run left « ${String(final.get(id)!.demarche?.title)} »`);
   return { runs, problems, saves, sizes };
 }
 
 async function main(): Promise<void> {
-  const settings: LoadSettings = { connections: positiveInteger('BENCH_CONNECTIONS', 50), durationSeconds: positiveInteger('BENCH_DURATION', 10), warmupSeconds: 2 };
+  const settings: LoadSettings = {
+    connections: positiveInteger('BENCH_CONNECTIONS', 50),
+    durationSeconds: positiveInteger('BENCH_DURATION', 10),
+    warmupSeconds: 2,
+  };
   const loadAtStart = os.loadavg();
   console.log(loadLine('At start', loadAtStart));
   let baseline: ChildProcess | undefined;
@@ -97,15 +136,24 @@ async function main(): Promise<void> {
     signUp = await startSignUp();
     await signUp.ready;
     const { runs, problems, saves, sizes } = await measureAll(signUp, started.url, settings);
-    console.log(`\n${settings.connections} connections (one applicant, session and draft each), ${settings.durationSeconds} s per run after ${settings.warmupSeconds} s of warm-up\n`);
+    console.log(
+      `\n${settings.connections} connections (one applicant, session and draft each), ${settings.durationSeconds} s per run after ${settings.warmupSeconds} s of warm-up\n`,
+    );
     console.log(formatRuns(runs, runs[1]!));
-    console.log(`\nChanged-text autosaves (warm-up + run): ${saves.accepted} answered 200, ${saves.unread} made but unanswered when the load stopped; lost updates: ${problems.length === 0 ? 0 : 'SEE BELOW'}`);
+    console.log(
+      `\nChanged-text autosaves (warm-up + run): ${saves.accepted} answered 200, ${saves.unread} made but unanswered when the load stopped; lost updates: ${problems.length === 0 ? 0 : 'SEE BELOW'}`,
+    );
     console.log(loadLine('At end', os.loadavg()));
     for (const problem of problems) console.log(`WARNING ${problem}`);
     const failed = runs.filter((r) => r.result.non2xx > 0 || r.result.errors > 0);
-    for (const run of failed) console.log(`WARNING ${run.name}: ${run.result.non2xx} non-2xx, ${run.result.errors} errors, ${JSON.stringify(run.result.statusCodeStats)}`);
+    for (const run of failed)
+      console.log(
+        `WARNING ${run.name}: ${run.result.non2xx} non-2xx, ${run.result.errors} errors, ${JSON.stringify(run.result.statusCodeStats)}`,
+      );
     if (problems.length > 0 || failed.length > 0) process.exitCode = 1;
-    console.log(`\nResults written to ${await writeAutosaveResults(runs, settings, { loadAverageAtStart: loadAtStart, changedTextSaves: saves, stepPageCharacters: sizes, problems })}`);
+    console.log(
+      `\nResults written to ${await writeAutosaveResults(runs, settings, { loadAverageAtStart: loadAtStart, changedTextSaves: saves, stepPageCharacters: sizes, problems })}`,
+    );
   } finally {
     await cleanUp();
   }

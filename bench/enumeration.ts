@@ -19,17 +19,32 @@ const PASSWORD = 'mot de passe du banc d’essai, assez long';
 /** A form page's session cookie and CSRF token, then the form posted with `fields`: the POST's duration in ms. */
 async function postForm(base: string, path: string, fields: Record<string, string>): Promise<number> {
   const page = await fetch(base + path, { redirect: 'manual' });
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const csrf = cheerio.load(await page.text())('main form input[name="_csrf"]').attr('value') ?? '';
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const csrf =
+    cheerio
+      .load(await page.text())('main form input[name="_csrf"]')
+      .attr('value') ?? '';
   const started = process.hrtime.bigint();
-  const answer = await fetch(base + path, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: base }, body: new URLSearchParams({ _csrf: csrf, ...fields }) });
+  const answer = await fetch(base + path, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ _csrf: csrf, ...fields }),
+  });
   await answer.arrayBuffer();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (answer.status === 429) throw new Error(`${path}: 429, a rate limit was reached: the figures would not compare like with like`);
+  if (answer.status === 429)
+    throw new Error(`${path}: 429, a rate limit was reached: the figures would not compare like with like`);
   return ms;
 }
 
-async function interleaved(a: (i: number) => Promise<number>, b: (i: number) => Promise<number>): Promise<{ a: number[]; b: number[] }> {
+async function interleaved(
+  a: (i: number) => Promise<number>,
+  b: (i: number) => Promise<number>,
+): Promise<{ a: number[]; b: number[] }> {
   const result = { a: [] as number[], b: [] as number[] };
   for (let i = 0; i < PAIRS + 2; i += 1) {
     let ta: number;
@@ -41,7 +56,8 @@ async function interleaved(a: (i: number) => Promise<number>, b: (i: number) => 
       tb = await b(i);
       ta = await a(i);
     }
-    if (i >= 2) { // two warm-up pairs
+    if (i >= 2) {
+      // two warm-up pairs
       result.a.push(ta);
       result.b.push(tb);
     }
@@ -57,20 +73,62 @@ try {
   const db = createDb(embeddedDatabaseUrl(signUp.ports.postgres), { timeoutMs: 10_000 });
   const passwordHash = await hashPassword(PASSWORD);
   for (let i = 0; i < PAIRS + 2; i += 1) {
-    await db('users').insert({ email: `connu${i}@clamart.fr`, given_name: 'Agent', family_name: `Connu ${i}`, password_hash: passwordHash, roles: [], activated_at: db.fn.now() });
+    await db('users').insert({
+      email: `connu${i}@clamart.fr`,
+      given_name: 'Agent',
+      family_name: `Connu ${i}`,
+      password_hash: passwordHash,
+      roles: [],
+      activated_at: db.fn.now(),
+    });
   }
   await db.destroy();
-  const person = { givenName: 'Marie', familyName: 'Durand', password: 'quatre chevaux mangent du foin', siret: '21920023500014', confirmation: 'oui', action: 'creer' };
+  const person = {
+    givenName: 'Marie',
+    familyName: 'Durand',
+    password: 'quatre chevaux mangent du foin',
+    siret: '21920023500014',
+    confirmation: 'oui',
+    action: 'creer',
+  };
   const rows: [string, { a: number[]; b: number[] }, string, string][] = [
-    ['sign-up', await interleaved((i) => postForm(signUp.url, '/inscription', { ...person, email: `connu${i}@clamart.fr` }), (i) => postForm(signUp.url, '/inscription', { ...person, email: `nouveau${i}@clamart.fr` })), 'known address', 'new address'],
-    ['password reset request', await interleaved((i) => postForm(signUp.url, '/mot-de-passe-oublie', { email: `connu${i}@clamart.fr` }), (i) => postForm(signUp.url, '/mot-de-passe-oublie', { email: `inconnu${i}@clamart.fr` })), 'known address', 'unknown address'],
+    [
+      'sign-up',
+      await interleaved(
+        (i) => postForm(signUp.url, '/inscription', { ...person, email: `connu${i}@clamart.fr` }),
+        (i) => postForm(signUp.url, '/inscription', { ...person, email: `nouveau${i}@clamart.fr` }),
+      ),
+      'known address',
+      'new address',
+    ],
+    [
+      'password reset request',
+      await interleaved(
+        (i) => postForm(signUp.url, '/mot-de-passe-oublie', { email: `connu${i}@clamart.fr` }),
+        (i) => postForm(signUp.url, '/mot-de-passe-oublie', { email: `inconnu${i}@clamart.fr` }),
+      ),
+      'known address',
+      'unknown address',
+    ],
     // one wrong password per known account: far below its limit of 10 failures, so no answer is a quick 429
-    ['sign-in', await interleaved((i) => postForm(signUp.url, '/connexion', { email: `connu${i}@clamart.fr`, password: 'un mauvais mot de passe' }), (i) => postForm(signUp.url, '/connexion', { email: `inconnu${i}@clamart.fr`, password: 'un mauvais mot de passe' })), 'wrong password', 'unknown address'],
+    [
+      'sign-in',
+      await interleaved(
+        (i) =>
+          postForm(signUp.url, '/connexion', { email: `connu${i}@clamart.fr`, password: 'un mauvais mot de passe' }),
+        (i) =>
+          postForm(signUp.url, '/connexion', { email: `inconnu${i}@clamart.fr`, password: 'un mauvais mot de passe' }),
+      ),
+      'wrong password',
+      'unknown address',
+    ],
   ];
   process.stdout.write(`| Form | ${'Medians over'} ${PAIRS} interleaved pairs | Difference |\n| --- | --- | --- |\n`);
   for (const [form, times, a, b] of rows) {
     const [ma, mb] = [median(times.a), median(times.b)];
-    process.stdout.write(`| ${form} | ${a} ${ma.toFixed(1)} ms, ${b} ${mb.toFixed(1)} ms | ${((Math.abs(ma - mb) / Math.max(ma, mb)) * 100).toFixed(0)} % |\n`);
+    process.stdout.write(
+      `| ${form} | ${a} ${ma.toFixed(1)} ms, ${b} ${mb.toFixed(1)} ms | ${((Math.abs(ma - mb) / Math.max(ma, mb)) * 100).toFixed(0)} % |\n`,
+    );
   }
 } finally {
   await signUp.stop();

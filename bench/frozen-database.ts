@@ -41,9 +41,18 @@ try {
   const [applicant] = await prepareApplicants(embeddedDatabaseUrl(signUp.ports.postgres), base, 1);
   const { cookie, stepPath, hidden } = applicant!;
   const signal = () => AbortSignal.timeout(NO_ANSWER_MS);
-  const form = (action: string) => new URLSearchParams({ ...hidden, title: 'Saisie du banc d’essai', action }).toString();
-  const post = (action: string, extra: Record<string, string> = {}) => () =>
-    fetch(base + stepPath, { method: 'POST', redirect: 'manual', signal: signal(), headers: { cookie, origin: base, 'content-type': 'application/x-www-form-urlencoded', ...extra }, body: form(action) });
+  const form = (action: string) =>
+    new URLSearchParams({ ...hidden, title: 'Saisie du banc d’essai', action }).toString();
+  const post =
+    (action: string, extra: Record<string, string> = {}) =>
+    () =>
+      fetch(base + stepPath, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: signal(),
+        headers: { cookie, origin: base, 'content-type': 'application/x-www-form-urlencoded', ...extra },
+        body: form(action),
+      });
   const kinds: Record<string, () => Promise<Response>> = {
     'page publique (/cas-usage)': () => fetch(`${base}/cas-usage`, { signal: signal() }),
     'page connectée (/demandes)': () => fetch(`${base}/demandes`, { headers: { cookie }, signal: signal() }),
@@ -55,7 +64,8 @@ try {
   const baseline = new Map(names.map((name) => [name, [] as number[]]));
   const frozen = new Map(names.map((name) => [name, [] as Sample[]]));
   const recovery: number[] = [];
-  for (let round = 0; round < ROUNDS + 1; round += 1) { // the first round warms up
+  for (let round = 0; round < ROUNDS + 1; round += 1) {
+    // the first round warms up
     for (const name of names) {
       const sample = await timed(kinds[name]!);
       if (sample.status >= 400) throw new Error(`${name}: HTTP ${sample.status} with the database running`);
@@ -69,22 +79,29 @@ try {
       thaw();
     }
     const thawedAt = process.hrtime.bigint();
-    while ((await timed(kinds['page connectée (/demandes)']!)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 20));
+    while ((await timed(kinds['page connectée (/demandes)']!)).status !== 200)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     if (round === 0) continue;
     recovery.push(Number(process.hrtime.bigint() - thawedAt) / 1e6);
     names.forEach((name, i) => frozen.get(name)!.push(samples[i]!));
   }
-  console.log(`\nBase gelée (SIGSTOP), ${ROUNDS} tours, DB_TIMEOUT_MS ${process.env.DB_TIMEOUT_MS ?? '3000 (défaut)'}\n`);
+  console.log(
+    `\nBase gelée (SIGSTOP), ${ROUNDS} tours, DB_TIMEOUT_MS ${process.env.DB_TIMEOUT_MS ?? '3000 (défaut)'}\n`,
+  );
   console.log('| Requête | base en marche (médiane) | base gelée : min / médiane / max | statuts pendant le gel |');
   console.log('|---|---|---|---|');
   for (const name of names) {
     const during = frozen.get(name)!;
     const { min, median, max } = stats(during.map((s) => s.ms));
     const statuses = [...new Set(during.map((s) => (s.status === 0 ? 'sans réponse' : String(s.status))))].join(', ');
-    console.log(`| ${name} | ${ms(stats(baseline.get(name)!).median)} | ${ms(min)} / ${ms(median)} / ${ms(max)} | ${statuses} |`);
+    console.log(
+      `| ${name} | ${ms(stats(baseline.get(name)!).median)} | ${ms(min)} / ${ms(median)} / ${ms(max)} | ${statuses} |`,
+    );
   }
   const back = stats(recovery);
-  console.log(`\nRetour à la normale après le dégel (page connectée en 200) : ${ms(back.min)} / ${ms(back.median)} / ${ms(back.max)} (min / médiane / max)`);
+  console.log(
+    `\nRetour à la normale après le dégel (page connectée en 200) : ${ms(back.min)} / ${ms(back.median)} / ${ms(back.max)} (min / médiane / max)`,
+  );
 } finally {
   await signUp.stop();
 }

@@ -51,7 +51,15 @@ async function preflight(target: Target): Promise<void> {
  * with autocannon would slow the baseline down and flatter every ratio.
  */
 function fire(url: string, connections: number, durationSeconds: number): Promise<Result> {
-  const options = { url, connections, duration: durationSeconds, pipelining: 1, timeout: 10, workers: 1, headers: { ...REQUEST_HEADERS } };
+  const options = {
+    url,
+    connections,
+    duration: durationSeconds,
+    pipelining: 1,
+    timeout: 10,
+    workers: 1,
+    headers: { ...REQUEST_HEADERS },
+  };
   return Promise.resolve(autocannon(options));
 }
 

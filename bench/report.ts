@@ -30,7 +30,9 @@ export function formatTable(measurements: Measurement[], baseline: Measurement):
   const rows = [[...COLUMNS], ...measurements.map((m) => row(m, baseline))];
   const widths = COLUMNS.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join('  ');
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
   return [line(rows[0] ?? []), rule, ...rows.slice(1).map(line)].join('\n');
 }
@@ -39,7 +41,10 @@ export function formatTable(measurements: Measurement[], baseline: Measurement):
 export function problems(measurements: Measurement[]): string[] {
   return measurements
     .filter((m) => m.non2xx > 0 || m.errors > 0)
-    .map((m) => `${m.name}: ${m.non2xx} non-2xx, ${m.errors} errors (${m.timeouts} timeouts), status codes ${JSON.stringify(m.statusCodes)}`);
+    .map(
+      (m) =>
+        `${m.name}: ${m.non2xx} non-2xx, ${m.errors} errors (${m.timeouts} timeouts), status codes ${JSON.stringify(m.statusCodes)}`,
+    );
 }
 
 /** Writes the run, with what is needed to compare it with another one, to bench/results/latest.json. */
@@ -58,7 +63,14 @@ export async function writeResults(
     cpuModel: cpus[0]?.model ?? 'unknown',
     loadAverageAtStart,
     loadAverageAtEnd: os.loadavg(),
-    parameters: { ...settings, pipelining: 1, loadGeneratorWorkers: 1, host: '127.0.0.1', nodeEnv: 'test', headers: REQUEST_HEADERS },
+    parameters: {
+      ...settings,
+      pipelining: 1,
+      loadGeneratorWorkers: 1,
+      host: '127.0.0.1',
+      nodeEnv: 'test',
+      headers: REQUEST_HEADERS,
+    },
     results: measurements.map((m) => ({ ...m, ratioToBaseline: m.requestsPerSecond / baseline.requestsPerSecond })),
   };
   await mkdir(path.dirname(RESULTS_FILE), { recursive: true });

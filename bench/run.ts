@@ -31,10 +31,16 @@ async function measureAll(list: Target[], settings: LoadSettings): Promise<Measu
   return measurements;
 }
 
-async function report(measurements: Measurement[], settings: LoadSettings, loadAverageAtStart: number[]): Promise<void> {
+async function report(
+  measurements: Measurement[],
+  settings: LoadSettings,
+  loadAverageAtStart: number[],
+): Promise<void> {
   const [baseline] = measurements;
   if (!baseline) throw new Error('no measurement');
-  console.log(`\n${settings.connections} connections, ${settings.durationSeconds} s per target, after ${settings.warmupSeconds} s of warm-up\n`);
+  console.log(
+    `\n${settings.connections} connections, ${settings.durationSeconds} s per target, after ${settings.warmupSeconds} s of warm-up\n`,
+  );
   console.log(formatTable(measurements, baseline));
   const issues = problems(measurements);
   for (const issue of issues) console.log(`WARNING ${issue}`);

@@ -34,16 +34,28 @@ function rowsSetting(): number {
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
 async function timedImport(url: string, files: { unitesLegalesPath: string; etablissementsPath: string }, db: Db) {
-  const result: ImportResult = await importSireneStock({ connectionString: url, ...files, onProgress: (m) => process.stderr.write(`  ${m}\n`) });
+  const result: ImportResult = await importSireneStock({
+    connectionString: url,
+    ...files,
+    onProgress: (m) => process.stderr.write(`  ${m}\n`),
+  });
   const [{ count } = { count: 0 }] = (await db('establishments').count({ count: '*' })) as { count: string | number }[];
   const summary = {
     seconds: seconds(result.durationMs),
     rowsPerSecond: Math.round(result.etablissements.read / (result.durationMs / 1000)),
-    read: result.etablissements.read, rejected: result.etablissements.rejected,
-    inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, tableRows: Number(count),
-    stepsSeconds: Object.fromEntries(Object.entries(result.steps).map(([step, ms]) => [step.replace(/Ms$/, ''), seconds(ms)])),
+    read: result.etablissements.read,
+    rejected: result.etablissements.rejected,
+    inserted: result.inserted,
+    updated: result.updated,
+    unchanged: result.unchanged,
+    tableRows: Number(count),
+    stepsSeconds: Object.fromEntries(
+      Object.entries(result.steps).map(([step, ms]) => [step.replace(/Ms$/, ''), seconds(ms)]),
+    ),
   };
-  console.log(`  ${summary.seconds} s, ${summary.rowsPerSecond} rows/s; inserted ${summary.inserted}, updated ${summary.updated}, unchanged ${summary.unchanged}; table: ${summary.tableRows} rows`);
+  console.log(
+    `  ${summary.seconds} s, ${summary.rowsPerSecond} rows/s; inserted ${summary.inserted}, updated ${summary.updated}, unchanged ${summary.unchanged}; table: ${summary.tableRows} rows`,
+  );
   console.log(`  steps (s): ${JSON.stringify(summary.stepsSeconds)}`);
   return summary;
 }
@@ -61,7 +73,9 @@ async function measureSearch(db: Db) {
 }
 
 async function measureLookups(db: Db) {
-  const sirets = ((await db('establishments').select('siret').orderByRaw('random()').limit(LOOKUPS)) as { siret: string }[]).map((r) => r.siret);
+  const sirets = (
+    (await db('establishments').select('siret').orderByRaw('random()').limit(LOOKUPS)) as { siret: string }[]
+  ).map((r) => r.siret);
   const { durations, results } = await timeEach(sirets, (siret) => findEstablishment(db, siret));
   if (results.some((r) => !r)) throw new Error('a SIRET lookup found nothing');
   return timings(durations);
@@ -84,15 +98,23 @@ async function run(url: string, workDir: string, rows: number) {
     console.log(`Generating ${rows} establishments…`);
     const started = performance.now();
     const stock = await generateSireneStock({ dir: path.join(workDir, 'stock'), rows, seed: 42 });
-    const generation = { seconds: seconds(performance.now() - started), unitesLegales: stock.unitesLegales, etablissements: stock.etablissements };
-    console.log(`  ${generation.seconds} s, ${stock.unitesLegales} legal units\nImport 1 (empty directory but the 39-row sample)…`);
+    const generation = {
+      seconds: seconds(performance.now() - started),
+      unitesLegales: stock.unitesLegales,
+      etablissements: stock.etablissements,
+    };
+    console.log(
+      `  ${generation.seconds} s, ${stock.unitesLegales} legal units\nImport 1 (empty directory but the 39-row sample)…`,
+    );
     const firstImport = await timedImport(url, stock, db);
     console.log('Import 2 (same files: idempotence)…');
     const secondImport = await timedImport(url, stock, db);
     if (secondImport.tableRows !== firstImport.tableRows) throw new Error('the second import changed the row count');
     console.log(`Name search: ${SEARCHES} queries after ${WARMUP} of warm-up…`);
     const search = await measureSearch(db);
-    console.log(`  p50 ${search.p50} ms, p95 ${search.p95} ms, p99 ${search.p99} ms, max ${search.max} ms; ${search.emptyResults} without result`);
+    console.log(
+      `  p50 ${search.p50} ms, p95 ${search.p95} ms, p99 ${search.p99} ms, max ${search.max} ms; ${search.emptyResults} without result`,
+    );
     const lookup = await measureLookups(db);
     console.log(`SIRET lookup: ${LOOKUPS} queries: p50 ${lookup.p50} ms, p99 ${lookup.p99} ms`);
     return { generation, firstImport, secondImport, search, lookup, database: await sizes(db) };
@@ -113,11 +135,22 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
   try {
-    embedded = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), database: 'bench', ephemeral: true });
+    embedded = await startEmbeddedPostgres({
+      dataDir: pgDir,
+      port: await freePort(),
+      database: 'bench',
+      ephemeral: true,
+    });
     const results = await run(embedded.url('bench'), workDir, rows);
     const report = {
-      date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model,
-      loadAverageAtStart, loadAverageAtEnd: os.loadavg(), rows, ...results,
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      loadAverageAtStart,
+      loadAverageAtEnd: os.loadavg(),
+      rows,
+      ...results,
     };
     await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
     await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);

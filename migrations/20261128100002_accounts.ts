@@ -21,7 +21,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['user_id', 'purpose']);
   });
-  await knex.raw("ALTER TABLE email_tokens ADD CONSTRAINT email_tokens_purpose CHECK (purpose IN ('activation','reset'))");
+  await knex.raw(
+    "ALTER TABLE email_tokens ADD CONSTRAINT email_tokens_purpose CHECK (purpose IN ('activation','reset'))",
+  );
   await knex.schema.createTable('organisations', (t) => {
     t.bigIncrements('id');
     t.string('siret', 14).notNullable().unique();
@@ -38,7 +40,9 @@ export async function up(knex: Knex): Promise<void> {
     t.primary(['user_id', 'organisation_id']);
     t.index(['organisation_id', 'status']);
   });
-  await knex.raw("ALTER TABLE memberships ADD CONSTRAINT memberships_status CHECK (status IN ('active','pending','refused'))");
+  await knex.raw(
+    "ALTER TABLE memberships ADD CONSTRAINT memberships_status CHECK (status IN ('active','pending','refused'))",
+  );
   await knex.schema.createTable('moderation_cases', (t) => {
     t.bigIncrements('id');
     t.string('kind', 30).notNullable();
@@ -52,7 +56,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['status', 'created_at']);
   });
-  await knex.raw("ALTER TABLE moderation_cases ADD CONSTRAINT moderation_cases_status CHECK (status IN ('open','approved','refused'))");
+  await knex.raw(
+    "ALTER TABLE moderation_cases ADD CONSTRAINT moderation_cases_status CHECK (status IN ('open','approved','refused'))",
+  );
   await knex.raw(
     "ALTER TABLE moderation_cases ADD CONSTRAINT moderation_cases_kind CHECK (kind IN ('other_domain','free_mail','public_service_mission'))",
   );
@@ -78,10 +84,25 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP INDEX IF EXISTS session_user_id');
-  for (const table of ['rate_limits', 'audit_log', 'moderation_cases', 'memberships', 'organisations', 'email_tokens']) {
+  for (const table of [
+    'rate_limits',
+    'audit_log',
+    'moderation_cases',
+    'memberships',
+    'organisations',
+    'email_tokens',
+  ]) {
     await knex.schema.dropTable(table);
   }
   await knex.schema.alterTable('users', (t) => {
-    t.dropColumns('job_title', 'phone', 'session_idle_minutes', 'signup_siret', 'signup_mission_justification', 'password_changed_at', 'last_sign_in_at');
+    t.dropColumns(
+      'job_title',
+      'phone',
+      'session_idle_minutes',
+      'signup_siret',
+      'signup_mission_justification',
+      'password_changed_at',
+      'last_sign_in_at',
+    );
   });
 }

@@ -10,7 +10,9 @@ export async function up(knex: Knex): Promise<void> {
     t.text('scan_detail');
   });
   await knex.raw("ALTER TABLE attachments ALTER COLUMN scan_status SET DEFAULT 'pending'");
-  await knex.raw("ALTER TABLE attachments ADD CONSTRAINT attachments_scan_status CHECK (scan_status IN ('pending','safe','infected','unscanned'))");
+  await knex.raw(
+    "ALTER TABLE attachments ADD CONSTRAINT attachments_scan_status CHECK (scan_status IN ('pending','safe','infected','unscanned'))",
+  );
   await knex.raw("CREATE INDEX attachments_pending_scan ON attachments (created_at) WHERE scan_status = 'pending'");
 }
 

@@ -6,13 +6,17 @@ export async function up(knex: Knex): Promise<void> {
     t.string('new_email', 254);
   });
   await knex.raw('ALTER TABLE email_tokens DROP CONSTRAINT email_tokens_purpose');
-  await knex.raw("ALTER TABLE email_tokens ADD CONSTRAINT email_tokens_purpose CHECK (purpose IN ('activation','reset','email_change'))");
+  await knex.raw(
+    "ALTER TABLE email_tokens ADD CONSTRAINT email_tokens_purpose CHECK (purpose IN ('activation','reset','email_change'))",
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex('email_tokens').where({ purpose: 'email_change' }).delete();
   await knex.raw('ALTER TABLE email_tokens DROP CONSTRAINT email_tokens_purpose');
-  await knex.raw("ALTER TABLE email_tokens ADD CONSTRAINT email_tokens_purpose CHECK (purpose IN ('activation','reset'))");
+  await knex.raw(
+    "ALTER TABLE email_tokens ADD CONSTRAINT email_tokens_purpose CHECK (purpose IN ('activation','reset'))",
+  );
   await knex.schema.alterTable('email_tokens', (t) => {
     t.dropColumn('new_email');
   });

@@ -12,5 +12,7 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex('use_case_scopes').where({ mode: 'locked' }).update({ mode: 'disabled' });
   await knex.raw('ALTER TABLE use_case_scopes DROP CONSTRAINT use_case_scopes_mode');
-  await knex.raw("ALTER TABLE use_case_scopes ADD CONSTRAINT use_case_scopes_mode CHECK (mode IN ('preticked','included','disabled','hidden'))");
+  await knex.raw(
+    "ALTER TABLE use_case_scopes ADD CONSTRAINT use_case_scopes_mode CHECK (mode IN ('preticked','included','disabled','hidden'))",
+  );
 }

@@ -47,13 +47,17 @@ const schema = Joi.object({
   MAIL_FROM: Joi.string().default('SignUp <ne-pas-repondre@signup.api.gouv.fr>'),
   RUN_WORKER: Joi.boolean().truthy('1').falsy('0').default(true),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
-  BODY_LIMIT: Joi.string().pattern(/^\d+(kb|mb)$/i).default('100kb'),
+  BODY_LIMIT: Joi.string()
+    .pattern(/^\d+(kb|mb)$/i)
+    .default('100kb'),
   DB_TIMEOUT_MS: Joi.number().integer().min(200).max(30000).default(3000),
   ACCESSIBILITY_RATE: Joi.number().min(0).max(100),
   SIRENE_API_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
   SIRENE_API_TIMEOUT_MS: Joi.number().integer().min(100).max(10000).default(2000),
   UPLOAD_DIR: Joi.string().default('.data/uploads'),
-  CLAMD_URL: Joi.string().uri({ scheme: ['tcp'] }).pattern(/^tcp:\/\/[^/]+:\d+\/?$/),
+  CLAMD_URL: Joi.string()
+    .uri({ scheme: ['tcp'] })
+    .pattern(/^tcp:\/\/[^/]+:\d+\/?$/),
 }).unknown(true);
 
 export class ConfigError extends Error {}
@@ -84,8 +88,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const port = value.PORT as number;
   const uploadDir = path.resolve(value.UPLOAD_DIR as string);
-  if (`${uploadDir}${path.sep}`.startsWith(`${PUBLIC_DIR}${path.sep}`) || PUBLIC_DIR.startsWith(`${uploadDir}${path.sep}`)) {
-    throw new ConfigError(`Configuration invalide : UPLOAD_DIR (${uploadDir}) ne doit pas être servi par le site (${PUBLIC_DIR}).`);
+  if (
+    `${uploadDir}${path.sep}`.startsWith(`${PUBLIC_DIR}${path.sep}`) ||
+    PUBLIC_DIR.startsWith(`${uploadDir}${path.sep}`)
+  ) {
+    throw new ConfigError(
+      `Configuration invalide : UPLOAD_DIR (${uploadDir}) ne doit pas être servi par le site (${PUBLIC_DIR}).`,
+    );
   }
   return Object.freeze({
     env: nodeEnv,

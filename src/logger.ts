@@ -16,7 +16,10 @@ export const redactedPaths = [
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: redactedPaths, censor: '[masqué]' }, base: { service: 'signup' } }, destination);
+  return pino(
+    { level, redact: { paths: redactedPaths, censor: '[masqué]' }, base: { service: 'signup' } },
+    destination,
+  );
 }
 
 /** graphile-worker logs through our pino logger instead of the console. */

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   }
   const worker = config.runWorker ? await runtime.startWorker() : undefined;
   const server = runtime.app.listen(config.port, config.host, () => {
-    logger.info({ url: config.baseUrl.origin, port: (server.address() as { port: number }).port }, 'SignUp is listening');
+    logger.info(
+      { url: config.baseUrl.origin, port: (server.address() as { port: number }).port },
+      'SignUp is listening',
+    );
     if (database.embedded) {
       process.stdout.write(
         `\nSignUp : ${config.baseUrl.origin}\n` +

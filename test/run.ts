@@ -78,7 +78,13 @@ async function main(): Promise<number> {
   // The browser files first, the largest first: they take most of the run, so two long ones never end it one after
   // the other while the other slot is idle.
   const bySize = (a: string, b: string) => statSync(path.join(root, b)).size - statSync(path.join(root, a)).size;
-  const files = requested.length > 0 ? requested : [...listTests(path.join(root, 'test/browser')).sort(bySize), ...['test/integration', 'test/unit'].flatMap((d) => listTests(path.join(root, d)))];
+  const files =
+    requested.length > 0
+      ? requested
+      : [
+          ...listTests(path.join(root, 'test/browser')).sort(bySize),
+          ...['test/integration', 'test/unit'].flatMap((d) => listTests(path.join(root, d))),
+        ];
   const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   let embedded: EmbeddedDatabase | undefined;
   let dataDir: string | undefined;

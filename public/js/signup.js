@@ -1,10 +1,13 @@
 /* Progressive enhancement only: every page works without this file. No inline handlers, no eval (strict CSP). */
 (function () {
   'use strict';
-  var byId = function (id) { return document.getElementById(id); };
+  var byId = function (id) {
+    return document.getElementById(id);
+  };
   /** An htmx request that takes longer than this is abandoned (htmx:timeout); htmx itself never gives up. */
   var REQUEST_TIMEOUT_MS = 10000;
-  var AUTOSAVE_FAILED = 'Échec de l’enregistrement automatique : votre saisie est toujours là. Réessayez, ou utilisez le bouton « Enregistrer le brouillon ».';
+  var AUTOSAVE_FAILED =
+    'Échec de l’enregistrement automatique : votre saisie est toujours là. Réessayez, ou utilisez le bouton « Enregistrer le brouillon ».';
 
   /*
    * An error summary link brings its field into view with the field's label or legend above it (the browser alone
@@ -15,7 +18,10 @@
     var target = link && byId(link.getAttribute('href').slice(1));
     if (!target) return;
     event.preventDefault();
-    var label = target.tagName === 'FIELDSET' ? target.querySelector('legend') : document.querySelector('label[for="' + target.id + '"]');
+    var label =
+      target.tagName === 'FIELDSET'
+        ? target.querySelector('legend')
+        : document.querySelector('label[for="' + target.id + '"]');
     (label || target).scrollIntoView({ block: 'start' });
     target.focus({ preventScroll: true });
   });
@@ -44,7 +50,11 @@
     for (var i = 0; i < entries.length; i += 1) {
       var link = entries[i].querySelector('a[href^="#"]');
       // An entry may stand for several fields (a whole contact): it stays while one of them is still wrong.
-      var fields = entries[i].getAttribute('data-champs') ? entries[i].getAttribute('data-champs').split(' ') : link ? [link.getAttribute('href').slice(1)] : [];
+      var fields = entries[i].getAttribute('data-champs')
+        ? entries[i].getAttribute('data-champs').split(' ')
+        : link
+          ? [link.getAttribute('href').slice(1)]
+          : [];
       if (fields.length && !fields.some(fieldStillWrong)) entries[i].parentNode.removeChild(entries[i]);
     }
     var left = summary.querySelectorAll('li').length;
@@ -54,7 +64,10 @@
       var prefix = summary.getAttribute('data-prefixe-titre') || '';
       if (prefix && document.title.indexOf(prefix) === 0) document.title = document.title.slice(prefix.length);
     } else if (heading) {
-      heading.textContent = left === 1 ? summary.getAttribute('data-titre-une') : summary.getAttribute('data-titre-plusieurs').replace('{n}', String(left));
+      heading.textContent =
+        left === 1
+          ? summary.getAttribute('data-titre-une')
+          : summary.getAttribute('data-titre-plusieurs').replace('{n}', String(left));
     }
   }
   document.addEventListener('htmx:afterSettle', refreshErrorSummary);
@@ -87,7 +100,8 @@
     var retry = byId('brouillon-reessayer');
     if (!retry) return;
     // aria-disabled rather than disabled: a disabled button would lose the focus of whoever pressed it.
-    if (busy) retry.setAttribute('aria-disabled', 'true'); else retry.removeAttribute('aria-disabled');
+    if (busy) retry.setAttribute('aria-disabled', 'true');
+    else retry.removeAttribute('aria-disabled');
   }
 
   function retryAutosave() {
@@ -109,7 +123,9 @@
     box.hidden = false;
     // Emptied then filled: a second failure in a row is announced again by the alert region.
     message.textContent = '';
-    window.setTimeout(function () { if (!box.hidden) message.textContent = AUTOSAVE_FAILED; }, 50);
+    window.setTimeout(function () {
+      if (!box.hidden) message.textContent = AUTOSAVE_FAILED;
+    }, 50);
   }
 
   function hideFailure() {
@@ -121,7 +137,10 @@
     if (!hadFocus) return;
     // The focused « Réessayer » button disappears: back to the field being edited, not to the top of the page.
     var form = box.closest('form');
-    var target = lastField && document.body.contains(lastField) ? lastField : form && form.querySelector('input:not([type="hidden"]), select, textarea');
+    var target =
+      lastField && document.body.contains(lastField)
+        ? lastField
+        : form && form.querySelector('input:not([type="hidden"]), select, textarea');
     if (target) target.focus();
   }
 
@@ -159,7 +178,8 @@
     region.textContent = lastAnnounced;
   }
   function savesAnswered(event) {
-    if (event.detail.xhr && event.detail.xhr.status === 200) scheduleAnnouncement(); else lastAnnounced = '';
+    if (event.detail.xhr && event.detail.xhr.status === 200) scheduleAnnouncement();
+    else lastAnnounced = '';
   }
   // Typing again before the announcement: it waits for the next pause.
   document.addEventListener('input', function () {
@@ -195,17 +215,27 @@
     field.classList.toggle('fr-' + kind + '--error', invalid);
     var group = byId(field.id + '-groupe');
     if (group) group.classList.toggle('fr-' + kind + '-group--error', invalid);
-    if (invalid) field.setAttribute('aria-invalid', 'true'); else field.removeAttribute('aria-invalid');
+    if (invalid) field.setAttribute('aria-invalid', 'true');
+    else field.removeAttribute('aria-invalid');
   });
 
   document.addEventListener('htmx:sendError', function (event) {
-    failed(event, 'La vérification automatique n’a pas pu être faite. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.');
+    failed(
+      event,
+      'La vérification automatique n’a pas pu être faite. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.'
+    );
   });
   document.addEventListener('htmx:timeout', function (event) {
-    failed(event, 'La vérification automatique n’a pas pu être faite. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.');
+    failed(
+      event,
+      'La vérification automatique n’a pas pu être faite. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.'
+    );
   });
   document.addEventListener('htmx:responseError', function (event) {
-    failed(event, 'La vérification automatique a échoué. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.');
+    failed(
+      event,
+      'La vérification automatique a échoué. Vous pouvez continuer : le formulaire sera vérifié à l’envoi.'
+    );
   });
 
   /*
@@ -237,7 +267,8 @@
     });
     dialog.addEventListener('close', warningClosed);
     window.addEventListener('storage', function (event) {
-      if (event.key === DEADLINE_KEY && Number(event.newValue) > expiry.deadline) setDeadline(Number(event.newValue), false);
+      if (event.key === DEADLINE_KEY && Number(event.newValue) > expiry.deadline)
+        setDeadline(Number(event.newValue), false);
     });
     document.addEventListener('visibilitychange', checkSession);
     sessionRenewed();
@@ -250,7 +281,11 @@
   function setDeadline(deadline, share) {
     expiry.deadline = deadline;
     if (share) {
-      try { window.localStorage.setItem(DEADLINE_KEY, String(deadline)); } catch (ignored) { /* storage refused: this tab alone */ }
+      try {
+        window.localStorage.setItem(DEADLINE_KEY, String(deadline));
+      } catch (ignored) {
+        /* storage refused: this tab alone */
+      }
     }
     var time = byId('session-heure');
     if (time) time.textContent = clock.format(new Date(deadline)).replace(':', ' h ');
@@ -265,13 +300,17 @@
     var left = expiry.deadline - Date.now();
     if (left <= 0) return endSession();
     if (left <= WARN_BEFORE_MS) openWarning(left);
-    expiry.timer = window.setTimeout(checkSession, left > WARN_BEFORE_MS ? left - WARN_BEFORE_MS : Math.min(left, 1000));
+    expiry.timer = window.setTimeout(
+      checkSession,
+      left > WARN_BEFORE_MS ? left - WARN_BEFORE_MS : Math.min(left, 1000)
+    );
   }
 
   function openWarning(left) {
     var seconds = Math.ceil(left / 1000);
     var rest = seconds % 60;
-    byId('session-decompte').textContent = 'Temps restant : ' + Math.floor(seconds / 60) + ' min ' + (rest < 10 ? '0' : '') + rest + ' s';
+    byId('session-decompte').textContent =
+      'Temps restant : ' + Math.floor(seconds / 60) + ' min ' + (rest < 10 ? '0' : '') + rest + ' s';
     var dialog = byId('session-alerte');
     if (dialog.open) return;
     byId('session-alerte-erreur').textContent = '';
@@ -284,7 +323,8 @@
   function warningClosed() {
     var back = expiry.returnFocus;
     expiry.returnFocus = null;
-    if (back && back !== document.body && document.body.contains(back) && typeof back.focus === 'function') back.focus();
+    if (back && back !== document.body && document.body.contains(back) && typeof back.focus === 'function')
+      back.focus();
   }
 
   function csrfBody() {
@@ -302,9 +342,17 @@
     button.setAttribute('aria-disabled', 'true');
     var failed = function () {
       button.removeAttribute('aria-disabled');
-      byId('session-alerte-erreur').textContent = 'La session n’a pas pu être prolongée : vérifiez votre connexion puis réessayez.';
+      byId('session-alerte-erreur').textContent =
+        'La session n’a pas pu être prolongée : vérifiez votre connexion puis réessayez.';
     };
-    window.fetch('/session/prolonger', { method: 'POST', body: csrfBody(), credentials: 'same-origin', redirect: 'manual', headers: { Accept: 'application/json' } })
+    window
+      .fetch('/session/prolonger', {
+        method: 'POST',
+        body: csrfBody(),
+        credentials: 'same-origin',
+        redirect: 'manual',
+        headers: { Accept: 'application/json' },
+      })
       .then(function (response) {
         button.removeAttribute('aria-disabled');
         if (response.status === 204) return sessionRenewed();
@@ -324,11 +372,16 @@
     var form = box && !box.hidden ? box.closest('form') : null;
     var save = form && form.querySelector('button[value="enregistrer"]');
     if (save) {
-      if (form.requestSubmit) form.requestSubmit(save); else save.click();
+      if (form.requestSubmit) form.requestSubmit(save);
+      else save.click();
       return;
     }
-    var leave = function () { window.location.assign('/connexion/deconnecte'); };
-    window.fetch('/deconnexion', { method: 'POST', body: csrfBody(), credentials: 'same-origin', redirect: 'manual' }).then(leave, leave);
+    var leave = function () {
+      window.location.assign('/connexion/deconnecte');
+    };
+    window
+      .fetch('/deconnexion', { method: 'POST', body: csrfBody(), credentials: 'same-origin', redirect: 'manual' })
+      .then(leave, leave);
   }
 
   /*

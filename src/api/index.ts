@@ -6,7 +6,9 @@ import { isDatabaseUnavailable } from '../db/knex.ts';
 export type ApiError = { erreur: { code: string; message: string } };
 
 const notFound: RequestHandler = (_req, res) => {
-  res.status(404).json({ erreur: { code: 'introuvable', message: 'Aucune ressource à cette adresse.' } } satisfies ApiError);
+  res
+    .status(404)
+    .json({ erreur: { code: 'introuvable', message: 'Aucune ressource à cette adresse.' } } satisfies ApiError);
 };
 
 const errors =
@@ -14,15 +16,27 @@ const errors =
   (error, req, res, _next) => {
     const status = (error as { status?: number }).status;
     if (isDatabaseUnavailable(error)) {
-      res.status(503).set('Retry-After', '30').json({ erreur: { code: 'indisponible', message: 'Service momentanément indisponible, réessayez dans quelques instants.' } } satisfies ApiError);
+      res
+        .status(503)
+        .set('Retry-After', '30')
+        .json({
+          erreur: {
+            code: 'indisponible',
+            message: 'Service momentanément indisponible, réessayez dans quelques instants.',
+          },
+        } satisfies ApiError);
       return;
     }
     if (status !== undefined && status >= 400 && status < 500) {
-      res.status(status).json({ erreur: { code: 'requete_invalide', message: 'Requête invalide.' } } satisfies ApiError);
+      res
+        .status(status)
+        .json({ erreur: { code: 'requete_invalide', message: 'Requête invalide.' } } satisfies ApiError);
       return;
     }
     logger.error({ err: error, req: { method: req.method, url: req.originalUrl.split('?')[0] } }, 'api request failed');
-    res.status(500).json({ erreur: { code: 'erreur_interne', message: 'Erreur interne du service.' } } satisfies ApiError);
+    res
+      .status(500)
+      .json({ erreur: { code: 'erreur_interne', message: 'Erreur interne du service.' } } satisfies ApiError);
   };
 
 /**

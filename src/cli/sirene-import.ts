@@ -18,7 +18,8 @@ function report(result: ImportResult): string {
 async function main(): Promise<void> {
   const args = parseImportArgs(process.argv.slice(2));
   const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) throw new Error('DATABASE_URL est obligatoire : l’import écrit dans la base de l’application.');
+  if (!connectionString)
+    throw new Error('DATABASE_URL est obligatoire : l’import écrit dans la base de l’application.');
   console.log('Import du stock SIRENE…');
   const result = await importSireneStock({ ...args, connectionString, onProgress: (message) => console.log(message) });
   console.log(report(result));

@@ -18,7 +18,12 @@ export type EnqueueOptions = {
  * The one way to add a job: in `trx`, so that the job exists if and only if the change that causes it is committed
  * (graphile-worker's `add_job`, in the same database).
  */
-export async function enqueue<T extends TaskName>(trx: Knex, task: T, payload: TaskPayloads[T], options: EnqueueOptions = {}): Promise<void> {
+export async function enqueue<T extends TaskName>(
+  trx: Knex,
+  task: T,
+  payload: TaskPayloads[T],
+  options: EnqueueOptions = {},
+): Promise<void> {
   const args = ['?', '?::json'];
   const bindings: (string | number)[] = [task, JSON.stringify(payload)];
   if (options.jobKey !== undefined) {

@@ -25,7 +25,10 @@ export function connectionLimits(timeoutMs: number, statementMs = timeoutMs) {
   };
 }
 
-type Client = Pick<pg.Client, 'query' | 'end'> & { __knex__disposed?: unknown; connection?: { stream?: { destroy(): void } } };
+type Client = Pick<pg.Client, 'query' | 'end'> & {
+  __knex__disposed?: unknown;
+  connection?: { stream?: { destroy(): void } };
+};
 
 /**
  * A query that timed out on the client leaves its connection waiting for an answer that may never come, and every
@@ -51,7 +54,11 @@ export function discardOnReadTimeout<C extends Client>(client: C): C {
       return query(...args);
     }
     const result = query(...args);
-    if (result instanceof Promise) return result.catch((error: unknown) => { discard(error); throw error; });
+    if (result instanceof Promise)
+      return result.catch((error: unknown) => {
+        discard(error);
+        throw error;
+      });
     return result;
   }) as C['query'];
   return client;
@@ -61,16 +68,24 @@ export function discardOnReadTimeout<C extends Client>(client: C): C {
  * One knex pool per process. Every wait has a limit (`connectionLimits`) so that an unreachable or frozen database
  * gives a 503 within `timeoutMs` and a little more, instead of knex's 60 s default or no answer at all.
  */
-export function createDb(connectionString: string, options: { timeoutMs: number; statementTimeoutMs?: number; poolMax?: number; logger?: Logger }): Db {
+export function createDb(
+  connectionString: string,
+  options: { timeoutMs: number; statementTimeoutMs?: number; poolMax?: number; logger?: Logger },
+): Db {
   const log = options.logger;
   return knexFactory({
     client: 'pg',
-    connection: { connectionString, application_name: 'signup', ...connectionLimits(options.timeoutMs, options.statementTimeoutMs) },
+    connection: {
+      connectionString,
+      application_name: 'signup',
+      ...connectionLimits(options.timeoutMs, options.statementTimeoutMs),
+    },
     pool: {
       min: 0,
       max: options.poolMax ?? 10,
       idleTimeoutMillis: 30_000,
-      afterCreate: (connection: Client, done: (error: Error | null, connection: Client) => void) => done(null, discardOnReadTimeout(connection)),
+      afterCreate: (connection: Client, done: (error: Error | null, connection: Client) => void) =>
+        done(null, discardOnReadTimeout(connection)),
     },
     acquireConnectionTimeout: options.timeoutMs,
     // knex writes pool and connection errors to the console by default: send them to our logs instead
@@ -87,12 +102,31 @@ export function createDb(connectionString: string, options: { timeoutMs: number;
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: string }).code;
-  if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57014', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code)) {
+  if (
+    code &&
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'ENOTFOUND',
+      '57014',
+      '57P01',
+      '57P02',
+      '57P03',
+      '08000',
+      '08001',
+      '08003',
+      '08006',
+    ].includes(code)
+  ) {
     return true;
   }
   return (
     error.name === 'KnexTimeoutError' ||
-    /Connection terminated|Query read timeout|timeout expired|Client was closed and is not queryable|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting|shutting) up/i.test(error.message)
+    /Connection terminated|Query read timeout|timeout expired|Client was closed and is not queryable|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting|shutting) up/i.test(
+      error.message,
+    )
   );
 }
 
@@ -101,7 +135,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * instead of opening a second pool.
  */
 export function poolFromKnex(db: Db): Pick<pg.Pool, 'query'> {
-  const client = db.client as { acquireConnection(): Promise<pg.PoolClient>; releaseConnection(c: pg.PoolClient): Promise<void> };
+  const client = db.client as {
+    acquireConnection(): Promise<pg.PoolClient>;
+    releaseConnection(c: pg.PoolClient): Promise<void>;
+  };
   return {
     query: (async (text: string, params?: unknown[]) => {
       const connection = await client.acquireConnection();

@@ -7,7 +7,11 @@ import pg from 'pg';
  */
 export const LONG_RUNNING_STATEMENT_MS = 2 * 60 * 60_000;
 
-export function longRunningClient(connectionString: string, applicationName: string, statementMs = LONG_RUNNING_STATEMENT_MS): pg.Client {
+export function longRunningClient(
+  connectionString: string,
+  applicationName: string,
+  statementMs = LONG_RUNNING_STATEMENT_MS,
+): pg.Client {
   return new pg.Client({
     connectionString,
     application_name: applicationName,

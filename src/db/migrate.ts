@@ -11,7 +11,10 @@ const migrationsDir = path.resolve(import.meta.dirname, '../../migrations');
 
 /** Knex migration source that imports our TypeScript migrations explicitly (no loader guessing). */
 const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: async () => readdirSync(migrationsDir).filter((f) => /^\d{14}_[\w-]+\.ts$/.test(f)).sort(),
+  getMigrations: async () =>
+    readdirSync(migrationsDir)
+      .filter((f) => /^\d{14}_[\w-]+\.ts$/.test(f))
+      .sort(),
   getMigrationName: (name) => name,
   getMigration: async (name) => import(pathToFileURL(path.join(migrationsDir, name)).href) as Promise<Knex.Migration>,
 };
@@ -22,7 +25,12 @@ const migrationSource: Knex.MigrationSource<string> = {
  * web pool allows a query.
  */
 export async function migrate(connectionString: string, logger: Logger): Promise<string[]> {
-  const db = createDb(connectionString, { timeoutMs: 30_000, statementTimeoutMs: LONG_RUNNING_STATEMENT_MS, poolMax: 2, logger });
+  const db = createDb(connectionString, {
+    timeoutMs: 30_000,
+    statementTimeoutMs: LONG_RUNNING_STATEMENT_MS,
+    poolMax: 2,
+    logger,
+  });
   try {
     const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
     await runWorkerMigrations({ connectionString, logger: workerLogger(logger) });

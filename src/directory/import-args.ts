@@ -17,9 +17,14 @@ export function parseImportArgs(argv: string[]): ImportArgs {
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new StockFormatError(`Arguments invalides (${error instanceof Error ? error.message : String(error)}).\n${IMPORT_USAGE}`);
+    throw new StockFormatError(
+      `Arguments invalides (${error instanceof Error ? error.message : String(error)}).\n${IMPORT_USAGE}`,
+    );
   }
-  const missing = [values['unites-legales'] ? '' : '--unites-legales', values.etablissements ? '' : '--etablissements'].filter(Boolean);
+  const missing = [
+    values['unites-legales'] ? '' : '--unites-legales',
+    values.etablissements ? '' : '--etablissements',
+  ].filter(Boolean);
   if (missing.length > 0) throw new StockFormatError(`Argument manquant : ${missing.join(' et ')}.\n${IMPORT_USAGE}`);
   return { unitesLegalesPath: values['unites-legales']!, etablissementsPath: values.etablissements! };
 }

@@ -9,7 +9,14 @@ import { CsvError, parse } from 'csv-parse';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyLine, type CopyValue } from './copy-text.ts';
-import { locateColumns, rowReader, StockFormatError, STOCK_LABELS, type RowReader, type StockKind } from './stock-format.ts';
+import {
+  locateColumns,
+  rowReader,
+  StockFormatError,
+  STOCK_LABELS,
+  type RowReader,
+  type StockKind,
+} from './stock-format.ts';
 
 export type StockSpec<C extends string> = {
   kind: StockKind;
@@ -33,7 +40,10 @@ class StockToCopy<C extends string> extends Transform {
   private width = 0;
   private batch = '';
 
-  constructor(private readonly spec: StockSpec<C>, private readonly onProgress?: (read: number) => void) {
+  constructor(
+    private readonly spec: StockSpec<C>,
+    private readonly onProgress?: (read: number) => void,
+  ) {
     super({ writableObjectMode: true, writableHighWaterMark: 1024 });
   }
 
@@ -60,7 +70,12 @@ class StockToCopy<C extends string> extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    if (!this.positions) return done(new StockFormatError(`Le fichier des ${STOCK_LABELS[this.spec.kind]} est vide : il n’a même pas de ligne d’en-tête.`));
+    if (!this.positions)
+      return done(
+        new StockFormatError(
+          `Le fichier des ${STOCK_LABELS[this.spec.kind]} est vide : il n’a même pas de ligne d’en-tête.`,
+        ),
+      );
     if (this.batch) this.push(this.batch);
     done();
   }
@@ -84,7 +99,12 @@ export async function copyStockFile<C extends string>(
   const toCopy = new StockToCopy(spec, onProgress);
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true });
   try {
-    await pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), parser, toCopy, client.query(copyFrom(`COPY ${spec.copyTarget} FROM STDIN`)));
+    await pipeline(
+      createReadStream(path, { highWaterMark: 1024 * 1024 }),
+      parser,
+      toCopy,
+      client.query(copyFrom(`COPY ${spec.copyTarget} FROM STDIN`)),
+    );
   } catch (error) {
     throw explain(error, spec.kind);
   }

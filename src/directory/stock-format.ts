@@ -11,17 +11,36 @@ export const STOCK_LABELS: Record<StockKind, string> = {
 };
 
 export const UNITE_LEGALE_COLUMNS = [
-  'siren', 'statutDiffusionUniteLegale', 'sigleUniteLegale', 'prenom1UniteLegale', 'prenomUsuelUniteLegale',
-  'nomUniteLegale', 'nomUsageUniteLegale', 'denominationUniteLegale', 'denominationUsuelle1UniteLegale',
+  'siren',
+  'statutDiffusionUniteLegale',
+  'sigleUniteLegale',
+  'prenom1UniteLegale',
+  'prenomUsuelUniteLegale',
+  'nomUniteLegale',
+  'nomUsageUniteLegale',
+  'denominationUniteLegale',
+  'denominationUsuelle1UniteLegale',
   'categorieJuridiqueUniteLegale',
 ] as const;
 
 export const ETABLISSEMENT_COLUMNS = [
-  'siren', 'siret', 'statutDiffusionEtablissement', 'etablissementSiege', 'complementAdresseEtablissement',
-  'numeroVoieEtablissement', 'indiceRepetitionEtablissement', 'typeVoieEtablissement', 'libelleVoieEtablissement',
-  'codePostalEtablissement', 'libelleCommuneEtablissement', 'libelleCommuneEtrangerEtablissement',
-  'libellePaysEtrangerEtablissement', 'etatAdministratifEtablissement', 'enseigne1Etablissement',
-  'denominationUsuelleEtablissement', 'activitePrincipaleEtablissement',
+  'siren',
+  'siret',
+  'statutDiffusionEtablissement',
+  'etablissementSiege',
+  'complementAdresseEtablissement',
+  'numeroVoieEtablissement',
+  'indiceRepetitionEtablissement',
+  'typeVoieEtablissement',
+  'libelleVoieEtablissement',
+  'codePostalEtablissement',
+  'libelleCommuneEtablissement',
+  'libelleCommuneEtrangerEtablissement',
+  'libellePaysEtrangerEtablissement',
+  'etatAdministratifEtablissement',
+  'enseigne1Etablissement',
+  'denominationUsuelleEtablissement',
+  'activitePrincipaleEtablissement',
 ] as const;
 
 export type UniteLegaleColumn = (typeof UNITE_LEGALE_COLUMNS)[number];
@@ -33,7 +52,11 @@ export class StockFormatError extends Error {
 }
 
 /** Where each required column is in this file's header; a missing column stops the import with its name. */
-export function locateColumns<C extends string>(header: string[], required: readonly C[], kind: StockKind): Record<C, number> {
+export function locateColumns<C extends string>(
+  header: string[],
+  required: readonly C[],
+  kind: StockKind,
+): Record<C, number> {
   const positions = new Map(header.map((name, index) => [name.trim(), index]));
   const missing = required.filter((name) => !positions.has(name));
   if (missing.length > 0) {

@@ -6,7 +6,14 @@ import { access, constants } from 'node:fs/promises';
 import type pg from 'pg';
 import { longRunningClient } from '../db/long-running.ts';
 import { copyStockFile, type CopyCount, type StockSpec } from './stock-copy.ts';
-import { ETABLISSEMENT_COLUMNS, StockFormatError, UNITE_LEGALE_COLUMNS, type EtablissementColumn, type StockKind, type UniteLegaleColumn } from './stock-format.ts';
+import {
+  ETABLISSEMENT_COLUMNS,
+  StockFormatError,
+  UNITE_LEGALE_COLUMNS,
+  type EtablissementColumn,
+  type StockKind,
+  type UniteLegaleColumn,
+} from './stock-format.ts';
 import { etablissementRow, uniteLegaleRow } from './stock-rows.ts';
 import { CREATE_STAGING, ETABLISSEMENTS_TARGET, MERGE, UNITES_LEGALES_TARGET } from './stock-sql.ts';
 
@@ -45,7 +52,21 @@ const ETABLISSEMENTS: StockSpec<EtablissementColumn> = {
   copyTarget: ETABLISSEMENTS_TARGET,
   toCopy: (read) => {
     const row = etablissementRow(read);
-    return row && [row.siret, row.siren, row.nonDiffusible, row.name, row.enseigne, row.naf, row.street, row.postalCode, row.city, row.active, row.isHeadOffice];
+    return (
+      row && [
+        row.siret,
+        row.siren,
+        row.nonDiffusible,
+        row.name,
+        row.enseigne,
+        row.naf,
+        row.street,
+        row.postalCode,
+        row.city,
+        row.active,
+        row.isHeadOffice,
+      ]
+    );
   },
 };
 
@@ -73,13 +94,25 @@ function stopwatch() {
 /** Staging, then the merge, in one transaction on one connection (temporary tables belong to their session). */
 async function load(client: pg.Client, options: ImportOptions, lap: () => number) {
   const progress = (kind: StockKind) => (read: number) =>
-    options.onProgress?.(`${kind === 'unitesLegales' ? 'Unités légales' : 'Établissements'} : ${read.toLocaleString('fr-FR')} lignes lues…`);
+    options.onProgress?.(
+      `${kind === 'unitesLegales' ? 'Unités légales' : 'Établissements'} : ${read.toLocaleString('fr-FR')} lignes lues…`,
+    );
   await client.query('BEGIN');
   await client.query("SET LOCAL work_mem = '256MB'");
   await client.query(CREATE_STAGING);
-  const unitesLegales = await copyStockFile(client, options.unitesLegalesPath, UNITES_LEGALES, progress('unitesLegales'));
+  const unitesLegales = await copyStockFile(
+    client,
+    options.unitesLegalesPath,
+    UNITES_LEGALES,
+    progress('unitesLegales'),
+  );
   const unitesLegalesMs = lap();
-  const etablissements = await copyStockFile(client, options.etablissementsPath, ETABLISSEMENTS, progress('etablissements'));
+  const etablissements = await copyStockFile(
+    client,
+    options.etablissementsPath,
+    ETABLISSEMENTS,
+    progress('etablissements'),
+  );
   await client.query('ANALYZE sirene_unites_legales, sirene_etablissements');
   const etablissementsMs = lap();
   options.onProgress?.('Fichiers lus ; mise à jour de l’annuaire…');
@@ -97,7 +130,9 @@ async function load(client: pg.Client, options: ImportOptions, lap: () => number
 async function tidy(client: pg.Client, options: ImportOptions): Promise<void> {
   options.onProgress?.('Annuaire à jour ; VACUUM ANALYZE…');
   await client.query('VACUUM (ANALYZE) establishments').catch((error: unknown) => {
-    options.onProgress?.(`VACUUM ANALYZE impossible (l’autovacuum s’en chargera) : ${error instanceof Error ? error.message : String(error)}`);
+    options.onProgress?.(
+      `VACUUM ANALYZE impossible (l’autovacuum s’en chargera) : ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
 }
 
@@ -118,7 +153,12 @@ export async function importSireneStock(options: ImportOptions): Promise<ImportR
     await tidy(client, options);
     const staged = loaded.etablissements.read - loaded.etablissements.rejected;
     const unchanged = Math.max(0, staged - loaded.inserted - loaded.updated);
-    return { ...loaded, unchanged, steps: { ...loaded.steps, vacuumMs: lap() }, durationMs: performance.now() - started };
+    return {
+      ...loaded,
+      unchanged,
+      steps: { ...loaded.steps, vacuumMs: lap() },
+      durationMs: performance.now() - started,
+    };
   } finally {
     await client.end();
   }

@@ -48,7 +48,10 @@ export function legalUnitName(read: RowReader<UniteLegaleColumn>): string | null
   return (
     read('denominationUniteLegale') ??
     read('denominationUsuelle1UniteLegale') ??
-    joined(read('prenomUsuelUniteLegale') ?? read('prenom1UniteLegale'), read('nomUsageUniteLegale') ?? read('nomUniteLegale'))
+    joined(
+      read('prenomUsuelUniteLegale') ?? read('prenom1UniteLegale'),
+      read('nomUsageUniteLegale') ?? read('nomUniteLegale'),
+    )
   );
 }
 
@@ -68,7 +71,8 @@ export function uniteLegaleRow(read: RowReader<UniteLegaleColumn>): UniteLegaleR
 /** « 20 B AV DE SEGUR »: number, repetition index, street type and name; else the address complement. */
 export function streetOf(read: RowReader<EtablissementColumn>): string | null {
   const number = joined(read('numeroVoieEtablissement'), read('indiceRepetitionEtablissement'));
-  const street = read('libelleVoieEtablissement') && joined(number, read('typeVoieEtablissement'), read('libelleVoieEtablissement'));
+  const street =
+    read('libelleVoieEtablissement') && joined(number, read('typeVoieEtablissement'), read('libelleVoieEtablissement'));
   return street ?? read('complementAdresseEtablissement');
 }
 

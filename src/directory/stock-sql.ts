@@ -18,7 +18,20 @@ export const ETABLISSEMENTS_TARGET =
   'sirene_etablissements (siret, siren, non_diffusible, name, enseigne, naf, street, postal_code, city, active, is_head_office)';
 
 /** Columns compared to decide whether an existing row must be rewritten. */
-const COMPARED = ['siren', 'name', 'legal_unit_name', 'sigle', 'enseigne', 'legal_category_code', 'naf', 'street', 'postal_code', 'city', 'active', 'is_head_office'];
+const COMPARED = [
+  'siren',
+  'name',
+  'legal_unit_name',
+  'sigle',
+  'enseigne',
+  'legal_category_code',
+  'naf',
+  'street',
+  'postal_code',
+  'city',
+  'active',
+  'is_head_office',
+];
 const list = (prefix: string) => COMPARED.map((column) => `${prefix}${column}`).join(', ');
 
 /**

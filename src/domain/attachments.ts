@@ -23,7 +23,15 @@ export async function startsAsPdf(head: Buffer): Promise<boolean> {
 export async function readsAsPdf(bytes: Uint8Array): Promise<boolean> {
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   // PDF.js takes the array it is given: a copy, so that the caller's stays whole
-  const task = getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, enableXfa: false, verbosity: 0, stopAtErrors: true });
+  const task = getDocument({
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    enableXfa: false,
+    verbosity: 0,
+    stopAtErrors: true,
+  });
   try {
     const document = await task.promise;
     return document.numPages > 0 && (await document.getPage(1)) !== undefined;
@@ -36,7 +44,12 @@ export async function readsAsPdf(bytes: Uint8Array): Promise<boolean> {
 
 /** Control characters (C0, DEL, C1) and the bidirectional overrides that can disguise an extension. */
 function unsafe(code: number): boolean {
-  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
 }
 
 /**
@@ -45,20 +58,28 @@ function unsafe(code: number): boolean {
  */
 export function displayName(raw: string): string {
   const last = raw.split(/[/\\]/).pop() ?? '';
-  const cleaned = [...last.normalize('NFC')].filter((c) => !unsafe(c.codePointAt(0) ?? 0)).join('').trim().slice(0, 200);
+  const cleaned = [...last.normalize('NFC')]
+    .filter((c) => !unsafe(c.codePointAt(0) ?? 0))
+    .join('')
+    .trim()
+    .slice(0, 200);
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'document.pdf' : cleaned;
 }
 
 /** RFC 6266 / RFC 5987: an ASCII fallback name and the exact UTF-8 one. */
 export function contentDisposition(name: string): string {
-  const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+  const ascii = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]|["\\%;]/g, '_');
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 /** « 2,4 Mo », « 830 ko »: sizes as French users read them. */
 export function formatSize(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
+  if (bytes >= 1024 * 1024)
+    return `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
   return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('fr-FR')} ko`;
 }
 

@@ -31,7 +31,9 @@ export function decideJoin(situation: JoinSituation): JoinDecision {
   const freeMail = isFreeMailDomain(domain);
   const hasMembers = situation.activeMemberEmails.length > 0;
   if (!hasMembers) {
-    return freeMail ? { kind: 'create', domain: null, moderation: 'free_mail' } : { kind: 'create', domain, moderation: null };
+    return freeMail
+      ? { kind: 'create', domain: null, moderation: 'free_mail' }
+      : { kind: 'create', domain, moderation: null };
   }
   if (freeMail) return { kind: 'suspended', reason: 'free_mail' };
   const knownDomains = new Set(situation.activeMemberEmails.map(emailDomain).filter((d) => !isFreeMailDomain(d)));

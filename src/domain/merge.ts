@@ -17,7 +17,12 @@ export function normalise(value: unknown): string {
 export const sameAnswer = (a: unknown, b: unknown): boolean => normalise(a) === normalise(b);
 
 /** Without a known base (an old form, a tampered field), every field that differs is a conflict. */
-export function mergeAnswers(fields: readonly string[], base: Answers | undefined, stored: Answers, mine: Answers): MergeResult {
+export function mergeAnswers(
+  fields: readonly string[],
+  base: Answers | undefined,
+  stored: Answers,
+  mine: Answers,
+): MergeResult {
   const merged: Answers = {};
   const conflicts: string[] = [];
   for (const field of fields) {
@@ -54,7 +59,10 @@ export function parseBase(text: unknown): Answers | undefined {
  * `conflit` fields) the user picked « la version enregistrée » or « ma saisie », both values travelling in hidden
  * fields. Returns the conflicting fields left undecided.
  */
-export function applyConflictChoices(body: Record<string, unknown>, fields: readonly string[]): { body: Record<string, unknown>; undecided: string[] } {
+export function applyConflictChoices(
+  body: Record<string, unknown>,
+  fields: readonly string[],
+): { body: Record<string, unknown>; undecided: string[] } {
   const listed = new Set(([] as unknown[]).concat(body.conflit ?? []).map(String));
   const result: Record<string, unknown> = {};
   const undecided: string[] = [];

@@ -24,8 +24,15 @@ export type PhoneCheck = { ok: true; e164: string } | { ok: false; message: stri
 /** `whose`: whose number it is, for the messages (« du responsable du traitement »), when a form has several. */
 export function checkPhone(input: string, whose?: string): PhoneCheck {
   const number = whose ? `Le numéro de téléphone ${whose}` : 'Le numéro de téléphone';
-  const compact = input.trim().replace(/[\s.\-()\u00a0\u202f]/g, '').replace(/^00/, '+');
-  if (compact === '') return { ok: false, message: `Saisissez un numéro de téléphone${whose ? ` ${whose}` : ''}, par exemple ${PHONE_EXAMPLE}` };
+  const compact = input
+    .trim()
+    .replace(/[\s.\-()\u00a0\u202f]/g, '')
+    .replace(/^00/, '+');
+  if (compact === '')
+    return {
+      ok: false,
+      message: `Saisissez un numéro de téléphone${whose ? ` ${whose}` : ''}, par exemple ${PHONE_EXAMPLE}`,
+    };
   if (!/^\+?\d+$/.test(compact)) {
     return { ok: false, message: `${number} ne doit contenir que des chiffres, par exemple ${PHONE_EXAMPLE}` };
   }

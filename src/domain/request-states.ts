@@ -4,7 +4,8 @@
  * reads this table: the transition use case (services/request-transitions.ts), the repositories (editable states),
  * the pages (which buttons to show). Anything not in the table is refused.
  */
-export type RequestStatus = 'draft' | 'submitted' | 'changes_requested' | 'validated' | 'refused' | 'archived' | 'revoked';
+export type RequestStatus =
+  'draft' | 'submitted' | 'changes_requested' | 'validated' | 'refused' | 'archived' | 'revoked';
 export type RequestEvent = 'submit' | 'request_changes' | 'validate' | 'refuse' | 'archive' | 'revoke';
 /** Who sends an event: the applicant (a member of the request's organisation) or an instructor. */
 export type ActorRole = 'applicant' | 'instructor';
@@ -13,7 +14,11 @@ type StateRow = { editable: boolean; copyable: boolean; on: Partial<Record<Reque
 
 const STATES: Record<RequestStatus, StateRow> = {
   draft: { editable: true, copyable: false, on: { submit: 'submitted', archive: 'archived' } },
-  submitted: { editable: false, copyable: false, on: { request_changes: 'changes_requested', validate: 'validated', refuse: 'refused' } },
+  submitted: {
+    editable: false,
+    copyable: false,
+    on: { request_changes: 'changes_requested', validate: 'validated', refuse: 'refused' },
+  },
   changes_requested: { editable: true, copyable: false, on: { submit: 'submitted', archive: 'archived' } },
   validated: { editable: false, copyable: true, on: { revoke: 'revoked' } },
   refused: { editable: false, copyable: true, on: {} },
@@ -64,7 +69,10 @@ export function eventsFor(status: RequestStatus, role: ActorRole): RequestEvent[
   return (Object.keys(STATES[status].on) as RequestEvent[]).filter((event) => EVENTS[event].by === role);
 }
 
-export const STATUS_LABELS: Record<RequestStatus, { text: string; badge: 'info' | 'new' | 'warning' | 'success' | 'error' }> = {
+export const STATUS_LABELS: Record<
+  RequestStatus,
+  { text: string; badge: 'info' | 'new' | 'warning' | 'success' | 'error' }
+> = {
   draft: { text: 'Brouillon', badge: 'info' },
   submitted: { text: 'En cours d’instruction', badge: 'new' },
   changes_requested: { text: 'Modifications demandées', badge: 'warning' },

@@ -4,8 +4,7 @@ export const SIRET_EXAMPLE = '13002526500013';
 const LA_POSTE_SIREN = '356000000';
 
 export type SiretCheck =
-  | { ok: true; siret: string }
-  | { ok: false; siret: string; problem: 'empty' | 'characters' | 'length' | 'checksum' };
+  { ok: true; siret: string } | { ok: false; siret: string; problem: 'empty' | 'characters' | 'length' | 'checksum' };
 
 /** Removes the spaces, dots, dashes and non-breaking spaces people paste with a SIRET. */
 export function normaliseSiret(input: string): string {

@@ -106,6 +106,12 @@ export function groupedSecret(secret: string): string {
 /** The otpauth:// URI read by authenticator apps (Key Uri Format). */
 export function otpauthUri(secret: string, account: string, issuer = 'SignUp'): string {
   const label = encodeURIComponent(`${issuer}:${account}`);
-  const params = new URLSearchParams({ secret, issuer, algorithm: 'SHA1', digits: String(DIGITS), period: String(STEP_SECONDS) });
+  const params = new URLSearchParams({
+    secret,
+    issuer,
+    algorithm: 'SHA1',
+    digits: String(DIGITS),
+    period: String(STEP_SECONDS),
+  });
   return `otpauth://totp/${label}?${params.toString()}`;
 }

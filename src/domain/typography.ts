@@ -19,6 +19,7 @@ export function frenchTypography(text: string): string {
 /** The places in `text` where an ordinary space stands before « : ; ? ! » » or after « «, with a little context. */
 export function typographyProblems(text: string): string[] {
   const problems: string[] = [];
-  for (const match of text.matchAll(/.{0,20}(?: [:;?!»]|« ).{0,20}/gsu)) problems.push(match[0].replace(/\s+/g, ' ').trim());
+  for (const match of text.matchAll(/.{0,20}(?: [:;?!»]|« ).{0,20}/gsu))
+    problems.push(match[0].replace(/\s+/g, ' ').trim());
   return problems;
 }

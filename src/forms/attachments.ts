@@ -30,7 +30,9 @@ export const TOO_MANY_IN_ONE_GO = `Vous avez choisi plus de ${MAX_ATTACHMENTS} f
 export const NOT_EDITABLE = 'Cette demande n’est plus modifiable : ses pièces jointes ne peuvent plus changer.';
 
 export function addedNotice(names: string[]): string {
-  return names.length === 1 ? `Le fichier « ${names[0]} » est joint à la demande.` : `${names.length} fichiers sont joints à la demande : ${names.map((n) => `« ${n} »`).join(', ')}.`;
+  return names.length === 1
+    ? `Le fichier « ${names[0]} » est joint à la demande.`
+    : `${names.length} fichiers sont joints à la demande : ${names.map((n) => `« ${n} »`).join(', ')}.`;
 }
 
 export function removedNotice(name: string): string {
@@ -44,9 +46,17 @@ export function removedNotice(name: string): string {
 export function attachmentView(requestId: string, attachment: Attachment) {
   const status = attachment.scanStatus;
   return {
-    id: attachment.id, name: attachment.originalName, sizeLabel: formatSize(attachment.size),
+    id: attachment.id,
+    name: attachment.originalName,
+    sizeLabel: formatSize(attachment.size),
     href: isServable(status) ? `/demandes/${requestId}/pieces-jointes/${attachment.id}` : undefined,
-    status, scan: SCAN_BADGES[status], infected: status === 'infected', countsForLegalText: countsForLegalText(status),
-    refusal: status === 'infected' ? `Fichier refusé : un virus a été détecté (${attachment.scanDetail ?? 'nom inconnu'})` : undefined,
+    status,
+    scan: SCAN_BADGES[status],
+    infected: status === 'infected',
+    countsForLegalText: countsForLegalText(status),
+    refusal:
+      status === 'infected'
+        ? `Fichier refusé : un virus a été détecté (${attachment.scanDetail ?? 'nom inconnu'})`
+        : undefined,
   };
 }

@@ -33,7 +33,8 @@ export const secret = { text: 'secret' } as const;
  */
 export const PERSON_NAME = /^[\p{L}\p{M}][\p{L}\p{M} '’.-]*$/u;
 
-export const CONTROL_MESSAGE = 'Ce champ tient sur une ligne : il ne doit contenir ni retour à la ligne, ni tabulation, ni caractère de contrôle (caractère nul…)';
+export const CONTROL_MESSAGE =
+  'Ce champ tient sur une ligne : il ne doit contenir ni retour à la ligne, ni tabulation, ni caractère de contrôle (caractère nul…)';
 const ANY_CONTROL = /\p{Cc}/u;
 const CONTROL_BUT_LINES = /(?![\t\n\r])\p{Cc}/gu;
 
@@ -42,7 +43,9 @@ function textKindsOf(schema: Joi.ObjectSchema): Map<string, TextKind> {
   let kinds = textKinds.get(schema);
   if (!kinds) {
     const keys = (schema.describe() as { keys?: Record<string, { metas?: { text?: TextKind }[] }> }).keys ?? {};
-    kinds = new Map(Object.entries(keys).map(([key, field]) => [key, field.metas?.find((m) => m.text)?.text ?? 'line']));
+    kinds = new Map(
+      Object.entries(keys).map(([key, field]) => [key, field.metas?.find((m) => m.text)?.text ?? 'line']),
+    );
     textKinds.set(schema, kinds);
   }
   return kinds;
@@ -52,7 +55,10 @@ function textKindsOf(schema: Joi.ObjectSchema): Map<string, TextKind> {
  * Control characters, before the schema: a one-line field that holds one (a newline, NUL…) is refused with a message
  * that says which characters are not allowed; a multi-line one loses all but its line breaks and tabs.
  */
-function screenControls(schema: Joi.ObjectSchema, body: Record<string, unknown>): { body: Record<string, unknown>; errors: FieldError[] } {
+function screenControls(
+  schema: Joi.ObjectSchema,
+  body: Record<string, unknown>,
+): { body: Record<string, unknown>; errors: FieldError[] } {
   const screened: Record<string, unknown> = { ...body };
   const errors: FieldError[] = [];
   for (const [key, kind] of textKindsOf(schema)) {
@@ -95,7 +101,10 @@ export function validateForm<T>(schema: Joi.ObjectSchema<T>, body: unknown): Val
     errors.push({ field, message: detail.message });
   }
   // A field that failed is left out of the value: nothing downstream meets, say, an array where a text was due.
-  const kept = value && typeof value === 'object' ? Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([key]) => !(key in fieldErrors))) : value;
+  const kept =
+    value && typeof value === 'object'
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([key]) => !(key in fieldErrors)))
+      : value;
   return { value: kept as T, errors, fieldErrors };
 }
 

@@ -47,26 +47,43 @@ export function retriedByTheQueue(error: unknown): unknown {
  * connection killed by the server (restart, failover) is an unhandled 'error' event that ends the process.
  */
 export function workerPool(connectionString: string, logger: Logger, timeoutMs: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: 4, application_name: 'signup-worker', ...connectionLimits(timeoutMs) });
+  const pool = new pg.Pool({
+    connectionString,
+    max: 4,
+    application_name: 'signup-worker',
+    ...connectionLimits(timeoutMs),
+  });
   pool.on('error', (error) => logger.warn({ err: error }, 'job queue connection lost'));
   pool.on('connect', (client) => {
     discardOnReadTimeout(client);
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     client.query = ((...args: unknown[]) => {
       const result = query(...args);
-      return result instanceof Promise ? result.catch((error: unknown) => { throw retriedByTheQueue(error); }) : result;
+      return result instanceof Promise
+        ? result.catch((error: unknown) => {
+            throw retriedByTheQueue(error);
+          })
+        : result;
     }) as typeof client.query;
   });
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
   pool.connect = ((callback?: unknown) => {
     if (callback) return (connect as (cb: unknown) => void)(callback);
-    return connect().catch((error: unknown) => { throw retriedByTheQueue(error); });
+    return connect().catch((error: unknown) => {
+      throw retriedByTheQueue(error);
+    });
   }) as typeof pool.connect;
   return pool;
 }
 
 /** Runs the job queue until stopped: in the web process by default, in its own process in production (Procfile). */
-export async function startWorker(db: Db, connectionString: string, config: Config, logger: Logger, extra: TaskList = {}): Promise<Worker> {
+export async function startWorker(
+  db: Db,
+  connectionString: string,
+  config: Config,
+  logger: Logger,
+  extra: TaskList = {},
+): Promise<Worker> {
   const pgPool = workerPool(connectionString, logger, config.dbTimeoutMs);
   const runner = await run({
     pgPool,
@@ -86,7 +103,13 @@ export async function startWorker(db: Db, connectionString: string, config: Conf
 }
 
 /** Runs every job that is due, then returns (tests and one-off maintenance). */
-export async function runDueJobs(db: Db, connectionString: string, config: Config, logger: Logger, extra: TaskList = {}): Promise<void> {
+export async function runDueJobs(
+  db: Db,
+  connectionString: string,
+  config: Config,
+  logger: Logger,
+  extra: TaskList = {},
+): Promise<void> {
   const pgPool = workerPool(connectionString, logger, config.dbTimeoutMs);
   try {
     await runOnce({ pgPool, logger: workerLogger(logger), taskList: taskList(db, config, logger, extra) });

@@ -40,7 +40,10 @@ export function scanAttachmentTask(db: Db, files: AttachmentFiles, scanner: Scan
       return;
     }
     if (await recordScan(db, id, { status: 'infected', detail: result.virus })) {
-      logger.warn({ attachment: id, request: attachment.requestId, virus: result.virus }, 'virus found in attachment: file deleted');
+      logger.warn(
+        { attachment: id, request: attachment.requestId, virus: result.virus },
+        'virus found in attachment: file deleted',
+      );
     }
     await files.remove(attachment.storageKey);
   };
@@ -60,5 +63,8 @@ export function rescanPendingTask(db: Db, logger: Logger): Task {
 }
 
 export function scanTasks(db: Db, files: AttachmentFiles, scanner: Scanner | undefined, logger: Logger): TaskList {
-  return { scan_attachment: scanAttachmentTask(db, files, scanner, logger), rescan_pending_attachments: rescanPendingTask(db, logger) };
+  return {
+    scan_attachment: scanAttachmentTask(db, files, scanner, logger),
+    rescan_pending_attachments: rescanPendingTask(db, logger),
+  };
 }

@@ -3,7 +3,14 @@ import type { Transporter } from 'nodemailer';
 import { isDatabaseUnavailable, type Db } from '../db/knex.ts';
 import { MAX_EMAIL_ATTEMPTS } from '../mail/outbox.ts';
 
-type EmailRow = { id: string; to_address: string; subject: string; text_body: string; html_body: string | null; status: string };
+type EmailRow = {
+  id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  status: string;
+};
 
 /**
  * Delivers one outbox email. Idempotent: an email already sent is skipped; the Message-ID is derived from the email
@@ -12,7 +19,13 @@ type EmailRow = { id: string; to_address: string; subject: string; text_body: st
  * Once the email is handed to the SMTP server, recording it as sent waits for a database that is away (`whenBack`)
  * rather than failing the job, which would send it again.
  */
-export function sendEmailTask(db: Db, transport: Transporter, from: string, messageIdDomain: string, whenBack = DATABASE_WAIT): Task {
+export function sendEmailTask(
+  db: Db,
+  transport: Transporter,
+  from: string,
+  messageIdDomain: string,
+  whenBack = DATABASE_WAIT,
+): Task {
   return async (payload) => {
     const { emailId } = payload as { emailId: string };
     const email = (await db('emails').where({ id: emailId }).first()) as EmailRow | undefined;
@@ -38,7 +51,10 @@ export function sendEmailTask(db: Db, transport: Transporter, from: string, mess
         .update({ last_error: message.slice(0, 500), status: attempts >= MAX_EMAIL_ATTEMPTS ? 'failed' : 'pending' });
       throw error;
     }
-    await untilAnswered(() => db('emails').where({ id: emailId }).update({ status: 'sent', sent_at: db.fn.now(), last_error: null }), whenBack);
+    await untilAnswered(
+      () => db('emails').where({ id: emailId }).update({ status: 'sent', sent_at: db.fn.now(), last_error: null }),
+      whenBack,
+    );
   };
 }
 

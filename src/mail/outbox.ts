@@ -8,7 +8,10 @@ export const MAX_EMAIL_ATTEMPTS = 10;
 
 /** Header-safe subject: no line breaks (no header injection), trimmed. */
 function safeSubject(subject: string): string {
-  return subject.replace(/[\r\n]+/g, ' ').trim().slice(0, 250);
+  return subject
+    .replace(/[\r\n]+/g, ' ')
+    .trim()
+    .slice(0, 250);
 }
 
 /**

@@ -14,7 +14,8 @@ const BREAKS = /[\p{Cc}\u2028\u2029]+/gu;
 export function flattened(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(BREAKS, ' ');
   if (Array.isArray(value)) return value.map(flattened);
-  if (value && typeof value === 'object' && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, flattened(v)]));
+  if (value && typeof value === 'object' && !(value instanceof Date))
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, flattened(v)]));
   return value;
 }
 
@@ -29,15 +30,24 @@ function htmlBody(env: nunjucks.Environment, template: string, text: string, con
     if (!/template not found/i.test(String(error))) throw error;
   }
   const own = typeof context.baseUrl === 'string' ? `${context.baseUrl.replace(/\/$/, '')}/` : undefined;
-  const isOwnLink = (line: string) => URL_LINE.test(line) && own !== undefined && (line === own.slice(0, -1) || line.startsWith(own));
-  const paragraphs = text.trim().split(/\n{2,}/).map((block) => block.split('\n').map((line) => ({ line, url: isOwnLink(line.trim()) })));
+  const isOwnLink = (line: string) =>
+    URL_LINE.test(line) && own !== undefined && (line === own.slice(0, -1) || line.startsWith(own));
+  const paragraphs = text
+    .trim()
+    .split(/\n{2,}/)
+    .map((block) => block.split('\n').map((line) => ({ line, url: isOwnLink(line.trim()) })));
   return env.render('emails/_generique.html.njk', { ...context, paragraphs });
 }
 
 /**
  * Builds an email from `views/emails/<template>.txt.njk` (first line "Objet : …" is the subject) and its HTML part.
  */
-export function renderEmail(env: nunjucks.Environment, template: string, to: string, context: Record<string, unknown>): OutgoingEmail {
+export function renderEmail(
+  env: nunjucks.Environment,
+  template: string,
+  to: string,
+  context: Record<string, unknown>,
+): OutgoingEmail {
   textEnv ??= createTextEnvironment();
   const safe = flattened(context) as Record<string, unknown>;
   const rendered = textEnv.render(`${template}.txt.njk`, safe);

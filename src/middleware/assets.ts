@@ -16,11 +16,26 @@ const publicDir = path.resolve(import.meta.dirname, '../../public');
  * Add a component here when a page starts using it.
  */
 export const DSFR_PARTS = [
-  'core/core', 'component/link/link', 'component/button/button', 'component/skiplink/skiplink',
-  'component/logo/logo', 'component/header/header', 'component/footer/footer', 'component/breadcrumb/breadcrumb',
-  'component/navigation/navigation', 'component/form/form', 'component/input/input', 'component/select/select',
-  'component/radio/radio', 'component/checkbox/checkbox', 'component/upload/upload', 'component/alert/alert',
-  'component/badge/badge', 'component/stepper/stepper', 'component/table/table', 'component/card/card',
+  'core/core',
+  'component/link/link',
+  'component/button/button',
+  'component/skiplink/skiplink',
+  'component/logo/logo',
+  'component/header/header',
+  'component/footer/footer',
+  'component/breadcrumb/breadcrumb',
+  'component/navigation/navigation',
+  'component/form/form',
+  'component/input/input',
+  'component/select/select',
+  'component/radio/radio',
+  'component/checkbox/checkbox',
+  'component/upload/upload',
+  'component/alert/alert',
+  'component/badge/badge',
+  'component/stepper/stepper',
+  'component/table/table',
+  'component/card/card',
   'component/content/content',
 ];
 /** The DSFR folders that its CSS points to (fonts, icons); served as they are under a versioned path. */
@@ -40,7 +55,9 @@ function absolutiseUrls(css: string, fileDir: string): string {
 
 export function buildDsfrCss(parts: readonly string[] = DSFR_PARTS): string {
   return parts
-    .map((part) => absolutiseUrls(readFileSync(path.join(dsfrDist, `${part}.min.css`), 'utf8'), path.posix.dirname(part)))
+    .map((part) =>
+      absolutiseUrls(readFileSync(path.join(dsfrDist, `${part}.min.css`), 'utf8'), path.posix.dirname(part)),
+    )
     .join('\n');
 }
 
@@ -86,7 +103,10 @@ export function staticAssets(): { router: Router; urls: AssetUrls } {
     res.set({ 'Content-Type': asset.type, 'Cache-Control': longCache }).send(asset.body);
   });
   for (const dir of DSFR_STATIC) {
-    router.use(`${DSFR_BASE}/${dir}`, express.static(path.join(dsfrDist, dir), { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
+    router.use(
+      `${DSFR_BASE}/${dir}`,
+      express.static(path.join(dsfrDist, dir), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
+    );
   }
   router.get('/favicon.ico', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=86400').sendFile(path.join(dsfrDist, 'favicon/favicon.ico'));

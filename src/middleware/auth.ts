@@ -52,7 +52,8 @@ export function loadCurrentUser(accounts: AccountService, config: Config): Reque
 
 /** Only a same-site path may be a destination after sign-in (no open redirect). */
 export function safeReturnPath(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return undefined;
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\'))
+    return undefined;
   return /^\/[\w\-./?=&%À-ÿ]*$/.test(value) ? value : undefined;
 }
 

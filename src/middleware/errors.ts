@@ -6,8 +6,15 @@ type ErrorView = { status: number; view: string; headers?: Record<string, string
 
 /** The errors of body-parser and of our own parsers, by their `type`: a body that is not what a form sends. */
 const BODY_ERRORS: Record<string, number> = {
-  'charset.unsupported': 415, 'encoding.unsupported': 415, 'entity.too.large': 413, 'parameters.too.many': 413,
-  'entity.parse.failed': 400, 'entity.verify.failed': 400, 'request.aborted': 400, 'request.size.invalid': 400, 'stream.encoding.set': 400,
+  'charset.unsupported': 415,
+  'encoding.unsupported': 415,
+  'entity.too.large': 413,
+  'parameters.too.many': 413,
+  'entity.parse.failed': 400,
+  'entity.verify.failed': 400,
+  'request.aborted': 400,
+  'request.size.invalid': 400,
+  'stream.encoding.set': 400,
 };
 const VIEWS = ['400', '403', '404', '409', '413', '415', '429', '503'];
 
@@ -63,11 +70,20 @@ export const errorPages: ErrorRequestHandler = (error, req, res, _next) => {
   const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
   if (retryAfter) res.set('Retry-After', String(retryAfter));
   const message = error instanceof HttpError && status === 409 ? error.message : undefined;
-  const context = { status, reason, message, retryAfterMinutes: retryAfter ? Math.ceil(retryAfter / 60) : undefined, incidentId: status >= 500 ? String(req.id) : undefined, submitted: req.method === 'POST' ? submittedValues(req.body) : [] };
+  const context = {
+    status,
+    reason,
+    message,
+    retryAfterMinutes: retryAfter ? Math.ceil(retryAfter / 60) : undefined,
+    incidentId: status >= 500 ? String(req.id) : undefined,
+    submitted: req.method === 'POST' ? submittedValues(req.body) : [],
+  };
   res.render(`errors/${view}`, context, (renderError, html) => {
     if (renderError) {
       req.log?.error({ err: renderError }, 'error page failed to render');
-      res.type('text/plain; charset=utf-8').send(`Erreur ${status}. Le service rencontre un problème, réessayez plus tard.`);
+      res
+        .type('text/plain; charset=utf-8')
+        .send(`Erreur ${status}. Le service rencontre un problème, réessayez plus tard.`);
       return;
     }
     res.send(html);

@@ -15,7 +15,8 @@ function hasBody(req: Request): boolean {
 export function formBodiesOnly(multipartPaths: RegExp): RequestHandler {
   return (req, _res, next) => {
     if (!SAFE_METHODS.has(req.method) && hasBody(req)) {
-      const form = req.is('application/x-www-form-urlencoded') || (multipartPaths.test(req.path) && req.is('multipart/form-data'));
+      const form =
+        req.is('application/x-www-form-urlencoded') || (multipartPaths.test(req.path) && req.is('multipart/form-data'));
       if (!form) return next(new HttpError(415, 'Le corps de la requête n’est pas un formulaire', 'not-a-form'));
     }
     if (req.body === undefined || req.body === null || typeof req.body !== 'object') req.body = {};

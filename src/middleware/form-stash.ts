@@ -13,10 +13,13 @@ const EXTRA_FIELDS = ['version', 'base', 'retour'];
 const SECRET_FIELD = /^_|pass|mot.?de.?passe|token|jeton|secret/i;
 const STEP_PATH = /^\/demandes\/(\d{1,18})\/([a-z-]+)\/?$/;
 
-export const EXPIRED_NOTICE = 'Votre session a expiré : connectez-vous à nouveau. Votre dernière action n’a pas été effectuée.';
+export const EXPIRED_NOTICE =
+  'Votre session a expiré : connectez-vous à nouveau. Votre dernière action n’a pas été effectuée.';
 const EXPIRED_PROBLEM = 'votre session a expiré. Connectez-vous à nouveau : ce que vous avez saisi sera conservé.';
-const STALE_PROBLEM = 'vous vous êtes reconnecté dans un autre onglet. La page va être rechargée avec ce que vous avez saisi.';
-export const KEPT_NOTICE = 'Votre session a expiré : connectez-vous à nouveau. Ce que vous veniez de saisir n’est pas perdu : vous le retrouverez à l’étape où vous étiez, pour le vérifier puis l’enregistrer.';
+const STALE_PROBLEM =
+  'vous vous êtes reconnecté dans un autre onglet. La page va être rechargée avec ce que vous avez saisi.';
+export const KEPT_NOTICE =
+  'Votre session a expiré : connectez-vous à nouveau. Ce que vous veniez de saisir n’est pas perdu : vous le retrouverez à l’étape où vous étiez, pour le vérifier puis l’enregistrer.';
 
 /** The pre-auth cookie: `__Host-` whenever the service is served over HTTPS, like the session cookie. */
 export function stashCookieName(config: Config): string {
@@ -80,13 +83,17 @@ export function expiredSessionPosts(services: Services, config: Config): Request
   const cookieName = stashCookieName(config);
   const secure = config.baseUrl.protocol === 'https:';
   return async (req, res, next) => {
-    if (req.method !== 'POST' || !req.path.startsWith('/demandes/') || !sameOrigin(req, config.baseUrl.origin)) return next();
+    if (req.method !== 'POST' || !req.path.startsWith('/demandes/') || !sameOrigin(req, config.baseUrl.origin))
+      return next();
     if (awaitingSecondFactor(req)) return next(); // not signed in yet: the route sends it to the code page
     const active = signedIn(req);
     if (active && tokenMatches(req)) return next(); // the usual case: the session that served the form
     const target = stepSave(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const userId = target && req.is('application/x-www-form-urlencoded') ? services.formStashes.ticketUser(body[TICKET_FIELD], body._csrf) : undefined;
+    const userId =
+      target && req.is('application/x-www-form-urlencoded')
+        ? services.formStashes.ticketUser(body[TICKET_FIELD], body._csrf)
+        : undefined;
     const keep = target && userId && (!active || userId === req.session.userId) ? target : undefined;
     if (active && !keep) return next();
     if (keep) {
@@ -104,7 +111,10 @@ export function expiredSessionPosts(services: Services, config: Config): Request
       req.session.notice = keep ? KEPT_NOTICE : EXPIRED_NOTICE;
     }
     if (!res.locals.isHtmx) return res.redirect(303, destination);
-    res.status(active ? 403 : 401).set('HX-Redirect', destination).render('partials/autosave', { problem: active ? STALE_PROBLEM : EXPIRED_PROBLEM });
+    res
+      .status(active ? 403 : 401)
+      .set('HX-Redirect', destination)
+      .render('partials/autosave', { problem: active ? STALE_PROBLEM : EXPIRED_PROBLEM });
   };
 }
 

@@ -29,9 +29,22 @@ export class MultipartReader {
   /** More files than `limits.files` were sent: the extra ones were skipped unread. */
   tooManyFiles = false;
 
-  constructor(private readonly req: Request, limits: MultipartLimits) {
+  constructor(
+    private readonly req: Request,
+    limits: MultipartLimits,
+  ) {
     // fileSize + 1: busboy marks a file `truncated` when it reaches the limit, and a file of exactly the limit is allowed.
-    this.parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: limits.fileBytes + 1, files: limits.files, fields: 50, fieldSize: 100 * 1024, parts: limits.files + 50 } });
+    this.parser = busboy({
+      headers: req.headers,
+      defParamCharset: 'utf8',
+      limits: {
+        fileSize: limits.fileBytes + 1,
+        files: limits.files,
+        fields: 50,
+        fieldSize: 100 * 1024,
+        parts: limits.files + 50,
+      },
+    });
     this.parser.on('field', (name, value) => this.push({ kind: 'field', name, value }));
     this.parser.on('file', (name, stream, info) => {
       stream.on('error', () => undefined); // a part destroyed before anyone reads it must not crash the process

@@ -10,7 +10,15 @@ import { HttpError } from './http-error.ts';
  */
 export function createRateLimits(db: Knex) {
   const limiter = (keyPrefix: string, points: number, duration: number) =>
-    new RateLimiterPostgres({ storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true, keyPrefix, points, duration });
+    new RateLimiterPostgres({
+      storeClient: db,
+      storeType: 'knex',
+      tableName: 'rate_limits',
+      tableCreated: true,
+      keyPrefix,
+      points,
+      duration,
+    });
   return {
     signInFailuresByAccount: limiter('connexion_compte', 10, 300),
     signInByAddress: limiter('connexion_ip', 60, 60),
@@ -44,7 +52,13 @@ export async function consume(limiter: RateLimiterPostgres, key: string): Promis
  * `lastFailureRefused`: the failure that takes the last point already answers 429 (« five wrong codes → 429 »);
  * otherwise it is answered as usual and the next guess gets 429.
  */
-export async function guarded<T>(limiter: RateLimiterPostgres, key: string, guess: () => Promise<T>, succeeded: (result: T) => boolean, options: { lastFailureRefused?: boolean } = {}): Promise<T> {
+export async function guarded<T>(
+  limiter: RateLimiterPostgres,
+  key: string,
+  guess: () => Promise<T>,
+  succeeded: (result: T) => boolean,
+  options: { lastFailureRefused?: boolean } = {},
+): Promise<T> {
   let taken: RateLimiterRes;
   try {
     taken = await limiter.consume(key);
@@ -60,6 +74,7 @@ export async function guarded<T>(limiter: RateLimiterPostgres, key: string, gues
     throw error;
   }
   if (succeeded(result)) await limiter.reward(key, 1);
-  else if (options.lastFailureRefused && taken.remainingPoints === 0) throw new TooManyAttempts(Math.ceil(taken.msBeforeNext / 1000));
+  else if (options.lastFailureRefused && taken.remainingPoints === 0)
+    throw new TooManyAttempts(Math.ceil(taken.msBeforeNext / 1000));
   return result;
 }

@@ -21,7 +21,8 @@ export const sessionExpiryLocals: RequestHandler = (req, res, next) => {
 export const SESSION_EXTENDED_SAVED = 'Votre session est prolongée.';
 
 /** Shown after « Prolonger ma session » on a form that was not sent: what was typed is shown back, not saved. */
-export const SESSION_EXTENDED = 'Votre session est prolongée. Ce que vous avez saisi est toujours là : pensez à l’enregistrer.';
+export const SESSION_EXTENDED =
+  'Votre session est prolongée. Ce que vous avez saisi est toujours là : pensez à l’enregistrer.';
 
 /** Pushes the session's end back now: the row is saved (touches are otherwise throttled, see middleware/session.ts). */
 export function keepSessionAlive(req: Request): Promise<void> {

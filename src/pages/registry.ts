@@ -46,7 +46,12 @@ export const PAGES: readonly PageEntry[] = [
     label: 'Résultat de la vérification',
     area: 'public',
     // eligible public body, private company, closed establishment, unknown SIRET
-    examples: ['/eligibilite/13002526500013', '/eligibilite/55203253400703', '/eligibilite/21920023500022', '/eligibilite/73282932000074'],
+    examples: [
+      '/eligibilite/13002526500013',
+      '/eligibilite/55203253400703',
+      '/eligibilite/21920023500022',
+      '/eligibilite/73282932000074',
+    ],
   },
   { path: '/cgu', label: 'Conditions générales d’utilisation', area: 'public', inSitemap: true },
   { path: '/accessibilite', label: 'Accessibilité', area: 'public', inSitemap: true },
@@ -58,7 +63,12 @@ export const PAGES: readonly PageEntry[] = [
     label: 'Retrouver le SIRET de votre organisation',
     area: 'public',
     inSitemap: true,
-    examples: ['/recherche-organisation', '/recherche-organisation?nom=clamart', '/recherche-organisation?nom=zzzzzz', '/recherche-organisation?nom=ab'],
+    examples: [
+      '/recherche-organisation',
+      '/recherche-organisation?nom=clamart',
+      '/recherche-organisation?nom=zzzzzz',
+      '/recherche-organisation?nom=ab',
+    ],
   },
   { path: '/inscription', label: 'Créer un compte', area: 'compte', inSitemap: true },
   { path: '/inscription/confirmation', label: 'Vérifiez votre boîte de réception', area: 'compte' },
@@ -70,10 +80,21 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/mot-de-passe/nouveau', label: 'Choisir un nouveau mot de passe', area: 'compte' },
   { path: '/compte', label: 'Mon compte', area: 'compte', access: 'user', inSitemap: true },
   // a staff session between the password and the code (the admin crawled is enrolled, so this is the verification)
-  { path: '/compte/double-authentification', label: 'Double authentification', area: 'compte', access: 'second-factor' },
+  {
+    path: '/compte/double-authentification',
+    label: 'Double authentification',
+    area: 'compte',
+    access: 'second-factor',
+  },
   { path: '/compte/mot-de-passe', label: 'Changer mon mot de passe', area: 'compte', access: 'user' },
   { path: '/compte/sessions', label: 'Mes sessions ouvertes', area: 'compte', access: 'user' },
-  { path: '/compte/confirmer-mot-de-passe', label: 'Confirmer votre mot de passe', area: 'compte', access: 'user', examples: ['/compte/confirmer-mot-de-passe?retour=/compte/adresse-electronique'] },
+  {
+    path: '/compte/confirmer-mot-de-passe',
+    label: 'Confirmer votre mot de passe',
+    area: 'compte',
+    access: 'user',
+    examples: ['/compte/confirmer-mot-de-passe?retour=/compte/adresse-electronique'],
+  },
   // needs a recent password (recent re-authentication): the crawl has just signed in
   { path: '/compte/adresse-electronique', label: 'Changer mon adresse électronique', area: 'compte', access: 'user' },
   // without a link in the session: the « lien expiré » page
@@ -90,9 +111,21 @@ export const PAGES: readonly PageEntry[] = [
     // request n° 1: the crawls create it first (test/helpers/fixtures.ts createRequest) on a fresh database
     examples: STEPS.map((step) => `/demandes/1/${step.slug}`),
   },
-  { path: '/demandes/:id/recapitulatif', label: 'Récapitulatif de la demande', area: 'compte', access: 'user', examples: ['/demandes/1/recapitulatif'] },
+  {
+    path: '/demandes/:id/recapitulatif',
+    label: 'Récapitulatif de la demande',
+    area: 'compte',
+    access: 'user',
+    examples: ['/demandes/1/recapitulatif'],
+  },
   { path: '/admin/moderation', label: 'Modération des rattachements', area: 'admin', access: 'admin' },
-  { path: '/admin/moderation/:id', label: 'Dossier de modération', area: 'admin', access: 'admin', examplesFrom: '/admin/moderation' },
+  {
+    path: '/admin/moderation/:id',
+    label: 'Dossier de modération',
+    area: 'admin',
+    access: 'admin',
+    examplesFrom: '/admin/moderation',
+  },
   { path: '/admin/utilisateurs', label: 'Utilisateurs et rôles', area: 'admin', access: 'admin' },
   { path: '/admin/journal', label: 'Journal des actions d’administration', area: 'admin', access: 'admin' },
   { path: '/dev/courriels', label: 'Courriels envoyés (développement)', area: 'dev' },

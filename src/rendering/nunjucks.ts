@@ -7,7 +7,14 @@ import { formatPhone } from '../domain/phone.ts';
 import { isGenericMailbox } from '../forms/steps/contacts.ts';
 
 /** The versioned URLs of the stylesheets and scripts (middleware/assets.ts builds them). */
-export type AssetUrls = Readonly<{ dsfrCss: string; appCss: string; printCss: string; htmxJs: string; appJs: string; favicon: string }>;
+export type AssetUrls = Readonly<{
+  dsfrCss: string;
+  appCss: string;
+  printCss: string;
+  htmxJs: string;
+  appJs: string;
+  favicon: string;
+}>;
 
 /** The Nunjucks environments: pages (HTML, autoescaped) and plain-text emails. Used by the views and the mailer. */
 export const viewsDir = path.resolve(import.meta.dirname, '../../views');
@@ -29,10 +36,13 @@ const HTMX_CONFIG = JSON.stringify({
 });
 
 export function createViewEnvironment(config: Config, assets: AssetUrls): nunjucks.Environment {
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewsDir, { noCache: config.env === 'development' }), {
-    autoescape: true,
-    throwOnUndefined: false,
-  });
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader(viewsDir, { noCache: config.env === 'development' }),
+    {
+      autoescape: true,
+      throwOnUndefined: false,
+    },
+  );
   env.addGlobal('serviceName', 'SignUp');
   // The title of a page showing errors starts with it (RGAA 11.10); signup.js takes it off once they are corrected.
   env.addGlobal('errorTitlePrefix', 'Erreur : ');
@@ -59,7 +69,9 @@ function addFilters(env: nunjucks.Environment): void {
  * renders `views/emails/*.txt.njk`, whose output is never placed in a page.
  */
 export function createTextEnvironment(): nunjucks.Environment {
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(path.join(viewsDir, 'emails')), { autoescape: false });
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(path.join(viewsDir, 'emails')), {
+    autoescape: false,
+  });
   addFilters(env);
   return env;
 }

@@ -1,16 +1,43 @@
 import type { Knex } from 'knex';
 
-export type Scope = { id: string; label: string; description: string | null; provider: string; groupLabel: string; openData: boolean; personalData: boolean | null };
-export type UseCase = { id: string; label: string; description: string; legalBasisTitle: string | null; legalBasisUrl: string | null; startableByApplicant: boolean };
+export type Scope = {
+  id: string;
+  label: string;
+  description: string | null;
+  provider: string;
+  groupLabel: string;
+  openData: boolean;
+  personalData: boolean | null;
+};
+export type UseCase = {
+  id: string;
+  label: string;
+  description: string;
+  legalBasisTitle: string | null;
+  legalBasisUrl: string | null;
+  startableByApplicant: boolean;
+};
 /** preticked: ticked, can be unticked; included: open data, always in; locked: always in; disabled: never; hidden: not shown. */
 export type ScopeMode = 'preticked' | 'included' | 'locked' | 'disabled' | 'hidden';
 export type UseCaseScope = Scope & { mode: ScopeMode };
 
 const scopeColumns = [
-  's.id', 's.label', 's.description', 's.provider', 's.group_label as groupLabel', 's.open_data as openData',
+  's.id',
+  's.label',
+  's.description',
+  's.provider',
+  's.group_label as groupLabel',
+  's.open_data as openData',
   's.personal_data as personalData',
 ];
-const useCaseColumns = ['id', 'label', 'description', 'legal_basis_title as legalBasisTitle', 'legal_basis_url as legalBasisUrl', 'startable_by_applicant as startableByApplicant'];
+const useCaseColumns = [
+  'id',
+  'label',
+  'description',
+  'legal_basis_title as legalBasisTitle',
+  'legal_basis_url as legalBasisUrl',
+  'startable_by_applicant as startableByApplicant',
+];
 
 export async function listUseCases(db: Knex): Promise<UseCase[]> {
   return db('use_cases').where('startable_by_applicant', true).orderBy('position').select(useCaseColumns);
@@ -37,7 +64,9 @@ export type ScopeChoice = Scope & { mode: Exclude<ScopeMode, 'hidden'> | null };
 export async function scopeChoices(db: Knex, useCaseId: string): Promise<{ label: string; scopes: ScopeChoice[] }[]> {
   const rows = (await db('scopes as s')
     .join('scope_groups as g', 'g.label', 's.group_label')
-    .leftJoin('use_case_scopes as u', (join) => join.on('u.scope_id', 's.id').andOn('u.use_case_id', db.raw('?', [useCaseId])))
+    .leftJoin('use_case_scopes as u', (join) =>
+      join.on('u.scope_id', 's.id').andOn('u.use_case_id', db.raw('?', [useCaseId])),
+    )
     .where((w) => w.whereNull('u.mode').orWhereNot('u.mode', 'hidden'))
     .where('s.status', 'current')
     .orderBy([{ column: 'g.position' }, { column: 's.position' }])

@@ -22,9 +22,20 @@ export async function findEstablishment(db: Knex, siret: string): Promise<Establ
     .leftJoin('legal_categories as c', 'c.code', 'e.legal_category_code')
     .where('e.siret', siret)
     .first(
-      'e.siret', 'e.siren', 'e.name', 'e.sigle', 'e.enseigne', 'e.naf', 'e.street', 'e.city', 'e.active',
-      'e.legal_category_code as legalCategoryCode', 'c.label as legalCategoryLabel', 'c.eligible as legalCategoryEligible',
-      'e.naf_label as nafLabel', 'e.postal_code as postalCode',
+      'e.siret',
+      'e.siren',
+      'e.name',
+      'e.sigle',
+      'e.enseigne',
+      'e.naf',
+      'e.street',
+      'e.city',
+      'e.active',
+      'e.legal_category_code as legalCategoryCode',
+      'c.label as legalCategoryLabel',
+      'c.eligible as legalCategoryEligible',
+      'e.naf_label as nafLabel',
+      'e.postal_code as postalCode',
     );
   return row as Establishment | undefined;
 }
@@ -36,9 +47,20 @@ const CANDIDATES = 2000;
 const TYPO_THRESHOLD = '0.5';
 
 const SEARCH_COLUMNS = [
-  'e.siret', 'e.siren', 'e.name', 'e.sigle', 'e.enseigne', 'e.naf', 'e.street', 'e.city', 'e.active',
-  'e.legal_category_code as legalCategoryCode', 'c.label as legalCategoryLabel', 'c.eligible as legalCategoryEligible',
-  'e.naf_label as nafLabel', 'e.postal_code as postalCode',
+  'e.siret',
+  'e.siren',
+  'e.name',
+  'e.sigle',
+  'e.enseigne',
+  'e.naf',
+  'e.street',
+  'e.city',
+  'e.active',
+  'e.legal_category_code as legalCategoryCode',
+  'c.label as legalCategoryLabel',
+  'c.eligible as legalCategoryEligible',
+  'e.naf_label as nafLabel',
+  'e.postal_code as postalCode',
 ];
 
 /** The columns of an Establishment, from the first CANDIDATES rows of `candidates` (a query on establishments). */

@@ -2,16 +2,30 @@ import type { Knex } from 'knex';
 import { TOKEN_LIFETIME_MS, type TokenPurpose } from '../domain/tokens.ts';
 
 /** Stores a new token's hash; older unused tokens of the same purpose stop working. */
-export async function storeToken(db: Knex, userId: string, purpose: TokenPurpose, hash: string, newEmail: string | null = null): Promise<void> {
+export async function storeToken(
+  db: Knex,
+  userId: string,
+  purpose: TokenPurpose,
+  hash: string,
+  newEmail: string | null = null,
+): Promise<void> {
   await db('email_tokens').where({ user_id: userId, purpose }).whereNull('used_at').update({ used_at: db.fn.now() });
   await db('email_tokens').insert({
-    user_id: userId, purpose, token_hash: hash, new_email: newEmail, expires_at: new Date(Date.now() + TOKEN_LIFETIME_MS[purpose]),
+    user_id: userId,
+    purpose,
+    token_hash: hash,
+    new_email: newEmail,
+    expires_at: new Date(Date.now() + TOKEN_LIFETIME_MS[purpose]),
   });
 }
 
 /** Whether a token can still be used (without using it). */
 export async function tokenIsValid(db: Knex, hash: string, purpose: TokenPurpose): Promise<boolean> {
-  const row = await db('email_tokens').where({ token_hash: hash, purpose }).whereNull('used_at').where('expires_at', '>', db.fn.now()).first('id');
+  const row = await db('email_tokens')
+    .where({ token_hash: hash, purpose })
+    .whereNull('used_at')
+    .where('expires_at', '>', db.fn.now())
+    .first('id');
   return row !== undefined;
 }
 
@@ -27,7 +41,10 @@ export async function consumeToken(db: Knex, hash: string, purpose: TokenPurpose
 }
 
 /** Uses an email-change token once, atomically: its user and the address to confirm, or undefined. */
-export async function consumeEmailChangeToken(db: Knex, hash: string): Promise<{ userId: string; newEmail: string } | undefined> {
+export async function consumeEmailChangeToken(
+  db: Knex,
+  hash: string,
+): Promise<{ userId: string; newEmail: string } | undefined> {
   const rows = (await db('email_tokens')
     .where({ token_hash: hash, purpose: 'email_change' })
     .whereNull('used_at')

@@ -1,7 +1,19 @@
 import type { Knex } from 'knex';
 
-export type EmailSummary = { id: string; to: string; subject: string; status: string; attempts: number; createdAt: Date };
-export type EmailDetail = EmailSummary & { text: string; html: string | null; lastError: string | null; sentAt: Date | null };
+export type EmailSummary = {
+  id: string;
+  to: string;
+  subject: string;
+  status: string;
+  attempts: number;
+  createdAt: Date;
+};
+export type EmailDetail = EmailSummary & {
+  text: string;
+  html: string | null;
+  lastError: string | null;
+  sentAt: Date | null;
+};
 
 const summary = ['id', 'to_address as to', 'subject', 'status', 'attempts', 'created_at as createdAt'];
 

@@ -6,7 +6,13 @@ export type StashRow = { idHash: string; path: string; userId: string; payload: 
 export async function upsertStash(db: Knex, row: StashRow): Promise<void> {
   await db('form_stashes').where('expires_at', '<=', db.fn.now()).delete();
   await db('form_stashes')
-    .insert({ id_hash: row.idHash, path: row.path, user_id: row.userId, payload: row.payload, expires_at: row.expiresAt })
+    .insert({
+      id_hash: row.idHash,
+      path: row.path,
+      user_id: row.userId,
+      payload: row.payload,
+      expires_at: row.expiresAt,
+    })
     .onConflict(['id_hash', 'path'])
     .merge(['user_id', 'payload', 'expires_at', 'created_at']);
 }

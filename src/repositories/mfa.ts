@@ -4,17 +4,25 @@ export type TotpRow = { sealedSecret: Buffer | null; enabledAt: Date | null; las
 
 export async function totpOf(db: Knex, userId: string): Promise<TotpRow | undefined> {
   const row = (await db('users').where({ id: userId }).first('totp_secret', 'totp_enabled_at', 'totp_last_step')) as
-    | { totp_secret: Buffer | null; totp_enabled_at: Date | null; totp_last_step: string | null }
-    | undefined;
+    { totp_secret: Buffer | null; totp_enabled_at: Date | null; totp_last_step: string | null } | undefined;
   if (!row) return undefined;
-  return { sealedSecret: row.totp_secret, enabledAt: row.totp_enabled_at, lastStep: row.totp_last_step === null ? null : Number(row.totp_last_step) };
+  return {
+    sealedSecret: row.totp_secret,
+    enabledAt: row.totp_enabled_at,
+    lastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
+  };
 }
 
 /**
  * Stores a secret waiting for its first code, unless one is already stored (two tabs then show the same secret);
  * `replace` overwrites an unreadable pending one. Never touches a confirmed enrolment.
  */
-export async function storePendingSecret(db: Knex, userId: string, sealedSecret: Buffer, replace: boolean): Promise<void> {
+export async function storePendingSecret(
+  db: Knex,
+  userId: string,
+  sealedSecret: Buffer,
+  replace: boolean,
+): Promise<void> {
   const query = db('users').where({ id: userId }).whereNull('totp_enabled_at');
   if (!replace) query.whereNull('totp_secret');
   await query.update({ totp_secret: sealedSecret, totp_last_step: null });

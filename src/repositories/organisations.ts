@@ -10,12 +10,22 @@ export async function findOrganisationBySiret(db: Knex, siret: string): Promise<
   return db('organisations as o').where('o.siret', siret).first(orgColumns);
 }
 
-export async function insertOrganisation(db: Knex, org: { siret: string; name: string; domain: string | null }): Promise<Organisation> {
-  const [row] = (await db('organisations').insert(org).onConflict('siret').merge(['name']).returning(['id', 'siret', 'name', 'domain'])) as Organisation[];
+export async function insertOrganisation(
+  db: Knex,
+  org: { siret: string; name: string; domain: string | null },
+): Promise<Organisation> {
+  const [row] = (await db('organisations')
+    .insert(org)
+    .onConflict('siret')
+    .merge(['name'])
+    .returning(['id', 'siret', 'name', 'domain'])) as Organisation[];
   return row as Organisation;
 }
 
-export async function activeMembers(db: Knex, organisationId: string): Promise<{ id: string; email: string; givenName: string }[]> {
+export async function activeMembers(
+  db: Knex,
+  organisationId: string,
+): Promise<{ id: string; email: string; givenName: string }[]> {
   return db('memberships as m')
     .join('users as u', 'u.id', 'm.user_id')
     .where({ 'm.organisation_id': organisationId, 'm.status': 'active' })
@@ -23,14 +33,29 @@ export async function activeMembers(db: Knex, organisationId: string): Promise<{
     .select('u.id', 'u.email', 'u.given_name as givenName');
 }
 
-export async function membershipStatus(db: Knex, userId: string, organisationId: string): Promise<MembershipStatus | null> {
-  const row = (await db('memberships').where({ user_id: userId, organisation_id: organisationId }).first('status')) as { status: MembershipStatus } | undefined;
+export async function membershipStatus(
+  db: Knex,
+  userId: string,
+  organisationId: string,
+): Promise<MembershipStatus | null> {
+  const row = (await db('memberships').where({ user_id: userId, organisation_id: organisationId }).first('status')) as
+    { status: MembershipStatus } | undefined;
   return row?.status ?? null;
 }
 
-export async function setMembership(db: Knex, userId: string, organisationId: string, status: MembershipStatus): Promise<void> {
+export async function setMembership(
+  db: Knex,
+  userId: string,
+  organisationId: string,
+  status: MembershipStatus,
+): Promise<void> {
   await db('memberships')
-    .insert({ user_id: userId, organisation_id: organisationId, status, decided_at: status === 'pending' ? null : db.fn.now() })
+    .insert({
+      user_id: userId,
+      organisation_id: organisationId,
+      status,
+      decided_at: status === 'pending' ? null : db.fn.now(),
+    })
     .onConflict(['user_id', 'organisation_id'])
     .merge({ status, decided_at: status === 'pending' ? null : db.fn.now() });
 }
@@ -44,7 +69,11 @@ export async function organisationsOfUser(db: Knex, userId: string): Promise<Use
 }
 
 /** The organisation, only if the user is an active member of it (otherwise undefined: callers answer 404). */
-export async function activeOrganisationOfUser(db: Knex, userId: string, organisationId: string): Promise<Organisation | undefined> {
+export async function activeOrganisationOfUser(
+  db: Knex,
+  userId: string,
+  organisationId: string,
+): Promise<Organisation | undefined> {
   if (!/^\d+$/.test(organisationId)) return undefined;
   return db('memberships as m')
     .join('organisations as o', 'o.id', 'm.organisation_id')

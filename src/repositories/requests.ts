@@ -2,9 +2,17 @@ import type { Knex } from 'knex';
 import { EDITABLE_STATUSES, type RequestStatus } from '../domain/request-states.ts';
 
 export type AccessRequest = {
-  id: string; organisationId: string; organisationName: string; useCaseId: string; useCaseLabel: string;
-  status: RequestStatus; version: number; answers: Record<string, Record<string, unknown>>; title: string | null;
-  updatedAt: Date; updatedByName: string | null;
+  id: string;
+  organisationId: string;
+  organisationName: string;
+  useCaseId: string;
+  useCaseLabel: string;
+  status: RequestStatus;
+  version: number;
+  answers: Record<string, Record<string, unknown>>;
+  title: string | null;
+  updatedAt: Date;
+  updatedByName: string | null;
 };
 
 function base(db: Knex) {
@@ -13,8 +21,16 @@ function base(db: Knex) {
     .join('use_cases as uc', 'uc.id', 'r.use_case_id')
     .leftJoin('users as u', 'u.id', 'r.updated_by')
     .select(
-      'r.id', 'r.organisation_id as organisationId', 'o.name as organisationName', 'r.use_case_id as useCaseId',
-      'uc.label as useCaseLabel', 'r.status', 'r.version', 'r.answers', 'r.title', 'r.updated_at as updatedAt',
+      'r.id',
+      'r.organisation_id as organisationId',
+      'o.name as organisationName',
+      'r.use_case_id as useCaseId',
+      'uc.label as useCaseLabel',
+      'r.status',
+      'r.version',
+      'r.answers',
+      'r.title',
+      'r.updated_at as updatedAt',
     )
     .select(db.raw(`u.given_name || ' ' || u.family_name as "updatedByName"`));
 }
@@ -24,7 +40,11 @@ export async function findRequestForMember(db: Knex, id: string, userId: string)
   if (!/^\d{1,18}$/.test(id)) return undefined;
   return base(db)
     .where('r.id', id)
-    .whereExists(db('memberships as m').whereRaw('m.organisation_id = r.organisation_id').where({ 'm.user_id': userId, 'm.status': 'active' }))
+    .whereExists(
+      db('memberships as m')
+        .whereRaw('m.organisation_id = r.organisation_id')
+        .where({ 'm.user_id': userId, 'm.status': 'active' }),
+    )
     .first();
 }
 
@@ -32,15 +52,26 @@ export async function requestsOfOrganisations(db: Knex, organisationIds: string[
   return base(db).whereIn('r.organisation_id', organisationIds).orderBy('r.updated_at', 'desc');
 }
 
-export async function insertRequest(db: Knex, input: { organisationId: string; userId: string; useCaseId: string }): Promise<string> {
+export async function insertRequest(
+  db: Knex,
+  input: { organisationId: string; userId: string; useCaseId: string },
+): Promise<string> {
   const [row] = (await db('access_requests')
-    .insert({ organisation_id: input.organisationId, created_by: input.userId, updated_by: input.userId, use_case_id: input.useCaseId })
+    .insert({
+      organisation_id: input.organisationId,
+      created_by: input.userId,
+      updated_by: input.userId,
+      use_case_id: input.useCaseId,
+    })
     .returning('id')) as { id: string }[];
   return (row as { id: string }).id;
 }
 
 /** The row's editable state, locked until the end of the transaction so that concurrent saves merge one after the other. */
-export async function lockRequest(db: Knex, id: string): Promise<{ status: RequestStatus; version: number; answers: Record<string, Record<string, unknown>> }> {
+export async function lockRequest(
+  db: Knex,
+  id: string,
+): Promise<{ status: RequestStatus; version: number; answers: Record<string, Record<string, unknown>> }> {
   return db('access_requests').where({ id }).forUpdate().first('status', 'version', 'answers');
 }
 
@@ -48,7 +79,10 @@ export async function lockRequest(db: Knex, id: string): Promise<{ status: Reque
  * Writes one step's answers over `version` (the caller holds the row lock; the version check still guards against a
  * caller that does not): returns the new version, or undefined when the version moved or the request is not editable.
  */
-export async function saveStep(db: Knex, input: { id: string; version: number; step: string; values: Record<string, unknown>; userId: string; title?: string }): Promise<number | undefined> {
+export async function saveStep(
+  db: Knex,
+  input: { id: string; version: number; step: string; values: Record<string, unknown>; userId: string; title?: string },
+): Promise<number | undefined> {
   const rows = (await db('access_requests')
     .where({ id: input.id, version: input.version })
     .whereIn('status', EDITABLE_STATUSES)
@@ -63,8 +97,17 @@ export async function saveStep(db: Knex, input: { id: string; version: number; s
   return rows[0]?.version;
 }
 
-export async function recordRequestEvent(db: Knex, input: { requestId: string; userId: string; kind: string; version: number; details?: Record<string, unknown> }): Promise<void> {
-  await db('request_events').insert({ request_id: input.requestId, user_id: input.userId, kind: input.kind, version: input.version, details: JSON.stringify(input.details ?? {}) });
+export async function recordRequestEvent(
+  db: Knex,
+  input: { requestId: string; userId: string; kind: string; version: number; details?: Record<string, unknown> },
+): Promise<void> {
+  await db('request_events').insert({
+    request_id: input.requestId,
+    user_id: input.userId,
+    kind: input.kind,
+    version: input.version,
+    details: JSON.stringify(input.details ?? {}),
+  });
 }
 
 /**
@@ -73,12 +116,22 @@ export async function recordRequestEvent(db: Knex, input: { requestId: string; u
  */
 export async function changeStatus(
   db: Knex,
-  input: { id: string; from: RequestStatus; to: RequestStatus; version: number; userId: string; stamp?: 'submitted_at' },
+  input: {
+    id: string;
+    from: RequestStatus;
+    to: RequestStatus;
+    version: number;
+    userId: string;
+    stamp?: 'submitted_at';
+  },
 ): Promise<number | undefined> {
   const rows = (await db('access_requests')
     .where({ id: input.id, status: input.from, version: input.version })
     .update({
-      status: input.to, version: db.raw('version + 1'), updated_at: db.fn.now(), updated_by: input.userId,
+      status: input.to,
+      version: db.raw('version + 1'),
+      updated_at: db.fn.now(),
+      updated_by: input.userId,
       ...(input.stamp ? { [input.stamp]: db.fn.now() } : {}),
     })
     .returning('version')) as { version: number }[];
@@ -86,15 +139,29 @@ export async function changeStatus(
 }
 
 export async function instructorEmails(db: Knex): Promise<string[]> {
-  const rows = (await db('users').whereRaw("'instructor' = ANY(roles)").whereNotNull('activated_at').select('email')) as { email: string }[];
+  const rows = (await db('users')
+    .whereRaw("'instructor' = ANY(roles)")
+    .whereNotNull('activated_at')
+    .select('email')) as { email: string }[];
   return rows.map((r) => r.email);
 }
 
 /** A new draft with the answers of `source` (terms to accept again). */
-export async function insertCopy(db: Knex, source: { organisationId: string; useCaseId: string; answers: Record<string, unknown>; title: string | null }, userId: string): Promise<string> {
+export async function insertCopy(
+  db: Knex,
+  source: { organisationId: string; useCaseId: string; answers: Record<string, unknown>; title: string | null },
+  userId: string,
+): Promise<string> {
   const { cgu: _terms, ...answers } = source.answers;
   const [row] = (await db('access_requests')
-    .insert({ organisation_id: source.organisationId, created_by: userId, updated_by: userId, use_case_id: source.useCaseId, answers: JSON.stringify(answers), title: source.title ? `Copie de ${source.title}`.slice(0, 250) : null })
+    .insert({
+      organisation_id: source.organisationId,
+      created_by: userId,
+      updated_by: userId,
+      use_case_id: source.useCaseId,
+      answers: JSON.stringify(answers),
+      title: source.title ? `Copie de ${source.title}`.slice(0, 250) : null,
+    })
     .returning('id')) as { id: string }[];
   return (row as { id: string }).id;
 }

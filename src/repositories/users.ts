@@ -15,8 +15,16 @@ export type User = {
 };
 
 const columns = [
-  'id', 'email', 'given_name as givenName', 'family_name as familyName', 'job_title as jobTitle', 'phone', 'roles',
-  'activated_at as activatedAt', 'session_idle_minutes as sessionIdleMinutes', 'signup_siret as signupSiret',
+  'id',
+  'email',
+  'given_name as givenName',
+  'family_name as familyName',
+  'job_title as jobTitle',
+  'phone',
+  'roles',
+  'activated_at as activatedAt',
+  'session_idle_minutes as sessionIdleMinutes',
+  'signup_siret as signupSiret',
   'signup_mission_justification as signupMissionJustification',
 ];
 
@@ -24,8 +32,13 @@ export async function findUserById(db: Knex, id: string): Promise<User | undefin
   return db('users').where({ id }).first(columns);
 }
 
-export async function findUserByEmail(db: Knex, email: string): Promise<(User & { passwordHash: string | null }) | undefined> {
-  return db('users').whereRaw('lower(email) = lower(?)', [email]).first([...columns, 'password_hash as passwordHash']);
+export async function findUserByEmail(
+  db: Knex,
+  email: string,
+): Promise<(User & { passwordHash: string | null }) | undefined> {
+  return db('users')
+    .whereRaw('lower(email) = lower(?)', [email])
+    .first([...columns, 'password_hash as passwordHash']);
 }
 
 export async function passwordHashOf(db: Knex, id: string): Promise<string | null> {
@@ -33,14 +46,25 @@ export async function passwordHashOf(db: Knex, id: string): Promise<string | nul
   return row?.password_hash ?? null;
 }
 
-export type NewUser = { email: string; givenName: string; familyName: string; passwordHash: string; signupSiret: string; signupMissionJustification: string | null };
+export type NewUser = {
+  email: string;
+  givenName: string;
+  familyName: string;
+  passwordHash: string;
+  signupSiret: string;
+  signupMissionJustification: string | null;
+};
 
 /** Creates the account unless the email is taken; returns the new id, or undefined when it already existed. */
 export async function insertUser(db: Knex, user: NewUser): Promise<string | undefined> {
   const rows = (await db('users')
     .insert({
-      email: user.email, given_name: user.givenName, family_name: user.familyName, password_hash: user.passwordHash,
-      signup_siret: user.signupSiret, signup_mission_justification: user.signupMissionJustification,
+      email: user.email,
+      given_name: user.givenName,
+      family_name: user.familyName,
+      password_hash: user.passwordHash,
+      signup_siret: user.signupSiret,
+      signup_mission_justification: user.signupMissionJustification,
     })
     .onConflict(db.raw('(lower(email))'))
     .ignore()
@@ -49,28 +73,48 @@ export async function insertUser(db: Knex, user: NewUser): Promise<string | unde
 }
 
 export async function markActivated(db: Knex, id: string): Promise<void> {
-  await db('users').where({ id }).whereNull('activated_at').update({ activated_at: db.fn.now(), updated_at: db.fn.now() });
+  await db('users')
+    .where({ id })
+    .whereNull('activated_at')
+    .update({ activated_at: db.fn.now(), updated_at: db.fn.now() });
 }
 
 export async function setPasswordHash(db: Knex, id: string, passwordHash: string): Promise<void> {
-  await db('users').where({ id }).update({ password_hash: passwordHash, password_changed_at: db.fn.now(), updated_at: db.fn.now() });
+  await db('users')
+    .where({ id })
+    .update({ password_hash: passwordHash, password_changed_at: db.fn.now(), updated_at: db.fn.now() });
 }
 
 /** Changes the address unless another account uses it (case-insensitive); false when taken. */
 export async function setEmail(db: Knex, id: string, email: string): Promise<boolean> {
   const count = await db('users')
     .where({ id })
-    .whereNotExists(db('users as other').whereRaw('lower(other.email) = lower(?)', [email]).whereNot('other.id', id).select(db.raw('1')))
+    .whereNotExists(
+      db('users as other')
+        .whereRaw('lower(other.email) = lower(?)', [email])
+        .whereNot('other.id', id)
+        .select(db.raw('1')),
+    )
     .update({ email, updated_at: db.fn.now() });
   return count === 1;
 }
 
-export type ProfileUpdate = { givenName: string; familyName: string; jobTitle: string | null; phone: string | null; sessionIdleMinutes: number | null };
+export type ProfileUpdate = {
+  givenName: string;
+  familyName: string;
+  jobTitle: string | null;
+  phone: string | null;
+  sessionIdleMinutes: number | null;
+};
 
 export async function updateProfile(db: Knex, id: string, profile: ProfileUpdate): Promise<void> {
   await db('users').where({ id }).update({
-    given_name: profile.givenName, family_name: profile.familyName, job_title: profile.jobTitle, phone: profile.phone,
-    session_idle_minutes: profile.sessionIdleMinutes, updated_at: db.fn.now(),
+    given_name: profile.givenName,
+    family_name: profile.familyName,
+    job_title: profile.jobTitle,
+    phone: profile.phone,
+    session_idle_minutes: profile.sessionIdleMinutes,
+    updated_at: db.fn.now(),
   });
 }
 
@@ -84,6 +128,7 @@ export async function setRoles(db: Knex, id: string, roles: string[]): Promise<v
 
 export async function listUsers(db: Knex, search: string, limit = 50): Promise<User[]> {
   const query = db('users').orderBy('family_name').limit(limit).select(columns);
-  if (search) query.whereRaw("lower(email || ' ' || given_name || ' ' || family_name) LIKE ?", [`%${search.toLowerCase()}%`]);
+  if (search)
+    query.whereRaw("lower(email || ' ' || given_name || ' ' || family_name) LIKE ?", [`%${search.toLowerCase()}%`]);
   return query;
 }

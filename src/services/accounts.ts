@@ -3,18 +3,39 @@ import { normaliseEmail } from '../domain/email.ts';
 import { hashPassword, verifyPassword } from '../domain/passwords.ts';
 import { checkPassword } from '../domain/password-policy.ts';
 import { hashSecret, newSecret, type TokenPurpose } from '../domain/tokens.ts';
-import { consumeEmailChangeToken, consumeToken, revokeOutstandingTokens, storeToken, tokenIsValid } from '../repositories/email-tokens.ts';
+import {
+  consumeEmailChangeToken,
+  consumeToken,
+  revokeOutstandingTokens,
+  storeToken,
+  tokenIsValid,
+} from '../repositories/email-tokens.ts';
 import { recordAudit } from '../repositories/audit.ts';
 import { destroyUserSessions } from '../repositories/sessions.ts';
 import {
-  findUserByEmail, findUserById, insertUser, markActivated, passwordHashOf, recordSignIn, setEmail, setPasswordHash, type User,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  markActivated,
+  passwordHashOf,
+  recordSignIn,
+  setEmail,
+  setPasswordHash,
+  type User,
 } from '../repositories/users.ts';
 import type { Mailer } from './emails.ts';
 import type { JoinOutcome, OrganisationService } from './organisations.ts';
 import { commonPasswords } from './password-dictionary.ts';
 import { enqueue } from '../db/job-queue.ts';
 
-export type SignUpInput = { email: string; givenName: string; familyName: string; password: string; siret: string; missionJustification: string | null };
+export type SignUpInput = {
+  email: string;
+  givenName: string;
+  familyName: string;
+  password: string;
+  siret: string;
+  missionJustification: string | null;
+};
 
 /**
  * Accounts: sign-up, activation, sign-in, password reset and change. Answers never reveal whether an email has an
@@ -24,7 +45,12 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
   let dummyHash: Promise<string> | undefined;
   const dummy = () => (dummyHash ??= hashPassword('mot de passe factice pour égaliser les temps de réponse'));
 
-  async function sendToken(trx: Knex, user: { id: string; email: string; givenName: string }, purpose: TokenPurpose, template: string) {
+  async function sendToken(
+    trx: Knex,
+    user: { id: string; email: string; givenName: string },
+    purpose: TokenPurpose,
+    template: string,
+  ) {
     const { token, hash } = newSecret();
     await storeToken(trx, user.id, purpose, hash);
     const path = purpose === 'activation' ? '/activation' : '/mot-de-passe/nouveau';
@@ -43,8 +69,12 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
       const passwordHash = await hashPassword(input.password); // always paid, so that both branches take as long
       await db.transaction(async (trx) => {
         const id = await insertUser(trx, {
-          email, givenName: input.givenName, familyName: input.familyName, passwordHash,
-          signupSiret: input.siret, signupMissionJustification: input.missionJustification,
+          email,
+          givenName: input.givenName,
+          familyName: input.familyName,
+          passwordHash,
+          signupSiret: input.siret,
+          signupMissionJustification: input.missionJustification,
         });
         if (id) return sendToken(trx, { id, email, givenName: input.givenName }, 'activation', 'activation');
         const existing = await findUserByEmail(trx, email);
@@ -69,7 +99,9 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
         if (!userId) return undefined;
         await markActivated(trx, userId);
         const user = (await findUserById(trx, userId)) as User;
-        const join = user.signupSiret ? await organisations.join(trx, user, user.signupSiret, user.signupMissionJustification) : undefined;
+        const join = user.signupSiret
+          ? await organisations.join(trx, user, user.signupSiret, user.signupMissionJustification)
+          : undefined;
         return { user, join };
       });
     },
@@ -126,7 +158,9 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
     /** Whether `password` is the user's current password (recent re-authentication). */
     async verifyCurrentPassword(user: User, password: string): Promise<boolean> {
       const hash = await passwordHashOf(db, user.id);
-      return verifyPassword(hash ?? (await dummy()), password).catch(() => false).then((ok) => ok && hash !== null);
+      return verifyPassword(hash ?? (await dummy()), password)
+        .catch(() => false)
+        .then((ok) => ok && hash !== null);
     },
 
     /**
@@ -145,7 +179,11 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
         }
         const { token, hash } = newSecret();
         await storeToken(trx, user.id, 'email_change', hash, newEmail);
-        await mail(trx, 'changement-adresse', newEmail, { user, newEmail, link: `/adresse-electronique/confirmer?jeton=${token}` });
+        await mail(trx, 'changement-adresse', newEmail, {
+          user,
+          newEmail,
+          link: `/adresse-electronique/confirmer?jeton=${token}`,
+        });
       });
     },
 
@@ -154,7 +192,10 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
      * memberships stay as they are (ADR 0007: the domain only matters when joining), and the audit log keeps a row.
      * `keepSid` is the current session when it belongs to the same user.
      */
-    async confirmEmailChange(token: string, current: { userId?: string; sid: string }): Promise<User | 'taken' | undefined> {
+    async confirmEmailChange(
+      token: string,
+      current: { userId?: string; sid: string },
+    ): Promise<User | 'taken' | undefined> {
       return db.transaction(async (trx) => {
         const change = await consumeEmailChangeToken(trx, hashSecret(token));
         if (!change) return undefined;
@@ -164,7 +205,10 @@ export function accountService(db: Knex, mail: Mailer, organisations: Organisati
         await revokeOutstandingTokens(trx, change.userId);
         await destroyUserSessions(trx, change.userId, current.userId === change.userId ? current.sid : undefined);
         await recordAudit(trx, {
-          actorId: change.userId, action: 'email_changed', subjectType: 'user', subjectId: change.userId,
+          actorId: change.userId,
+          action: 'email_changed',
+          subjectType: 'user',
+          subjectId: change.userId,
           details: { from: before.email, to: change.newEmail },
         });
         return (await findUserById(trx, change.userId)) as User;

@@ -19,7 +19,13 @@ export function administrationService(db: Knex) {
       if (admin.id === target.id && !roles.includes('admin')) return { kind: 'own_admin_role' };
       await db.transaction(async (trx) => {
         await setRoles(trx, target.id, roles);
-        await recordAudit(trx, { actorId: admin.id, action: 'user.roles', subjectType: 'user', subjectId: target.id, details: { before: target.roles, after: roles } });
+        await recordAudit(trx, {
+          actorId: admin.id,
+          action: 'user.roles',
+          subjectType: 'user',
+          subjectId: target.id,
+          details: { before: target.roles, after: roles },
+        });
       });
       return { kind: 'saved', user: target };
     },

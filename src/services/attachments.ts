@@ -6,8 +6,15 @@ import { isReadablePdf } from '../storage/pdf-check.ts';
 import { isEditable } from '../domain/request-states.ts';
 import type { Logger } from '../logger.ts';
 import {
-  attachmentsOf, countAttachments, countUsableAttachments, deleteAttachment, findAttachment, insertAttachment, lockRequestStatus,
-  queueScan, type Attachment,
+  attachmentsOf,
+  countAttachments,
+  countUsableAttachments,
+  deleteAttachment,
+  findAttachment,
+  insertAttachment,
+  lockRequestStatus,
+  queueScan,
+  type Attachment,
 } from '../repositories/attachments.ts';
 import { recordRequestEvent, type AccessRequest } from '../repositories/requests.ts';
 import type { AttachmentFiles, ReceivedFile } from '../storage/attachment-files.ts';
@@ -16,7 +23,8 @@ import type { AddOutcome } from '../forms/attachments.ts';
 export type { AddOutcome };
 
 /** What a download gets: the file, or why not (still being scanned, or refused for a virus). */
-export type Download = { kind: 'file'; content: ReadStream } | { kind: 'pending' } | { kind: 'infected'; virus: string };
+export type Download =
+  { kind: 'file'; content: ReadStream } | { kind: 'pending' } | { kind: 'infected'; virus: string };
 
 /**
  * The PDF attachments of a request. Callers have already checked, through `requests.find`, that the user may see
@@ -27,20 +35,44 @@ export type Download = { kind: 'file'; content: ReadStream } | { kind: 'pending'
  * its row (jobs/scan-attachment); it is served once `safe`. Without it (never in production), it is `unscanned`.
  */
 export function attachmentService(db: Knex, files: AttachmentFiles, logger: Logger, options: { scanning: boolean }) {
-  async function store(request: AccessRequest, received: ReceivedFile, name: string, userId: string): Promise<AddOutcome> {
+  async function store(
+    request: AccessRequest,
+    received: ReceivedFile,
+    name: string,
+    userId: string,
+  ): Promise<AddOutcome> {
     let key: string | undefined;
     try {
       return await db.transaction(async (trx): Promise<AddOutcome> => {
         const status = await lockRequestStatus(trx, request.id);
         if (!status || !isEditable(status)) return { kind: 'rejected', reason: 'locked', name };
-        if ((await countAttachments(trx, request.id)) >= MAX_ATTACHMENTS) return { kind: 'rejected', reason: 'too-many', name };
+        if ((await countAttachments(trx, request.id)) >= MAX_ATTACHMENTS)
+          return { kind: 'rejected', reason: 'too-many', name };
         key = await files.keep(received.tempPath);
         const scanStatus = options.scanning ? 'pending' : 'unscanned';
-        const attachment = { requestId: request.id, storageKey: key, originalName: name, size: received.size, mediaType: PDF, sha256: received.sha256, uploadedBy: userId, scanStatus } as const;
+        const attachment = {
+          requestId: request.id,
+          storageKey: key,
+          originalName: name,
+          size: received.size,
+          mediaType: PDF,
+          sha256: received.sha256,
+          uploadedBy: userId,
+          scanStatus,
+        } as const;
         const id = await insertAttachment(trx, attachment);
         if (scanStatus === 'pending') await queueScan(trx, id);
-        await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'attachment_added', version: request.version, details: { attachment: id, name } });
-        return { kind: 'added', attachment: { ...attachment, id, createdAt: new Date(), scannedAt: null, scanDetail: null } };
+        await recordRequestEvent(trx, {
+          requestId: request.id,
+          userId,
+          kind: 'attachment_added',
+          version: request.version,
+          details: { attachment: id, name },
+        });
+        return {
+          kind: 'added',
+          attachment: { ...attachment, id, createdAt: new Date(), scannedAt: null, scanDetail: null },
+        };
       });
     } catch (error) {
       if (key) await files.remove(key); // the row was not written: the file must not stay
@@ -81,8 +113,20 @@ export function attachmentService(db: Knex, files: AttachmentFiles, logger: Logg
         if (!status || !isEditable(status)) return 'locked' as const;
         const row = await deleteAttachment(trx, request.id, id);
         // The scan's outcome goes into the event: the audit keeps a virus found even once its row is removed.
-        const details = { attachment: id, name: row?.originalName, scan: row?.scanStatus, ...(row?.scanDetail ? { virus: row.scanDetail } : {}) };
-        if (row) await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'attachment_deleted', version: request.version, details });
+        const details = {
+          attachment: id,
+          name: row?.originalName,
+          scan: row?.scanStatus,
+          ...(row?.scanDetail ? { virus: row.scanDetail } : {}),
+        };
+        if (row)
+          await recordRequestEvent(trx, {
+            requestId: request.id,
+            userId,
+            kind: 'attachment_deleted',
+            version: request.version,
+            details,
+          });
         return row;
       });
       if (removed && removed !== 'locked') await files.remove(removed.storageKey);
@@ -96,7 +140,8 @@ export function attachmentService(db: Knex, files: AttachmentFiles, logger: Logg
     async download(attachment: Attachment): Promise<Download | undefined> {
       if (attachment.scanStatus === 'pending') return { kind: 'pending' };
       if (attachment.scanStatus === 'infected') return { kind: 'infected', virus: attachment.scanDetail ?? '' };
-      if (await files.exists(attachment.storageKey)) return { kind: 'file', content: files.open(attachment.storageKey) };
+      if (await files.exists(attachment.storageKey))
+        return { kind: 'file', content: files.open(attachment.storageKey) };
       logger.error({ attachment: attachment.id }, 'attachment file missing');
       return undefined;
     },

@@ -1,5 +1,11 @@
 import type { Db } from '../db/knex.ts';
-import { findUseCase, listUseCases, scopesOfUseCase, type UseCase, type UseCaseScope } from '../repositories/catalogue.ts';
+import {
+  findUseCase,
+  listUseCases,
+  scopesOfUseCase,
+  type UseCase,
+  type UseCaseScope,
+} from '../repositories/catalogue.ts';
 
 export type UseCaseDetail = { useCase: UseCase; groups: { label: string; scopes: UseCaseScope[] }[] };
 

@@ -9,5 +9,6 @@ export type Mailer = (trx: Knex, template: string, to: string, context?: Record<
 
 export function createMailer(config: Config, views: nunjucks.Environment): Mailer {
   const baseUrl = config.baseUrl.origin;
-  return (trx, template, to, context = {}) => enqueueEmail(trx, renderEmail(views, template, to, { baseUrl, ...context }));
+  return (trx, template, to, context = {}) =>
+    enqueueEmail(trx, renderEmail(views, template, to, { baseUrl, ...context }));
 }

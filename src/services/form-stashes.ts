@@ -24,7 +24,9 @@ function sameString(a: string, b: string): boolean {
 function asValues(parsed: unknown): StashedValues | undefined {
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
   const entries = Object.entries(parsed as Record<string, unknown>);
-  const valid = entries.every(([, v]) => typeof v === 'string' || (Array.isArray(v) && v.every((item) => typeof item === 'string')));
+  const valid = entries.every(
+    ([, v]) => typeof v === 'string' || (Array.isArray(v) && v.every((item) => typeof item === 'string')),
+  );
   return valid ? (Object.fromEntries(entries) as StashedValues) : undefined;
 }
 

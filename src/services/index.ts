@@ -23,10 +23,14 @@ import { attachmentFiles } from '../storage/attachment-files.ts';
 /** Builds every use case once, from the database handle, the configuration and the views; routes receive this object. */
 export function createServices(db: Db, config: Config, views: nunjucks.Environment, logger: Logger) {
   const mailer = createMailer(config, views);
-  const fallback = config.sireneApiUrl ? httpDirectoryFallback(db, config.sireneApiUrl, config.sireneApiTimeoutMs, logger) : undefined;
+  const fallback = config.sireneApiUrl
+    ? httpDirectoryFallback(db, config.sireneApiUrl, config.sireneApiTimeoutMs, logger)
+    : undefined;
   const eligibility = eligibilityService(db, fallback);
   const organisations = organisationService(db, mailer);
-  const attachments = attachmentService(db, attachmentFiles(config.uploadDir), logger, { scanning: config.clamdUrl !== undefined });
+  const attachments = attachmentService(db, attachmentFiles(config.uploadDir), logger, {
+    scanning: config.clamdUrl !== undefined,
+  });
   return {
     administration: administrationService(db),
     catalogue: catalogueService(db),

@@ -23,7 +23,8 @@ export type MfaResult = 'ok' | 'enrolled' | 'wrong' | 'reused';
  */
 export function mfaService(db: Knex, sessionSecret: string) {
   const key = derivedKey(sessionSecret, PURPOSE);
-  const open = (userId: string, sealed: Buffer | null) => (sealed ? unseal(key, sealed, additionalData(userId)) : undefined);
+  const open = (userId: string, sealed: Buffer | null) =>
+    sealed ? unseal(key, sealed, additionalData(userId)) : undefined;
 
   return {
     /** Enrolled, or the secret to show for enrolment (created on first call, the same until confirmed). */
@@ -33,7 +34,12 @@ export function mfaService(db: Knex, sessionSecret: string) {
       const pending = open(userId, row?.sealedSecret ?? null);
       if (pending) return { enrolled: false, secret: pending };
       // none yet, or sealed under a previous SESSION_SECRET: a new one replaces it (not confirmed, nothing is lost)
-      await storePendingSecret(db, userId, sealTotpSecret(sessionSecret, userId, newSecret()), row?.sealedSecret != null);
+      await storePendingSecret(
+        db,
+        userId,
+        sealTotpSecret(sessionSecret, userId, newSecret()),
+        row?.sealedSecret != null,
+      );
       const stored = await totpOf(db, userId);
       const secret = open(userId, stored?.sealedSecret ?? null);
       if (!secret) throw new Error('Secret TOTP illisible après enregistrement');
@@ -54,7 +60,8 @@ export function mfaService(db: Knex, sessionSecret: string) {
       }
       const subject = { actorId: userId, subjectType: 'user', subjectId: userId };
       if (result === 'enrolled') await recordAudit(db, { ...subject, action: 'mfa.enrolled' });
-      if (result === 'wrong' || result === 'reused') await recordAudit(db, { ...subject, action: 'mfa.failure', details: { reason: result, enrolment: enrolling } });
+      if (result === 'wrong' || result === 'reused')
+        await recordAudit(db, { ...subject, action: 'mfa.failure', details: { reason: result, enrolment: enrolling } });
       return result;
     },
   };

@@ -18,7 +18,13 @@ export function moderationService(db: Knex, mail: Mailer) {
         const status = approve ? 'approved' : 'refused';
         if (!(await closeCase(trx, id, { status, by: adminId, note }))) return false;
         await setMembership(trx, found.userId, found.organisationId, approve ? 'active' : 'refused');
-        await recordAudit(trx, { actorId: adminId, action: `moderation.${status}`, subjectType: 'moderation_case', subjectId: id, details: { userId: found.userId, organisationId: found.organisationId, note } });
+        await recordAudit(trx, {
+          actorId: adminId,
+          action: `moderation.${status}`,
+          subjectType: 'moderation_case',
+          subjectId: id,
+          details: { userId: found.userId, organisationId: found.organisationId, note },
+        });
         await mail(trx, approve ? 'adhesion-acceptee' : 'adhesion-refusee', found.userEmail, { case: found, note });
         return true;
       });

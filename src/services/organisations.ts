@@ -4,7 +4,12 @@ import { decideJoin, type JoinDecision } from '../domain/join.ts';
 import { findEstablishment } from '../repositories/directory.ts';
 import { openCase, type ModerationKind } from '../repositories/moderation.ts';
 import {
-  activeMembers, findOrganisationBySiret, insertOrganisation, membershipStatus, organisationsOfUser, setMembership,
+  activeMembers,
+  findOrganisationBySiret,
+  insertOrganisation,
+  membershipStatus,
+  organisationsOfUser,
+  setMembership,
   type Organisation,
 } from '../repositories/organisations.ts';
 import type { User } from '../repositories/users.ts';
@@ -23,27 +28,41 @@ type Joiner = Pick<User, 'id' | 'email' | 'givenName' | 'familyName'>;
  * `decideJoin`, moderation cases and the emails they cause.
  */
 export function organisationService(db: Knex, mail: Mailer) {
-  async function pending(trx: Knex, user: Joiner, organisation: Organisation, reason: ModerationKind, justification: string | null): Promise<JoinOutcome> {
+  async function pending(
+    trx: Knex,
+    user: Joiner,
+    organisation: Organisation,
+    reason: ModerationKind,
+    justification: string | null,
+  ): Promise<JoinOutcome> {
     await setMembership(trx, user.id, organisation.id, 'pending');
     await openCase(trx, { kind: reason, userId: user.id, organisationId: organisation.id, justification });
     await mail(trx, 'adhesion-en-attente', user.email, { user, organisation, reason });
     return { kind: 'pending', organisation, reason };
   }
 
-  async function apply(trx: Knex, user: Joiner, organisation: Organisation, decision: JoinDecision, justification: string | null): Promise<JoinOutcome> {
+  async function apply(
+    trx: Knex,
+    user: Joiner,
+    organisation: Organisation,
+    decision: JoinDecision,
+    justification: string | null,
+  ): Promise<JoinOutcome> {
     switch (decision.kind) {
       case 'already_member':
       case 'already_pending':
         return { kind: decision.kind, organisation };
       case 'create':
-        if (decision.domain && !organisation.domain) await trx('organisations').where({ id: organisation.id }).update({ domain: decision.domain });
+        if (decision.domain && !organisation.domain)
+          await trx('organisations').where({ id: organisation.id }).update({ domain: decision.domain });
         if (decision.moderation) return pending(trx, user, organisation, decision.moderation, justification);
         await setMembership(trx, user.id, organisation.id, 'active');
         return { kind: 'joined', organisation, created: true };
       case 'join': {
         const members = await activeMembers(trx, organisation.id);
         await setMembership(trx, user.id, organisation.id, 'active');
-        for (const member of members) await mail(trx, 'nouveau-membre', member.email, { member, newcomer: user, organisation });
+        for (const member of members)
+          await mail(trx, 'nouveau-membre', member.email, { member, newcomer: user, organisation });
         return { kind: 'joined', organisation, created: false };
       }
       case 'suspended':
@@ -62,10 +81,13 @@ export function organisationService(db: Knex, mail: Mailer) {
       const eligibility = eligibilityOf(establishment);
       if (!eligibility.eligible && eligibility.reason === 'closed') return { kind: 'refused', reason: 'closed' };
       if (!eligibility.eligible && !missionJustification) return { kind: 'refused', reason: 'not_eligible' };
-      const organisation = (await findOrganisationBySiret(trx, siret)) ?? (await insertOrganisation(trx, { siret, name: establishment.name, domain: null }));
+      const organisation =
+        (await findOrganisationBySiret(trx, siret)) ??
+        (await insertOrganisation(trx, { siret, name: establishment.name, domain: null }));
       if (!eligibility.eligible) {
         const status = await membershipStatus(trx, user.id, organisation.id);
-        if (status === 'active' || status === 'pending') return { kind: status === 'active' ? 'already_member' : 'already_pending', organisation };
+        if (status === 'active' || status === 'pending')
+          return { kind: status === 'active' ? 'already_member' : 'already_pending', organisation };
         return pending(trx, user, organisation, 'public_service_mission', missionJustification);
       }
       const decision = decideJoin({

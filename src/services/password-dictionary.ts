@@ -14,7 +14,13 @@ export function commonPasswords(): ReadonlySet<string> {
   const common = (require('@zxcvbn-ts/language-common') as Dictionary).dictionary;
   const fr = (require('@zxcvbn-ts/language-fr') as Dictionary).dictionary;
   const en = (require('@zxcvbn-ts/language-en') as Dictionary).dictionary;
-  const lists = [common['passwords-common'], fr['commonWords-fr'], fr['firstnames-fr'], en['commonWords-en'], en['firstnames-en']];
+  const lists = [
+    common['passwords-common'],
+    fr['commonWords-fr'],
+    fr['firstnames-fr'],
+    en['commonWords-en'],
+    en['firstnames-en'],
+  ];
   const words = new Set<string>();
   for (const list of lists) for (const word of list ?? []) if (word.length >= 4) words.add(word.toLowerCase());
   cached = words;

@@ -1,6 +1,19 @@
 import type { Knex } from 'knex';
-import { EVENTS, nextStatus, statesAfter, type ActorRole, type RequestEvent, type RequestStatus } from '../domain/request-states.ts';
-import { changeStatus, instructorEmails, lockRequest, recordRequestEvent, type AccessRequest } from '../repositories/requests.ts';
+import {
+  EVENTS,
+  nextStatus,
+  statesAfter,
+  type ActorRole,
+  type RequestEvent,
+  type RequestStatus,
+} from '../domain/request-states.ts';
+import {
+  changeStatus,
+  instructorEmails,
+  lockRequest,
+  recordRequestEvent,
+  type AccessRequest,
+} from '../repositories/requests.ts';
 import type { User } from '../repositories/users.ts';
 import type { Mailer } from './emails.ts';
 
@@ -24,13 +37,18 @@ export type TransitionOutcome =
   | { kind: 'refused'; status: RequestStatus }
   | { kind: 'stale'; status: RequestStatus; version: number };
 
-type Notify = (mail: Mailer, trx: Knex, context: { request: AccessRequest; actor: Actor; details: TransitionDetails }) => Promise<void>;
+type Notify = (
+  mail: Mailer,
+  trx: Knex,
+  context: { request: AccessRequest; actor: Actor; details: TransitionDetails },
+) => Promise<void>;
 
 /** The emails each event sends, in the transaction of the change (outbox rows): none is sent for a change rolled back. */
 const NOTIFICATIONS: Partial<Record<RequestEvent, Notify>> = {
   async submit(mail, trx, { request, actor }) {
     await mail(trx, 'demande-soumise', actor.user.email, { user: actor.user, request });
-    for (const email of await instructorEmails(trx)) await mail(trx, 'nouvelle-demande', email, { request, applicant: actor.user });
+    for (const email of await instructorEmails(trx))
+      await mail(trx, 'nouvelle-demande', email, { request, applicant: actor.user });
   },
 };
 
@@ -41,17 +59,41 @@ const NOTIFICATIONS: Partial<Record<RequestEvent, Notify>> = {
  * the state it leads to and writes nothing.
  */
 export function requestTransitions(mail: Mailer) {
-  return async function transition(trx: Knex, request: AccessRequest, event: RequestEvent, actor: Actor, details: TransitionDetails = {}): Promise<TransitionOutcome> {
+  return async function transition(
+    trx: Knex,
+    request: AccessRequest,
+    event: RequestEvent,
+    actor: Actor,
+    details: TransitionDetails = {},
+  ): Promise<TransitionOutcome> {
     const row = await lockRequest(trx, request.id);
     const to = nextStatus(row.status, event);
-    if (to === undefined) return statesAfter(event).includes(row.status) ? { kind: 'already', status: row.status } : { kind: 'refused', status: row.status };
+    if (to === undefined)
+      return statesAfter(event).includes(row.status)
+        ? { kind: 'already', status: row.status }
+        : { kind: 'refused', status: row.status };
     if (EVENTS[event].by !== actor.as) return { kind: 'refused', status: row.status };
-    if (details.expectedVersion !== undefined && details.expectedVersion !== row.version) return { kind: 'stale', status: row.status, version: row.version };
-    const version = await changeStatus(trx, { id: request.id, from: row.status, to, version: row.version, userId: actor.user.id, stamp: EVENTS[event].stamp });
+    if (details.expectedVersion !== undefined && details.expectedVersion !== row.version)
+      return { kind: 'stale', status: row.status, version: row.version };
+    const version = await changeStatus(trx, {
+      id: request.id,
+      from: row.status,
+      to,
+      version: row.version,
+      userId: actor.user.id,
+      stamp: EVENTS[event].stamp,
+    });
     if (version === undefined) return { kind: 'stale', status: row.status, version: row.version }; // unreachable under the lock
     await recordRequestEvent(trx, {
-      requestId: request.id, userId: actor.user.id, kind: to, version,
-      details: { ...details.data, ...(details.reason !== undefined ? { reason: details.reason } : {}), from: row.status },
+      requestId: request.id,
+      userId: actor.user.id,
+      kind: to,
+      version,
+      details: {
+        ...details.data,
+        ...(details.reason !== undefined ? { reason: details.reason } : {}),
+        from: row.status,
+      },
     });
     await NOTIFICATIONS[event]?.(mail, trx, { request: { ...request, status: to, version }, actor, details });
     return { kind: 'done', from: row.status, status: to, version };

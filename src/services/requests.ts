@@ -4,7 +4,13 @@ import { isCopyable, isEditable } from '../domain/request-states.ts';
 import type { StepDefinition } from '../forms/steps/index.ts';
 import { organisationsOfUser } from '../repositories/organisations.ts';
 import {
-  findRequestForMember, insertCopy, insertRequest, lockRequest, recordRequestEvent, requestsOfOrganisations, saveStep,
+  findRequestForMember,
+  insertCopy,
+  insertRequest,
+  lockRequest,
+  recordRequestEvent,
+  requestsOfOrganisations,
+  saveStep,
   type AccessRequest,
 } from '../repositories/requests.ts';
 import type { User } from '../repositories/users.ts';
@@ -42,7 +48,13 @@ export function requestService(db: Knex, mail: Mailer) {
       if (!isCopyable(request.status)) return undefined;
       return db.transaction(async (trx) => {
         const id = await insertCopy(trx, request, userId);
-        await recordRequestEvent(trx, { requestId: id, userId, kind: 'created', version: 1, details: { copiedFrom: request.id } });
+        await recordRequestEvent(trx, {
+          requestId: id,
+          userId,
+          kind: 'created',
+          version: 1,
+          details: { copiedFrom: request.id },
+        });
         return id;
       });
     },
@@ -60,21 +72,45 @@ export function requestService(db: Knex, mail: Mailer) {
      * changes to different fields both survive, the same field changed on both sides is a conflict the user decides.
      * The row is locked for the merge, so concurrent saves apply one after the other and none is lost.
      */
-    async save(request: AccessRequest, step: StepDefinition, input: { version: number; base?: Answers; values: Answers }, userId: string): Promise<SaveOutcome> {
+    async save(
+      request: AccessRequest,
+      step: StepDefinition,
+      input: { version: number; base?: Answers; values: Answers },
+      userId: string,
+    ): Promise<SaveOutcome> {
       return db.transaction(async (trx) => {
         const row = await lockRequest(trx, request.id);
         const current = async () => (await findRequestForMember(trx, request.id, userId)) as AccessRequest;
         if (!isEditable(row.status)) return { kind: 'locked', current: await current() };
         const stored = row.answers[step.slug] ?? {};
         const base = input.base ?? (input.version === row.version ? stored : undefined);
-        const { merged, conflicts } = mergeAnswers(step.fields.map((f) => f.name), base, stored, input.values);
+        const { merged, conflicts } = mergeAnswers(
+          step.fields.map((f) => f.name),
+          base,
+          stored,
+          input.values,
+        );
         if (conflicts.length) return { kind: 'conflict', current: await current(), conflicts, merged };
-        if (step.fields.every((f) => sameAnswer(merged[f.name], stored[f.name])) && row.answers[step.slug]) return { kind: 'saved', version: row.version, stored: merged };
+        if (step.fields.every((f) => sameAnswer(merged[f.name], stored[f.name])) && row.answers[step.slug])
+          return { kind: 'saved', version: row.version, stored: merged };
         const named = step.titleField !== undefined ? merged[step.titleField] : undefined;
         const title = typeof named === 'string' ? named : undefined;
-        const version = (await saveStep(trx, { id: request.id, version: row.version, step: step.slug, values: merged, userId, title })) as number;
+        const version = (await saveStep(trx, {
+          id: request.id,
+          version: row.version,
+          step: step.slug,
+          values: merged,
+          userId,
+          title,
+        })) as number;
         const mergedWithOthers = step.fields.some((f) => !sameAnswer(merged[f.name], input.values[f.name]));
-        await recordRequestEvent(trx, { requestId: request.id, userId, kind: 'saved', version, details: { step: step.slug, ...(mergedWithOthers ? { merged: true } : {}) } });
+        await recordRequestEvent(trx, {
+          requestId: request.id,
+          userId,
+          kind: 'saved',
+          version,
+          details: { step: step.slug, ...(mergedWithOthers ? { merged: true } : {}) },
+        });
         return { kind: 'saved', version, stored: merged };
       });
     },

@@ -8,7 +8,8 @@ import { attachmentView } from '../forms/attachments.ts';
 import type { AttachmentService } from './attachments.ts';
 
 const NOT_FILLED = 'Cette étape n’a pas encore été remplie : ouvrez-la et choisissez « Continuer »';
-const LEGAL_TEXT_MISSING = 'Indiquez l’adresse du texte, par exemple https://www.legifrance.gouv.fr/…, ou joignez le texte en PDF';
+const LEGAL_TEXT_MISSING =
+  'Indiquez l’adresse du texte, par exemple https://www.legifrance.gouv.fr/…, ou joignez le texte en PDF';
 
 /**
  * What a step needs beyond its schema: the data step shows the use case's scopes, forces the open data it includes
@@ -30,7 +31,11 @@ export function stepRules(db: Knex, attachments: AttachmentService) {
 
   type Rule = {
     /** Keeps only what the step allows; strict checks add errors. Returns the values to store. */
-    apply: (request: AccessRequest, value: Record<string, unknown>, strict: boolean) => Promise<{ value: Record<string, unknown>; errors: FieldError[] }>;
+    apply: (
+      request: AccessRequest,
+      value: Record<string, unknown>,
+      strict: boolean,
+    ) => Promise<{ value: Record<string, unknown>; errors: FieldError[] }>;
     /** What the step's page shows beyond the answers. */
     context: (request: AccessRequest, step: StepDefinition) => Promise<Record<string, unknown>>;
     /** Labels of values that come from the data rather than from the step's definition. */
@@ -41,8 +46,13 @@ export function stepRules(db: Knex, attachments: AttachmentService) {
     scopes: {
       async apply(request, value, strict) {
         const { selectable, included, locked } = await scopes(request);
-        const chosen = ([] as string[]).concat((value.scopes as string[] | undefined) ?? []).filter((id) => selectable.has(id));
-        const errors = strict && chosen.length === 0 && locked.length === 0 ? [{ field: 'scopes', message: 'Cochez au moins une donnée, par exemple « Attestation fiscale »' }] : [];
+        const chosen = ([] as string[])
+          .concat((value.scopes as string[] | undefined) ?? [])
+          .filter((id) => selectable.has(id));
+        const errors =
+          strict && chosen.length === 0 && locked.length === 0
+            ? [{ field: 'scopes', message: 'Cochez au moins une donnée, par exemple « Attestation fiscale »' }]
+            : [];
         return { value: { scopes: [...new Set([...chosen, ...included])] }, errors };
       },
       async context(request, step) {
@@ -61,16 +71,26 @@ export function stepRules(db: Knex, attachments: AttachmentService) {
         const missing = strict && !value.url && (await attachments.count(request.id)) === 0;
         return { value, errors: missing ? [{ field: 'url', message: LEGAL_TEXT_MISSING }] : [] };
       },
-      context: async (request) => ({ attachments: (await attachments.list(request.id)).map((a) => attachmentView(request.id, a)) }),
+      context: async (request) => ({
+        attachments: (await attachments.list(request.id)).map((a) => attachmentView(request.id, a)),
+      }),
     },
   };
 
-  async function apply(step: StepDefinition, request: AccessRequest, value: Record<string, unknown>, strict: boolean): Promise<{ value: Record<string, unknown>; errors: FieldError[] }> {
+  async function apply(
+    step: StepDefinition,
+    request: AccessRequest,
+    value: Record<string, unknown>,
+    strict: boolean,
+  ): Promise<{ value: Record<string, unknown>; errors: FieldError[] }> {
     return step.rules ? RULES[step.rules].apply(request, value, strict) : { value, errors: [] };
   }
 
   /** The labels of every choice of a step, by field: declared with the step, or read from the data (scopes). */
-  async function choiceLabels(step: StepDefinition, request: AccessRequest): Promise<Record<string, Record<string, string>>> {
+  async function choiceLabels(
+    step: StepDefinition,
+    request: AccessRequest,
+  ): Promise<Record<string, Record<string, string>>> {
     const declared = Object.fromEntries(step.fields.filter((f) => f.choices).map((f) => [f.name, f.choices!]));
     return { ...declared, ...(step.rules ? await RULES[step.rules].labels?.(request) : {}) };
   }
@@ -86,19 +106,23 @@ export function stepRules(db: Knex, attachments: AttachmentService) {
         const { value, errors } = validateForm(step.schema, answers ?? {});
         const extra = errors.length ? [] : (await apply(step, request, value as Record<string, unknown>, true)).errors;
         // A step never saved is not complete, even when nothing in it is required (« Socle de base » locks all its data).
-        if (answers === undefined && !errors.length && !extra.length) extra.push({ field: step.fields[0]!.name, message: NOT_FILLED });
+        if (answers === undefined && !errors.length && !extra.length)
+          extra.push({ field: step.fields[0]!.name, message: NOT_FILLED });
         if (errors.length || extra.length) result.push({ step, errors: [...errors, ...extra] });
       }
       return result;
     },
 
-    context: async (step: StepDefinition, request: AccessRequest): Promise<Record<string, unknown>> => (step.rules ? RULES[step.rules].context(request, step) : {}),
+    context: async (step: StepDefinition, request: AccessRequest): Promise<Record<string, unknown>> =>
+      step.rules ? RULES[step.rules].context(request, step) : {},
 
     choiceLabels,
 
     /** The same for every step of the request, by step: what the summary and the instruction pages show. */
     async allChoiceLabels(request: AccessRequest): Promise<Record<string, Record<string, Record<string, string>>>> {
-      return Object.fromEntries(await Promise.all(STEPS.map(async (step) => [step.slug, await choiceLabels(step, request)] as const)));
+      return Object.fromEntries(
+        await Promise.all(STEPS.map(async (step) => [step.slug, await choiceLabels(step, request)] as const)),
+      );
     },
   };
 }

@@ -14,7 +14,12 @@ const STALE_TEMP_MS = 60 * 60 * 1000;
 const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Counts, hashes and keeps the first bytes of what goes through, unchanged. */
-function tap(state: { size: number; hash: ReturnType<typeof createHash>; head: Buffer[]; headSize: number }): Transform {
+function tap(state: {
+  size: number;
+  hash: ReturnType<typeof createHash>;
+  head: Buffer[];
+  headSize: number;
+}): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       state.size += chunk.length;
@@ -37,18 +42,19 @@ export function attachmentFiles(dir: string) {
   let ready: Promise<void> | undefined;
 
   /** Creates the directory once, and removes temporary files a crashed process may have left (older than an hour). */
-  const ensureDir = () => (ready ??= (async () => {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    for (const name of await readdir(dir)) {
-      if (!name.startsWith(TEMP_PREFIX)) continue;
-      const full = path.join(dir, name);
-      const info = await stat(full).catch(() => undefined);
-      if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS) await unlink(full).catch(() => undefined);
-    }
-  })().catch((error: unknown) => {
-    ready = undefined;
-    throw error;
-  }));
+  const ensureDir = () =>
+    (ready ??= (async () => {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      for (const name of await readdir(dir)) {
+        if (!name.startsWith(TEMP_PREFIX)) continue;
+        const full = path.join(dir, name);
+        const info = await stat(full).catch(() => undefined);
+        if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS) await unlink(full).catch(() => undefined);
+      }
+    })().catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    }));
 
   const pathOf = (key: string): string => {
     if (!KEY.test(key)) throw new Error('Clé de pièce jointe invalide');
@@ -72,7 +78,13 @@ export function attachmentFiles(dir: string) {
         await discard(tempPath);
         throw error;
       }
-      return { tempPath, size: state.size, sha256: state.hash.digest('hex'), head: Buffer.concat(state.head), truncated: stream.truncated === true };
+      return {
+        tempPath,
+        size: state.size,
+        sha256: state.hash.digest('hex'),
+        head: Buffer.concat(state.head),
+        truncated: stream.truncated === true,
+      };
     },
 
     /** Gives a complete temporary file its final, random name; returns that name (the storage key). */
@@ -84,7 +96,11 @@ export function attachmentFiles(dir: string) {
 
     open: (key: string): ReadStream => createReadStream(pathOf(key)),
     remove: (key: string) => discard(pathOf(key)),
-    exists: (key: string) => stat(pathOf(key)).then((s) => s.isFile(), () => false),
+    exists: (key: string) =>
+      stat(pathOf(key)).then(
+        (s) => s.isFile(),
+        () => false,
+      ),
   };
 }
 

@@ -19,7 +19,8 @@ export const SCAN_TIMEOUT_MS = 10_000;
 /** `tcp://host:port` → where to connect. */
 export function clamdAddress(url: string): { host: string; port: number } {
   const parsed = new URL(url);
-  if (parsed.protocol !== 'tcp:' || !parsed.hostname || !parsed.port) throw new ScannerError(`Adresse clamd invalide : ${url}`);
+  if (parsed.protocol !== 'tcp:' || !parsed.hostname || !parsed.port)
+    throw new ScannerError(`Adresse clamd invalide : ${url}`);
   return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port) };
 }
 
@@ -85,16 +86,27 @@ function exchange({ url, address, timeoutMs, chunkBytes }: Exchange, content: Re
       }
     };
     const unreachable = (error: Error) => new ScannerError(`clamd injoignable (${url}) : ${error.message}`);
-    const timer = setTimeout(() => finish(new ScannerError(`clamd n’a pas répondu en ${timeoutMs} ms (${url})`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new ScannerError(`clamd n’a pas répondu en ${timeoutMs} ms (${url})`)),
+      timeoutMs,
+    );
     socket.on('error', (error) => finish(unreachable(error)));
     socket.on('data', (data: Buffer) => {
       reply = Buffer.concat([reply, data]);
       if (reply.includes(0)) answer();
     });
-    socket.on('end', () => (reply.length ? answer() : finish(new ScannerError(`clamd a fermé la connexion sans répondre (${url})`))));
+    socket.on('end', () =>
+      reply.length ? answer() : finish(new ScannerError(`clamd a fermé la connexion sans répondre (${url})`)),
+    );
     content.on('error', (error) => finish(new Error(`Lecture de la pièce jointe impossible : ${error.message}`)));
     // A failed write (clamd answered early and closed) waits one turn: the answer or the socket's error tells more.
-    socket.once('connect', () => void send(socket, content, chunkBytes, () => settled).catch((error: Error) => setImmediate(() => finish(unreachable(error)))));
+    socket.once(
+      'connect',
+      () =>
+        void send(socket, content, chunkBytes, () => settled).catch((error: Error) =>
+          setImmediate(() => finish(unreachable(error))),
+        ),
+    );
   });
 }
 
@@ -103,6 +115,11 @@ function exchange({ url, address, timeoutMs, chunkBytes }: Exchange, content: Re
  * exchange bounded by `timeoutMs`. An early answer (clamd's size limit) ends the exchange at once.
  */
 export function clamdScanner(url: string, options: { timeoutMs?: number; chunkBytes?: number } = {}): Scanner {
-  const settings = { url, address: clamdAddress(url), timeoutMs: options.timeoutMs ?? SCAN_TIMEOUT_MS, chunkBytes: options.chunkBytes ?? CHUNK_BYTES };
+  const settings = {
+    url,
+    address: clamdAddress(url),
+    timeoutMs: options.timeoutMs ?? SCAN_TIMEOUT_MS,
+    chunkBytes: options.chunkBytes ?? CHUNK_BYTES,
+  };
   return { scan: (content) => exchange(settings, content) };
 }

@@ -14,7 +14,10 @@ let nextId = 0;
 /** The reader thread, started on first use and kept (PDF.js takes a second to load); a new one after a failure. */
 function currentReader(): Reader {
   if (reader) return reader;
-  const worker = new Worker(BOOTSTRAP, { eval: true, resourceLimits: { maxOldGenerationSizeMb: PDF_CHECK_LIMITS.heapMb, maxYoungGenerationSizeMb: 32 } });
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    resourceLimits: { maxOldGenerationSizeMb: PDF_CHECK_LIMITS.heapMb, maxYoungGenerationSizeMb: 32 },
+  });
   worker.unref(); // it never keeps the process alive
   const started: Reader = {
     worker,

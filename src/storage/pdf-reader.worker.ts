@@ -9,7 +9,10 @@ import { readsAsPdf } from '../domain/attachments.ts';
 const port = parentPort!;
 await readsAsPdf(new Uint8Array()); // loads PDF.js once, before the first file
 port.on('message', async ({ id, path }: { id: number; path: string }) => {
-  const ok = await readFile(path).then((bytes) => readsAsPdf(bytes), () => false);
+  const ok = await readFile(path).then(
+    (bytes) => readsAsPdf(bytes),
+    () => false,
+  );
   port.postMessage({ id, ok });
 });
 port.postMessage('ready');

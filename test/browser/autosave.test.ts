@@ -9,8 +9,24 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { AUTOSAVE_FAILED, SAVED, controlAutosave, failureView, isAutosave, waitForFailure, waitForSaved, type OutageControl } from './autosave-outage.ts';
-import { newRequest, requestRow, signedInContext, skipWithoutChromium, startSession, type Session } from './browser-session.ts';
+import {
+  AUTOSAVE_FAILED,
+  SAVED,
+  controlAutosave,
+  failureView,
+  isAutosave,
+  waitForFailure,
+  waitForSaved,
+  type OutageControl,
+} from './autosave-outage.ts';
+import {
+  newRequest,
+  requestRow,
+  signedInContext,
+  skipWithoutChromium,
+  startSession,
+  type Session,
+} from './browser-session.ts';
 import { checkState, clickAndWait, currentDom, emptyTotals, finishPart, focusedId, open } from './journey-checks.ts';
 
 const TITLE = 'Achats publics de la commune (enregistrement interrompu)';
@@ -28,12 +44,17 @@ function fail(problems: string[]): void {
   if (problems.length) assert.fail(`${problems.length} problème(s) :\n  - ${problems.join('\n  - ')}`);
 }
 
-const retryButton = (page: Page) => page.getByRole('button', { name: 'Réessayer l’enregistrement automatique', exact: true });
+const retryButton = (page: Page) =>
+  page.getByRole('button', { name: 'Réessayer l’enregistrement automatique', exact: true });
 
 /** The failure as shown after `cause`: alert text, visible, « Réessayer », focus on `focus`, nothing typed lost. */
 async function assertFailure(page: Page, cause: string, focus: string): Promise<void> {
   await waitForFailure(page);
-  assert.deepEqual(await failureView(page), { alert: AUTOSAVE_FAILED, visible: true, retryVisible: true, focused: focus }, `${cause} : alerte, « Réessayer », focus`);
+  assert.deepEqual(
+    await failureView(page),
+    { alert: AUTOSAVE_FAILED, visible: true, retryVisible: true, focused: focus },
+    `${cause} : alerte, « Réessayer », focus`,
+  );
   assert.equal(await page.inputValue('#title'), TITLE, `${cause} : la saisie est toujours dans le champ`);
 }
 
@@ -47,11 +68,19 @@ async function retryDuring(page: Page, control: OutageControl, cause: string, pr
   await retryButton(page).click();
   await sent;
   if (pressTwice) {
-    assert.equal(await retryButton(page).getAttribute('aria-disabled'), 'true', `${cause} : « Réessayer » est indisponible pendant l’envoi`);
+    assert.equal(
+      await retryButton(page).getAttribute('aria-disabled'),
+      'true',
+      `${cause} : « Réessayer » est indisponible pendant l’envoi`,
+    );
     await retryButton(page).click({ force: true }); // pressed again while busy: ignored
   }
   await assertFailure(page, cause, 'brouillon-reessayer');
-  assert.equal(control.sent() - before, 1, `${cause} : un seul envoi${pressTwice ? ' pour deux appuis sur « Réessayer »' : ''}`);
+  assert.equal(
+    control.sent() - before,
+    1,
+    `${cause} : un seul envoi${pressTwice ? ' pour deux appuis sur « Réessayer »' : ''}`,
+  );
 }
 
 async function outages(page: Page, base: string, id: string, problems: string[]): Promise<void> {
@@ -73,7 +102,10 @@ async function outages(page: Page, base: string, id: string, problems: string[])
     assert.equal(control.sent() - sentBeforeIdle, 0, 'aucun nouvel essai sans action de la personne');
 
     control.set('no-answer');
-    await page.evaluate((ms) => void ((window as unknown as { htmx: { config: { timeout: number } } }).htmx.config.timeout = ms), TEST_TIMEOUT_MS);
+    await page.evaluate(
+      (ms) => void ((window as unknown as { htmx: { config: { timeout: number } } }).htmx.config.timeout = ms),
+      TEST_TIMEOUT_MS,
+    );
     await retryDuring(page, control, 'pas de réponse', true);
     control.set('offline');
     await retryDuring(page, control, 'hors ligne', false);
@@ -85,19 +117,36 @@ async function outages(page: Page, base: string, id: string, problems: string[])
     await waitForSaved(page);
     assert.match((await page.locator('#brouillon-etat').textContent()) ?? '', SAVED);
     const saved = await requestRow(session!, id);
-    assert.deepEqual([saved.version, saved.answers.demarche?.title], [initial.version + 1, TITLE], '« Réessayer » enregistre la saisie');
+    assert.deepEqual(
+      [saved.version, saved.answers.demarche?.title],
+      [initial.version + 1, TITLE],
+      '« Réessayer » enregistre la saisie',
+    );
     assert.equal(await page.inputValue('#version'), String(saved.version));
     assert.equal(await focusedId(page), 'title', 'le bouton disparu rend le focus au champ en cours de saisie');
-    problems.push(...(await checkState(page, 'js-on', at('enregistré après « Réessayer »'), await currentDom(page), totals)));
+    problems.push(
+      ...(await checkState(page, 'js-on', at('enregistré après « Réessayer »'), await currentDom(page), totals)),
+    );
 
     control.set('server-error');
     await page.fill('#description', DESCRIPTION);
     await page.locator('#description').dispatchEvent('change');
     await waitForFailure(page);
-    const classic = await clickAndWait(page, page.getByRole('button', { name: 'Enregistrer le brouillon', exact: true }));
-    assert.deepEqual([classic.posted, classic.status, classic.path], [303, 200, url], '« Enregistrer le brouillon » marche pendant la panne');
+    const classic = await clickAndWait(
+      page,
+      page.getByRole('button', { name: 'Enregistrer le brouillon', exact: true }),
+    );
+    assert.deepEqual(
+      [classic.posted, classic.status, classic.path],
+      [303, 200, url],
+      '« Enregistrer le brouillon » marche pendant la panne',
+    );
     const stored = (await requestRow(session!, id)).answers.demarche;
-    assert.deepEqual([stored?.title, stored?.description], [TITLE, DESCRIPTION], '« Enregistrer le brouillon » enregistre tout');
+    assert.deepEqual(
+      [stored?.title, stored?.description],
+      [TITLE, DESCRIPTION],
+      '« Enregistrer le brouillon » enregistre tout',
+    );
     assert.equal(await page.locator('#brouillon-echec').isVisible(), false);
   } finally {
     await control.release();
@@ -112,39 +161,65 @@ async function inlineValidation(page: Page, base: string, id: string, problems: 
   assert.equal((await open(page, base + url)).status, 200);
   const field = page.locator('#retentionMonths');
   const messages = page.locator('#retentionMonths-messages');
-  for (const [value, status] of [['abc', 422], ['24', 200]] as const) {
+  for (const [value, status] of [
+    ['abc', 422],
+    ['24', 200],
+  ] as const) {
     const answer = page.waitForResponse((r) => isAutosave(r.request()), { timeout: 20_000 });
     await field.fill(value);
     assert.equal((await answer).status(), status, `« ${value} » : réponse de l’enregistrement automatique`);
     const invalid = status === 422;
-    await page.waitForFunction((expected) => (document.getElementById('retentionMonths')?.getAttribute('aria-invalid') === 'true') === expected, invalid);
+    await page.waitForFunction(
+      (expected) => (document.getElementById('retentionMonths')?.getAttribute('aria-invalid') === 'true') === expected,
+      invalid,
+    );
     const text = (await messages.textContent())?.trim() ?? '';
-    if (invalid) assert.equal(text, 'Indiquez la durée de conservation en mois, par exemple 36', 'le message d’erreur, qui dit le format attendu, est sous le champ');
+    if (invalid)
+      assert.equal(
+        text,
+        'Indiquez la durée de conservation en mois, par exemple 36',
+        'le message d’erreur, qui dit le format attendu, est sous le champ',
+      );
     else assert.equal(text, '', 'le message d’erreur a disparu');
     assert.equal(await page.locator('#retentionMonths-erreur').count(), invalid ? 1 : 0);
     assert.equal(await field.getAttribute('aria-describedby'), 'retentionMonths-messages');
     assert.equal(await focusedId(page), 'retentionMonths', 'le focus reste dans le champ');
     assert.equal(await field.inputValue(), value);
-    problems.push(...(await checkState(page, 'js-on', at(invalid ? `« ${value} » refusé` : `« ${value} » accepté`), await currentDom(page), totals)));
+    problems.push(
+      ...(await checkState(
+        page,
+        'js-on',
+        at(invalid ? `« ${value} » refusé` : `« ${value} » accepté`),
+        await currentDom(page),
+        totals,
+      )),
+    );
   }
 }
 
-await test('navigateur : échecs de l’enregistrement automatique et validation en ligne (js-on)', { skip: skipWithoutChromium, timeout: 300_000 }, async (t) => {
-  const started = Date.now();
-  session = await startSession();
-  const context = await signedInContext(session, 'js-on');
-  try {
-    const page = await context.newPage();
-    const id = await newRequest(session);
-    for (const [name, run] of [['500, pas de réponse, hors ligne, « Réessayer », bouton classique', outages], ['validation en ligne : erreur puis correction', inlineValidation]] as const) {
-      await t.test(name, { timeout: 120_000 }, async () => {
-        const problems: string[] = [];
-        await run(page, session!.base, id, problems);
-        fail(problems);
-      });
+await test(
+  'navigateur : échecs de l’enregistrement automatique et validation en ligne (js-on)',
+  { skip: skipWithoutChromium, timeout: 300_000 },
+  async (t) => {
+    const started = Date.now();
+    session = await startSession();
+    const context = await signedInContext(session, 'js-on');
+    try {
+      const page = await context.newPage();
+      const id = await newRequest(session);
+      for (const [name, run] of [
+        ['500, pas de réponse, hors ligne, « Réessayer », bouton classique', outages],
+        ['validation en ligne : erreur puis correction', inlineValidation],
+      ] as const) {
+        await t.test(name, { timeout: 120_000 }, async () => {
+          const problems: string[] = [];
+          await run(page, session!.base, id, problems);
+          fail(problems);
+        });
+      }
+    } finally {
+      await context.close();
     }
-  } finally {
-    await context.close();
-  }
-  await finishPart(t, 'autosave', totals, started);
-});
+    await finishPart(t, 'autosave', totals, started);
+  },
+);

@@ -15,16 +15,28 @@ export const chromiumMissing = !existsSync(CHROMIUM_PATH);
 /** The `skip` option of a browser test: skipped, saying so, without Chromium outside CI; failed in CI. */
 export const skipWithoutChromium = chromiumMissing && !process.env.CI ? MISSING_CHROMIUM : false;
 
-export type Session = { app: TestApp; base: string; browser: Browser; account: FixtureAccount; stop: () => Promise<void> };
+export type Session = {
+  app: TestApp;
+  base: string;
+  browser: Browser;
+  account: FixtureAccount;
+  stop: () => Promise<void>;
+};
 
 export async function startSession(env: Record<string, string> = {}): Promise<Session> {
-  if (chromiumMissing) throw new Error(`Chromium absent (${CHROMIUM_PATH}) alors que CI est défini : installez-le avec apt-get install -y chromium`);
+  if (chromiumMissing)
+    throw new Error(
+      `Chromium absent (${CHROMIUM_PATH}) alors que CI est défini : installez-le avec apt-get install -y chromium`,
+    );
   const app = await startTestApp(env);
   const { url: base } = await app.listen();
   const browser = await launchChromium();
   const account = await createAccount(app.db, { email: 'marie.durand@clamart.fr', siret: CLAMART });
   return {
-    app, base, browser, account,
+    app,
+    base,
+    browser,
+    account,
     stop: async () => {
       await browser.close();
       await app.stop();
@@ -36,17 +48,30 @@ export async function startSession(env: Record<string, string> = {}): Promise<Se
  * Signs a context in through the sign-in form, as a person would; staff also type the code of their authenticator
  * (computed from the fixture secret, see test/helpers/second-factor.ts), unless `passwordOnly` (left on the code page).
  */
-export async function signIn(context: BrowserContext, base: string, account: FixtureAccount, app?: TestApp, options: { passwordOnly?: boolean } = {}): Promise<void> {
+export async function signIn(
+  context: BrowserContext,
+  base: string,
+  account: FixtureAccount,
+  app?: TestApp,
+  options: { passwordOnly?: boolean } = {},
+): Promise<void> {
   const page = await context.newPage();
   await page.goto(`${base}/connexion`);
   await page.fill('#email', account.email);
   await page.fill('#password', account.password);
-  const arrived = (url: URL) => url.pathname === '/demandes' || url.pathname === '/compte' || url.pathname === SECOND_FACTOR_PATH;
-  await Promise.all([page.waitForURL(arrived), page.getByRole('button', { name: 'Se connecter', exact: true }).click()]);
+  const arrived = (url: URL) =>
+    url.pathname === '/demandes' || url.pathname === '/compte' || url.pathname === SECOND_FACTOR_PATH;
+  await Promise.all([
+    page.waitForURL(arrived),
+    page.getByRole('button', { name: 'Se connecter', exact: true }).click(),
+  ]);
   if (new URL(page.url()).pathname === SECOND_FACTOR_PATH && !options.passwordOnly) {
     if (!app) throw new Error('Un compte du personnel se connecte avec son second facteur : passez l’application');
     await page.fill('#code', await nextCode(app, account.email));
-    await Promise.all([page.waitForURL(`${base}/demandes`), page.getByRole('button', { name: 'Valider', exact: true }).click()]);
+    await Promise.all([
+      page.waitForURL(`${base}/demandes`),
+      page.getByRole('button', { name: 'Valider', exact: true }).click(),
+    ]);
   }
   await page.close();
 }
@@ -64,6 +89,9 @@ export function newRequest(session: Session): Promise<string> {
   return createRequest(session.app.db, session.account.id, CLAMART);
 }
 
-export async function requestRow(session: Session, id: string): Promise<{ version: number; answers: Record<string, Record<string, unknown>> }> {
+export async function requestRow(
+  session: Session,
+  id: string,
+): Promise<{ version: number; answers: Record<string, Record<string, unknown>> }> {
   return session.app.db('access_requests').where({ id }).first('version', 'answers');
 }

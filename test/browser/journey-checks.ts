@@ -9,7 +9,16 @@ import { HtmlValidate, StaticConfigLoader, type ConfigData } from 'html-validate
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import type { Locator, Page, Response } from 'playwright-core';
-import { cspViolations, domProblems, htmlErrors, runAxe, type Counts, type Mode, type SummaryPart, writeSummaryPart } from '../helpers/browser.ts';
+import {
+  cspViolations,
+  domProblems,
+  htmlErrors,
+  runAxe,
+  type Counts,
+  type Mode,
+  type SummaryPart,
+  writeSummaryPart,
+} from '../helpers/browser.ts';
 import { javaAvailable, MISSING_JAVA, NuBatch } from '../helpers/nu-checker.ts';
 import { contentProblems, DESKTOP, layoutProblems, MOBILE } from '../helpers/page-checks.ts';
 
@@ -17,12 +26,26 @@ import { contentProblems, DESKTOP, layoutProblems, MOBILE } from '../helpers/pag
  * html-validate for the DOM once filled in (and changed by htmx): the project's rules, except the two that only see
  * how the browser serialises attributes (`defer=""`, `checked=""`), never what the server sent.
  */
-const projectConfig = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../.htmlvalidate.json'), 'utf8')) as ConfigData;
-const domValidator = new HtmlValidate(new StaticConfigLoader({ ...projectConfig, rules: { ...projectConfig.rules, 'attribute-boolean-style': 'off', 'attribute-empty-style': 'off' } }));
+const projectConfig = JSON.parse(
+  readFileSync(path.resolve(import.meta.dirname, '../../.htmlvalidate.json'), 'utf8'),
+) as ConfigData;
+const domValidator = new HtmlValidate(
+  new StaticConfigLoader({
+    ...projectConfig,
+    rules: { ...projectConfig.rules, 'attribute-boolean-style': 'off', 'attribute-empty-style': 'off' },
+  }),
+);
 
 async function domHtmlErrors(html: string, where: string): Promise<string[]> {
   const report = await domValidator.validateString(html, `${where}.html`);
-  return report.results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => `${where} : DOM ligne ${m.line}:${m.column} html-validate ${m.ruleId} – ${m.message} (${m.selector ?? ''})`));
+  return report.results.flatMap((r) =>
+    r.messages
+      .filter((m) => m.severity === 2)
+      .map(
+        (m) =>
+          `${where} : DOM ligne ${m.line}:${m.column} html-validate ${m.ruleId} – ${m.message} (${m.selector ?? ''})`,
+      ),
+  );
 }
 
 /** The markup checked for a state: what the server sent, or the DOM as the person left it. */
@@ -32,7 +55,17 @@ export type Markup = { server: string } | { dom: string };
 export type Totals = Counts & { statesChecked: number; nu: NuBatch };
 
 export function emptyTotals(): Totals {
-  return { statesChecked: 0, axeViolations: 0, htmlErrors: 0, nuErrors: 0, nuDocuments: 0, cspViolations: 0, layoutProblems: 0, contentProblems: 0, nu: new NuBatch() };
+  return {
+    statesChecked: 0,
+    axeViolations: 0,
+    htmlErrors: 0,
+    nuErrors: 0,
+    nuDocuments: 0,
+    cspViolations: 0,
+    layoutProblems: 0,
+    contentProblems: 0,
+    nu: new NuBatch(),
+  };
 }
 
 /**
@@ -41,7 +74,14 @@ export function emptyTotals(): Totals {
  * horizontal scroll at 1280 and 320 px (with text spacing too); French typography, dates in words, no message said
  * twice. Returns the problems, counted in `totals`. `axeAt320`: axe again at 320 px.
  */
-export async function checkState(page: Page, mode: Mode, where: string, html: Markup, totals: Totals, options: { axeAt320?: boolean } = {}): Promise<string[]> {
+export async function checkState(
+  page: Page,
+  mode: Mode,
+  where: string,
+  html: Markup,
+  totals: Totals,
+  options: { axeAt320?: boolean } = {},
+): Promise<string[]> {
   totals.statesChecked += 1;
   const dom = await domProblems(page, where);
   // Without JavaScript, axe replaces the page's MutationObserver: Playwright must have set up its own script before.
@@ -97,7 +137,9 @@ export async function finishPart(t: TestContext, name: string, totals: Totals, s
   });
   const file = writeSummaryPart(name, summaryPart(totals));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  t.diagnostic(`${totals.statesChecked} états de page vérifiés en ${seconds} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) html-validate, ${totals.nuErrors} erreur(s) Nu sur ${totals.nuDocuments} documents, ${totals.cspViolations} violation(s) CSP, ${totals.layoutProblems} défilement(s) horizontal(aux), ${totals.contentProblems} problème(s) de contenu ; résumé : ${file}`);
+  t.diagnostic(
+    `${totals.statesChecked} états de page vérifiés en ${seconds} s : ${totals.axeViolations} violation(s) axe, ${totals.htmlErrors} erreur(s) html-validate, ${totals.nuErrors} erreur(s) Nu sur ${totals.nuDocuments} documents, ${totals.cspViolations} violation(s) CSP, ${totals.layoutProblems} défilement(s) horizontal(aux), ${totals.contentProblems} problème(s) de contenu ; résumé : ${file}`,
+  );
 }
 
 /** The DOM as it is now: the server's markup as scripts changed it (typed values are properties, not attributes). */
@@ -110,27 +152,42 @@ export async function currentDom(page: Page): Promise<Markup> {
  * focus on the summary at load with JavaScript, and the first link moving focus to its field.
  * Returns the problems and the ids the summary links to.
  */
-export async function errorSummaryProblems(page: Page, mode: Mode, where: string): Promise<{ problems: string[]; targets: string[] }> {
+export async function errorSummaryProblems(
+  page: Page,
+  mode: Mode,
+  where: string,
+): Promise<{ problems: string[]; targets: string[] }> {
   const problems: string[] = [];
   const title = await page.title();
   if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : »`);
   const summary = page.locator('#resume-erreurs');
-  if ((await summary.count()) !== 1) return { problems: [...problems, `${where} : pas de récapitulatif des erreurs #resume-erreurs`], targets: [] };
+  if ((await summary.count()) !== 1)
+    return { problems: [...problems, `${where} : pas de récapitulatif des erreurs #resume-erreurs`], targets: [] };
   const hrefs = await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
   if (hrefs.length === 0) problems.push(`${where} : récapitulatif des erreurs sans lien`);
   const targets = hrefs.map((href) => href.replace(/^#/, ''));
   for (const [index, href] of hrefs.entries()) {
-    const exists = href.startsWith('#') && (await page.evaluate((id) => document.getElementById(id) !== null, targets[index]!));
+    const exists =
+      href.startsWith('#') && (await page.evaluate((id) => document.getElementById(id) !== null, targets[index]!));
     if (!exists) problems.push(`${where} : le lien « ${href} » du récapitulatif ne mène à aucun élément de la page`);
   }
-  if (mode === 'js-on' && (await focusedId(page)) !== 'resume-erreurs') problems.push(`${where} : le focus n’est pas sur le récapitulatif des erreurs au chargement`);
+  if (mode === 'js-on' && (await focusedId(page)) !== 'resume-erreurs')
+    problems.push(`${where} : le focus n’est pas sur le récapitulatif des erreurs au chargement`);
   if (targets[0]) {
     await summary.locator('a').first().click();
     const inField = await page.evaluate((id) => {
       const target = document.getElementById(id);
-      return target !== null && document.activeElement !== null && document.activeElement !== document.body && target.contains(document.activeElement);
+      return (
+        target !== null &&
+        document.activeElement !== null &&
+        document.activeElement !== document.body &&
+        target.contains(document.activeElement)
+      );
     }, targets[0]);
-    if (!inField) problems.push(`${where} : le premier lien du récapitulatif (#${targets[0]}) n’amène pas le focus sur le champ (focus sur ${(await focusedId(page)) || 'body'})`);
+    if (!inField)
+      problems.push(
+        `${where} : le premier lien du récapitulatif (#${targets[0]}) n’amène pas le focus sur le champ (focus sur ${(await focusedId(page)) || 'body'})`,
+      );
   }
   return { problems, targets };
 }
@@ -146,7 +203,11 @@ export type Navigation = { posted: number; status: number; html: string; path: s
  * to: the status of the first answer (the POST's 303, 422, 409…), then the status and the HTML the server sent for
  * the page finally shown.
  */
-export async function clickAndWait(page: Page, target: Locator, act: (target: Locator) => Promise<void> = (t) => t.click()): Promise<Navigation> {
+export async function clickAndWait(
+  page: Page,
+  target: Locator,
+  act: (target: Locator) => Promise<void> = (t) => t.click(),
+): Promise<Navigation> {
   const isDocument = (r: Response) => r.request().isNavigationRequest() && r.frame() === page.mainFrame();
   const first = page.waitForResponse(isDocument);
   const shown = page.waitForResponse((r) => isDocument(r) && (r.status() < 300 || r.status() >= 400));
@@ -154,7 +215,12 @@ export async function clickAndWait(page: Page, target: Locator, act: (target: Lo
   await act(target);
   const [answer, final] = await Promise.all([first, shown, committed]);
   await page.waitForLoadState('load');
-  return { posted: answer.status(), status: final.status(), html: await final.text(), path: new URL(page.url()).pathname };
+  return {
+    posted: answer.status(),
+    status: final.status(),
+    html: await final.text(),
+    path: new URL(page.url()).pathname,
+  };
 }
 
 /** Loads a page, and returns its status and the HTML the server sent. */
@@ -170,7 +236,10 @@ export async function open(page: Page, url: string): Promise<{ status: number; h
  */
 export async function settleAutosave(page: Page, mode: Mode): Promise<number | undefined> {
   if (mode === 'js-off') return undefined;
-  const autosave = page.waitForResponse((r) => r.request().method() === 'POST' && r.request().headers()['hx-request'] === 'true', { timeout: 15_000 });
+  const autosave = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && r.request().headers()['hx-request'] === 'true',
+    { timeout: 15_000 },
+  );
   await page.keyboard.press('Tab');
   return (await autosave).status();
 }
@@ -179,11 +248,19 @@ export async function settleAutosave(page: Page, mode: Mode): Promise<number | u
  * Ticks (or unticks) a checkbox or radio found by its accessible name, by clicking its label as a person does: the
  * DSFR draws the box on the label, over the real input.
  */
-export async function tick(page: Page, role: 'checkbox' | 'radio', name: RegExp | string, checked = true): Promise<void> {
+export async function tick(
+  page: Page,
+  role: 'checkbox' | 'radio',
+  name: RegExp | string,
+  checked = true,
+): Promise<void> {
   const input = page.getByRole(role, { name });
   if ((await input.isChecked()) === checked) return;
   await page.locator(`label[for="${await input.getAttribute('id')}"]`).click();
-  if ((await input.isChecked()) !== checked) throw new Error(`${role} « ${String(name)} » : le clic sur l’étiquette n’a pas ${checked ? 'coché' : 'décoché'} la case`);
+  if ((await input.isChecked()) !== checked)
+    throw new Error(
+      `${role} « ${String(name)} » : le clic sur l’étiquette n’a pas ${checked ? 'coché' : 'décoché'} la case`,
+    );
 }
 
 /**

@@ -29,9 +29,27 @@ const REFERENCE = 'Article R2143-13 du Code de la commande publique';
 
 /** Contacts typed by hand (the DPD is filled with « C’est moi »). */
 const CONTACTS: Record<'controller' | 'business' | 'technical', Applicant> = {
-  controller: { givenName: 'Jean', familyName: 'Martin', email: 'jean.martin@clamart.fr', phone: '01 46 62 35 00', jobTitle: 'Directeur général des services' },
-  business: { givenName: 'Sophie', familyName: 'Bernard', email: 'sophie.bernard@clamart.fr', phone: '01 46 62 35 10', jobTitle: 'Responsable des achats' },
-  technical: { givenName: 'Karim', familyName: 'Haddad', email: 'karim.haddad@clamart.fr', phone: '06 12 34 56 78', jobTitle: 'Développeur' },
+  controller: {
+    givenName: 'Jean',
+    familyName: 'Martin',
+    email: 'jean.martin@clamart.fr',
+    phone: '01 46 62 35 00',
+    jobTitle: 'Directeur général des services',
+  },
+  business: {
+    givenName: 'Sophie',
+    familyName: 'Bernard',
+    email: 'sophie.bernard@clamart.fr',
+    phone: '01 46 62 35 10',
+    jobTitle: 'Responsable des achats',
+  },
+  technical: {
+    givenName: 'Karim',
+    familyName: 'Haddad',
+    email: 'karim.haddad@clamart.fr',
+    phone: '06 12 34 56 78',
+    jobTitle: 'Développeur',
+  },
 };
 
 async function fillContact(page: Page, role: string, person: Applicant): Promise<void> {
@@ -55,7 +73,9 @@ export function stepScripts(mode: Mode): StepScript[] {
   const description = 'Vérification des pièces des candidats aux marchés publics de la commune.';
   return [
     {
-      slug: 'demarche', h1: 'Votre démarche', firstError: 'title',
+      slug: 'demarche',
+      h1: 'Votre démarche',
+      firstError: 'title',
       fill: async (page) => {
         await page.fill('#title', title);
         await page.fill('#description', description);
@@ -65,9 +85,13 @@ export function stepScripts(mode: Mode): StepScript[] {
       stored: { title, description, goLiveDate: '2027-03-01', volume: 'moyen' },
     },
     {
-      slug: 'donnees', h1: 'Données', firstError: 'scopes',
+      slug: 'donnees',
+      h1: 'Données',
+      firstError: 'scopes',
       spoil: async (page) => {
-        const ids = await page.locator('input[name="scopes"]:checked:not(:disabled)').evaluateAll((boxes) => boxes.map((box) => box.id));
+        const ids = await page
+          .locator('input[name="scopes"]:checked:not(:disabled)')
+          .evaluateAll((boxes) => boxes.map((box) => box.id));
         for (const id of ids) await page.locator(`label[for="${id}"]`).click();
       },
       fill: async (page) => {
@@ -77,44 +101,68 @@ export function stepScripts(mode: Mode): StepScript[] {
       stored: {},
       verify: (answers) => {
         const scopes = answers.scopes as string[];
-        for (const id of ['attestation_fiscale_dgfip', 'attestation_sociale_urssaf', 'open_data_unites_legales_etablissements_insee']) assert.ok(scopes.includes(id), `${id} parmi les données enregistrées`);
+        for (const id of [
+          'attestation_fiscale_dgfip',
+          'attestation_sociale_urssaf',
+          'open_data_unites_legales_etablissements_insee',
+        ])
+          assert.ok(scopes.includes(id), `${id} parmi les données enregistrées`);
         assert.ok(!scopes.includes('unites_legales_etablissements_insee'), 'une donnée décochée n’est pas enregistrée');
       },
     },
     {
-      slug: 'cadre-juridique', h1: 'Cadre juridique', firstError: 'url',
+      slug: 'cadre-juridique',
+      h1: 'Cadre juridique',
+      firstError: 'url',
       spoil: async (page) => {
         await page.getByLabel('Nature du texte').selectOption({ label: 'Décret' });
         await page.fill('#reference', REFERENCE);
         await page.fill('#url', `http://${LEGIFRANCE}`);
       },
       fill: async (page) => {
-        assert.equal(await page.inputValue('#reference'), REFERENCE, 'la référence saisie est conservée sur la page d’erreur');
-        assert.equal(await page.inputValue('#nature'), 'decret', 'la nature choisie est conservée sur la page d’erreur');
+        assert.equal(
+          await page.inputValue('#reference'),
+          REFERENCE,
+          'la référence saisie est conservée sur la page d’erreur',
+        );
+        assert.equal(
+          await page.inputValue('#nature'),
+          'decret',
+          'la nature choisie est conservée sur la page d’erreur',
+        );
         await page.fill('#url', `https://${LEGIFRANCE}`);
       },
       stored: { nature: 'decret', reference: REFERENCE, url: `https://${LEGIFRANCE}` },
     },
     {
-      slug: 'donnees-personnelles', h1: 'Données personnelles', firstError: 'retentionJustification',
+      slug: 'donnees-personnelles',
+      h1: 'Données personnelles',
+      firstError: 'retentionJustification',
       spoil: async (page) => {
         await page.fill('#recipients', 'Les agents du service de la commande publique');
         await page.fill('#retentionMonths', '48');
       },
       fill: async (page) => {
-        await page.fill('#retentionJustification', 'Durée de conservation des pièces des marchés imposée par le Code de la commande publique.');
+        await page.fill(
+          '#retentionJustification',
+          'Durée de conservation des pièces des marchés imposée par le Code de la commande publique.',
+        );
       },
       stored: { recipients: 'Les agents du service de la commande publique', retentionMonths: 48 },
     },
     {
-      slug: 'contacts', h1: 'Contacts', firstError: 'dpoGivenName',
+      slug: 'contacts',
+      h1: 'Contacts',
+      firstError: 'dpoGivenName',
       fill: async (page) => {
         for (const [role, person] of Object.entries(CONTACTS)) await fillContact(page, role, person);
       },
       stored: { controllerEmail: CONTACTS.controller.email, technicalPhone: '+33612345678' },
     },
     {
-      slug: 'cgu', h1: 'Conditions générales d’utilisation', firstError: 'accept',
+      slug: 'cgu',
+      h1: 'Conditions générales d’utilisation',
+      firstError: 'accept',
       fill: async (page) => {
         await tick(page, 'checkbox', 'J’accepte les conditions générales d’utilisation de l’API Entreprise');
         await tick(page, 'checkbox', /^Je confirme que le délégué ou la déléguée à la protection des données/);

@@ -12,7 +12,8 @@ import type { PageEntry } from '../../src/pages/registry.ts';
 const root = path.resolve(import.meta.dirname, '../..');
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const MISSING_CHROMIUM = 'TESTS NAVIGATEUR IGNORÉS : Chromium absent, installez-le avec apt-get install -y chromium';
+export const MISSING_CHROMIUM =
+  'TESTS NAVIGATEUR IGNORÉS : Chromium absent, installez-le avec apt-get install -y chromium';
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'RGAAv4'];
 export const MODES = ['js-off', 'js-on'] as const;
 export type Mode = (typeof MODES)[number];
@@ -20,13 +21,24 @@ export type Mode = (typeof MODES)[number];
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 /** Matches the concrete paths of a registry route (`/dev/courriels/:id` → `/dev/courriels/<anything but />`). */
 export function routePattern(routePath: string): RegExp {
-  const escaped = routePath.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  const escaped = routePath
+    .split('/')
+    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   return new RegExp(`^${escaped.join('/')}$`);
 }
 
@@ -47,7 +59,10 @@ export async function registryUrls(
       await prepare[entry.examplesFrom]?.(page);
       const hrefs = await page.$$eval('a[href]', (links) => links.map((a) => (a as HTMLAnchorElement).href));
       const pattern = routePattern(entry.path);
-      const paths = hrefs.map((href) => new URL(href)).filter((u) => u.origin === new URL(baseUrl).origin).map((u) => u.pathname);
+      const paths = hrefs
+        .map((href) => new URL(href))
+        .filter((u) => u.origin === new URL(baseUrl).origin)
+        .map((u) => u.pathname);
       result.set(entry, [...new Set(paths.filter((p) => pattern.test(p)))]);
     } else if (entry.examples) {
       result.set(entry, [...entry.examples]);
@@ -68,7 +83,16 @@ export const CSP_LISTENER = `
 
 export async function cspViolations(page: Page): Promise<string[]> {
   // The event is queued as a task: let pending tasks run before reading.
-  return page.evaluate(() => new Promise<string[]>((resolve) => setTimeout(() => resolve((window as unknown as { __cspViolations?: string[] }).__cspViolations ?? ['écouteur CSP absent']), 50)));
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) =>
+        setTimeout(
+          () =>
+            resolve((window as unknown as { __cspViolations?: string[] }).__cspViolations ?? ['écouteur CSP absent']),
+          50,
+        ),
+      ),
+  );
 }
 
 /**
@@ -98,7 +122,11 @@ const TIMERS_WITHOUT_SCRIPTING = `(() => {
  * axe with the RGAA + WCAG 2.1 AA tags: one line per violation, and the `incomplete` results (rule, node count). Without
  * JavaScript, legacy mode runs axe in the page itself (the default mode finishes in a new page, where it would hang).
  */
-export async function runAxe(page: Page, where: string, mode: Mode): Promise<{ violations: string[]; incomplete: string[] }> {
+export async function runAxe(
+  page: Page,
+  where: string,
+  mode: Mode,
+): Promise<{ violations: string[]; incomplete: string[] }> {
   const builder = new AxeBuilder({ page }).withTags(AXE_TAGS);
   if (mode === 'js-off') {
     await page.evaluate(TIMERS_WITHOUT_SCRIPTING);
@@ -106,7 +134,8 @@ export async function runAxe(page: Page, where: string, mode: Mode): Promise<{ v
   }
   const results = await builder.analyze();
   const violations = results.violations.map(
-    (v) => `${where} : axe ${v.id} [${v.impact ?? '?'}] ${v.help} – ${v.nodes.map((n) => n.target.join(' ')).join(' | ')} (${v.helpUrl})`,
+    (v) =>
+      `${where} : axe ${v.id} [${v.impact ?? '?'}] ${v.help} – ${v.nodes.map((n) => n.target.join(' ')).join(' | ')} (${v.helpUrl})`,
   );
   return { violations, incomplete: results.incomplete.map((r) => `${r.id} (${r.nodes.length})`) };
 }
@@ -123,8 +152,10 @@ export async function domProblems(page: Page, where: string): Promise<string[]> 
   const problems: string[] = [];
   if (dom.lang !== 'fr') problems.push(`${where} : <html lang="${dom.lang ?? ''}"> au lieu de lang="fr"`);
   if (dom.h1 !== 1) problems.push(`${where} : ${dom.h1} h1 au lieu d’un seul`);
-  if (dom.main !== 1 || dom.mainContenu !== 1) problems.push(`${where} : ${dom.main} <main>, ${dom.mainContenu} main#contenu au lieu d’un seul`);
-  if (dom.title === '' || dom.title === 'SignUp') problems.push(`${where} : titre « ${dom.title} » vide ou réduit au nom du service`);
+  if (dom.main !== 1 || dom.mainContenu !== 1)
+    problems.push(`${where} : ${dom.main} <main>, ${dom.mainContenu} main#contenu au lieu d’un seul`);
+  if (dom.title === '' || dom.title === 'SignUp')
+    problems.push(`${where} : titre « ${dom.title} » vide ou réduit au nom du service`);
   return problems;
 }
 
@@ -133,15 +164,21 @@ export async function domProblems(page: Page, where: string): Promise<string[]> 
  * rejects unknown keys such as `_why`). A rule changed there without a reason here makes the suite fail.
  */
 export const HTML_RULE_EXCEPTIONS: Record<string, string> = {
-  'no-trailing-whitespace': 'style du code source, sans effet sur le document : les balises {% %} de Nunjucks laissent des espaces en fin de ligne',
-  'form-dup-name': 'les cases à cocher d’un même groupe partagent leur name (HTML standard, fr-checkbox-group du DSFR, tableau pour express.urlencoded) ; la règle reste active pour les autres champs',
-  'long-title': 'le modèle de titre des pages (« Page – Étape n sur N : Nom – Démarche – SignUp ») dépasse souvent 70 caractères ; RGAA 8.6 demande un titre pertinent, pas court ; 140 reste un garde-fou (le DOM sérialisé écrit chaque espace insécable « &nbsp; »)',
+  'no-trailing-whitespace':
+    'style du code source, sans effet sur le document : les balises {% %} de Nunjucks laissent des espaces en fin de ligne',
+  'form-dup-name':
+    'les cases à cocher d’un même groupe partagent leur name (HTML standard, fr-checkbox-group du DSFR, tableau pour express.urlencoded) ; la règle reste active pour les autres champs',
+  'long-title':
+    'le modèle de titre des pages (« Page – Étape n sur N : Nom – Démarche – SignUp ») dépasse souvent 70 caractères ; RGAA 8.6 demande un titre pertinent, pas court ; 140 reste un garde-fou (le DOM sérialisé écrit chaque espace insécable « &nbsp; »)',
 };
 
 function htmlValidateConfig(): ConfigData {
   const config = JSON.parse(readFileSync(path.join(root, '.htmlvalidate.json'), 'utf8')) as ConfigData;
   const unexplained = Object.keys(config.rules ?? {}).filter((rule) => !(rule in HTML_RULE_EXCEPTIONS));
-  if (unexplained.length > 0) throw new Error(`.htmlvalidate.json : règles modifiées sans justification dans HTML_RULE_EXCEPTIONS : ${unexplained.join(', ')}`);
+  if (unexplained.length > 0)
+    throw new Error(
+      `.htmlvalidate.json : règles modifiées sans justification dans HTML_RULE_EXCEPTIONS : ${unexplained.join(', ')}`,
+    );
   return config;
 }
 
@@ -151,16 +188,39 @@ const htmlValidate = new HtmlValidate(new StaticConfigLoader(htmlValidateConfig(
 export async function htmlErrors(html: string, where: string): Promise<string[]> {
   const report = await htmlValidate.validateString(html, `${where}.html`);
   return report.results.flatMap((r) =>
-    r.messages.filter((m) => m.severity === 2).map((m) => `${where} : ligne ${m.line}:${m.column} html-validate ${m.ruleId} – ${m.message} (${m.selector ?? ''})`),
+    r.messages
+      .filter((m) => m.severity === 2)
+      .map(
+        (m) => `${where} : ligne ${m.line}:${m.column} html-validate ${m.ruleId} – ${m.message} (${m.selector ?? ''})`,
+      ),
   );
 }
 
 /** The problems found, by kind; `nuDocuments`: how many documents the Nu HTML checker read. */
-export type Counts = { axeViolations: number; htmlErrors: number; nuErrors: number; nuDocuments: number; cspViolations: number; layoutProblems: number; contentProblems: number };
-export const COUNT_KINDS = ['axeViolations', 'htmlErrors', 'nuErrors', 'nuDocuments', 'cspViolations', 'layoutProblems', 'contentProblems'] as const;
+export type Counts = {
+  axeViolations: number;
+  htmlErrors: number;
+  nuErrors: number;
+  nuDocuments: number;
+  cspViolations: number;
+  layoutProblems: number;
+  contentProblems: number;
+};
+export const COUNT_KINDS = [
+  'axeViolations',
+  'htmlErrors',
+  'nuErrors',
+  'nuDocuments',
+  'cspViolations',
+  'layoutProblems',
+  'contentProblems',
+] as const;
 
 export type Summary = Counts & {
-  pagesCrawled: number; urls: string[]; modes: readonly Mode[]; date: string;
+  pagesCrawled: number;
+  urls: string[];
+  modes: readonly Mode[];
+  date: string;
   /** The other browser files of the same run (journey…), whose counts are included in the totals above. */
   parts?: Record<string, SummaryPart>;
 };
@@ -208,7 +268,12 @@ function withLock(fn: () => void): void {
 /** The crawl's summary with the parts of the same run added in; nothing while the crawl has not written its own. */
 function mergeSummary(): void {
   withLock(() => {
-    const read = (name: string) => JSON.parse(readFileSync(path.join(partsDir, name), 'utf8')) as { run: string; summary?: Summary; part?: SummaryPart };
+    const read = (name: string) =>
+      JSON.parse(readFileSync(path.join(partsDir, name), 'utf8')) as {
+        run: string;
+        summary?: Summary;
+        part?: SummaryPart;
+      };
     const files = readdirSync(partsDir).filter((name) => name.endsWith('.json'));
     const crawl = files.includes('crawl.json') ? read('crawl.json') : undefined;
     if (!crawl?.summary || crawl.run !== runId) return;

@@ -3,7 +3,16 @@ import pg from 'pg';
 import { createDb, type Db } from '../../src/db/knex.ts';
 
 /** Tables that hold reference data seeded in the template: never truncated between tests. */
-const REFERENCE_TABLES = new Set(['knex_migrations', 'knex_migrations_lock', 'scope_groups', 'scopes', 'use_cases', 'use_case_scopes', 'legal_categories', 'establishments']);
+const REFERENCE_TABLES = new Set([
+  'knex_migrations',
+  'knex_migrations_lock',
+  'scope_groups',
+  'scopes',
+  'use_cases',
+  'use_case_scopes',
+  'legal_categories',
+  'establishments',
+]);
 
 function env(name: string): string {
   const value = process.env[name];
@@ -26,13 +35,16 @@ export type TestDatabase = { url: string; name: string; drop: () => Promise<void
 /** A database of its own for one test file, cloned from the migrated and seeded template (fast: a file copy). */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `signup_test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${c.escapeIdentifier(name)} TEMPLATE ${c.escapeIdentifier(env('TEST_PG_TEMPLATE'))}`));
+  await admin((c) =>
+    c.query(`CREATE DATABASE ${c.escapeIdentifier(name)} TEMPLATE ${c.escapeIdentifier(env('TEST_PG_TEMPLATE'))}`),
+  );
   const url = new URL(env('TEST_PG_ADMIN_URL'));
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     name,
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin((c) => c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`)).then(() => undefined),
   };
 }
 

@@ -69,7 +69,7 @@ function serve(socket: Socket, fake: FakeClamd): void {
     const data = Buffer.concat(chunks);
     fake.streams.push({ data, chunks: sizes });
     if (fake.mode === 'silent') return;
-    if (fake.mode === 'error') return reply('stream: Can\'t allocate memory ERROR');
+    if (fake.mode === 'error') return reply("stream: Can't allocate memory ERROR");
     reply(data.includes(Buffer.from(EICAR, 'latin1')) ? `stream: ${EICAR_NAME} FOUND` : 'stream: OK');
   }
 }

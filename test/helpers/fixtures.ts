@@ -22,24 +22,42 @@ export type FixtureAccount = { id: string; email: string; password: string };
 export async function createAccount(
   db: Db,
   options: {
-    email: string; givenName?: string; familyName?: string; roles?: string[]; siret?: string; membership?: 'active' | 'pending' | 'refused'; activated?: boolean;
+    email: string;
+    givenName?: string;
+    familyName?: string;
+    roles?: string[];
+    siret?: string;
+    membership?: 'active' | 'pending' | 'refused';
+    activated?: boolean;
     totp?: boolean;
   },
 ): Promise<FixtureAccount> {
   const [row] = (await db('users')
     .insert({
-      email: options.email, given_name: options.givenName ?? 'Marie', family_name: options.familyName ?? 'Durand',
-      password_hash: await hashPassword(FIXTURE_PASSWORD), roles: options.roles ?? [],
+      email: options.email,
+      given_name: options.givenName ?? 'Marie',
+      family_name: options.familyName ?? 'Durand',
+      password_hash: await hashPassword(FIXTURE_PASSWORD),
+      roles: options.roles ?? [],
       activated_at: options.activated === false ? null : db.fn.now(),
     })
     .returning('id')) as { id: string }[];
   const id = (row as { id: string }).id;
   if (isStaff({ roles: options.roles ?? [] }) && options.totp !== false) {
-    await db('users').where({ id }).update({ totp_secret: sealTotpSecret(TEST_SESSION_SECRET, id, FIXTURE_TOTP_SECRET), totp_enabled_at: db.fn.now() });
+    await db('users')
+      .where({ id })
+      .update({
+        totp_secret: sealTotpSecret(TEST_SESSION_SECRET, id, FIXTURE_TOTP_SECRET),
+        totp_enabled_at: db.fn.now(),
+      });
   }
   if (options.siret) {
     const organisationId = await organisationFor(db, options.siret);
-    await db('memberships').insert({ user_id: id, organisation_id: organisationId, status: options.membership ?? 'active' });
+    await db('memberships').insert({
+      user_id: id,
+      organisation_id: organisationId,
+      status: options.membership ?? 'active',
+    });
   }
   return { id, email: options.email, password: FIXTURE_PASSWORD };
 }
@@ -48,21 +66,45 @@ export async function organisationFor(db: Db, siret: string, domain: string | nu
   const existing = (await db('organisations').where({ siret }).first('id')) as { id: string } | undefined;
   if (existing) return existing.id;
   const establishment = (await db('establishments').where({ siret }).first('name')) as { name: string } | undefined;
-  const [row] = (await db('organisations').insert({ siret, name: establishment?.name ?? `Organisation ${siret}`, domain }).returning('id')) as { id: string }[];
+  const [row] = (await db('organisations')
+    .insert({ siret, name: establishment?.name ?? `Organisation ${siret}`, domain })
+    .returning('id')) as { id: string }[];
   return (row as { id: string }).id;
 }
 
 /** A join waiting for support, as the moderation queue shows it. */
-export async function createModerationCase(db: Db, userId: string, siret: string, kind = 'other_domain'): Promise<string> {
+export async function createModerationCase(
+  db: Db,
+  userId: string,
+  siret: string,
+  kind = 'other_domain',
+): Promise<string> {
   const organisationId = await organisationFor(db, siret);
-  await db('memberships').insert({ user_id: userId, organisation_id: organisationId, status: 'pending' }).onConflict(['user_id', 'organisation_id']).merge();
-  const [row] = (await db('moderation_cases').insert({ kind, user_id: userId, organisation_id: organisationId, justification: 'Agent de la commune depuis 2019' }).returning('id')) as { id: string }[];
+  await db('memberships')
+    .insert({ user_id: userId, organisation_id: organisationId, status: 'pending' })
+    .onConflict(['user_id', 'organisation_id'])
+    .merge();
+  const [row] = (await db('moderation_cases')
+    .insert({
+      kind,
+      user_id: userId,
+      organisation_id: organisationId,
+      justification: 'Agent de la commune depuis 2019',
+    })
+    .returning('id')) as { id: string }[];
   return (row as { id: string }).id;
 }
 
 /** A draft request of the organisation of `siret`, created by `userId` (the first one of a fresh database is n° 1). */
-export async function createRequest(db: Db, userId: string, siret: string, useCaseId = 'marches_publics'): Promise<string> {
+export async function createRequest(
+  db: Db,
+  userId: string,
+  siret: string,
+  useCaseId = 'marches_publics',
+): Promise<string> {
   const organisationId = await organisationFor(db, siret);
-  const [row] = (await db('access_requests').insert({ organisation_id: organisationId, created_by: userId, updated_by: userId, use_case_id: useCaseId }).returning('id')) as { id: string }[];
+  const [row] = (await db('access_requests')
+    .insert({ organisation_id: organisationId, created_by: userId, updated_by: userId, use_case_id: useCaseId })
+    .returning('id')) as { id: string }[];
   return (row as { id: string }).id;
 }

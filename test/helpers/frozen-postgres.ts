@@ -31,7 +31,11 @@ export function freezePostgres(dataDir: string): () => void {
   const postmaster = postmasterOf(dataDir);
   process.kill(postmaster, 'SIGSTOP');
   const stopped = new Set<number>([postmaster]);
-  for (let fresh = childrenOf(postmaster); fresh.length > 0; fresh = childrenOf(postmaster).filter((pid) => !stopped.has(pid))) {
+  for (
+    let fresh = childrenOf(postmaster);
+    fresh.length > 0;
+    fresh = childrenOf(postmaster).filter((pid) => !stopped.has(pid))
+  ) {
     for (const pid of fresh) {
       stopped.add(pid);
       try {

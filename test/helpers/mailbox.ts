@@ -4,7 +4,10 @@ export type StoredEmail = { id: string; to: string; subject: string; text: strin
 
 /** Emails queued in the outbox for an address, oldest first. */
 export async function emailsTo(db: Db, address: string): Promise<StoredEmail[]> {
-  return db('emails').whereRaw('lower(to_address) = lower(?)', [address]).orderBy('created_at').select('id', 'to_address as to', 'subject', 'text_body as text', 'template');
+  return db('emails')
+    .whereRaw('lower(to_address) = lower(?)', [address])
+    .orderBy('created_at')
+    .select('id', 'to_address as to', 'subject', 'text_body as text', 'template');
 }
 
 /** The path (with its query) of the first link to this service in the latest email of `template` sent to `address`. */

@@ -6,7 +6,9 @@ import { CookieAccessInfo } from 'cookiejar';
 import type { Page, PageClient } from './page-client.ts';
 
 /** A field, or a file (`filenameParam` replaces `filename="…"` in the header as given, e.g. an RFC 5987 `filename*`). */
-export type FormPart = { name: string; value: string } | { name: string; filename: string; content: Buffer; type?: string; filenameParam?: string };
+export type FormPart =
+  | { name: string; value: string }
+  | { name: string; filename: string; content: Buffer; type?: string; filenameParam?: string };
 
 /** A multipart/form-data body built by hand, byte for byte (file names are sent as given, even hostile ones). */
 export function multipartBody(parts: FormPart[]): { body: Buffer; contentType: string } {
@@ -40,26 +42,48 @@ export async function postMultipart(client: PageClient, path: string, parts: For
   const { body, contentType } = multipartBody(parts);
   const res = await client.agent.post(path).set('Content-Type', contentType).send(body);
   const html = res.text ?? '';
-  return { status: res.status, headers: res.headers as Record<string, string>, html, $: cheerio.load(html), location: res.headers.location as string | undefined };
+  return {
+    status: res.status,
+    headers: res.headers as Record<string, string>,
+    html,
+    $: cheerio.load(html),
+    location: res.headers.location as string | undefined,
+  };
 }
 
 /** The Cookie header the client would send (to talk to a listening server over a raw socket). */
 export function cookieHeader(client: PageClient): string {
-  const jar = (client.agent as unknown as { jar: { getCookies: (access: unknown) => { toValueString: () => string }[] } }).jar;
-  return jar.getCookies(CookieAccessInfo.All).map((c) => c.toValueString()).join('; ');
+  const jar = (
+    client.agent as unknown as { jar: { getCookies: (access: unknown) => { toValueString: () => string }[] } }
+  ).jar;
+  return jar
+    .getCookies(CookieAccessInfo.All)
+    .map((c) => c.toValueString())
+    .join('; ');
 }
 
 /**
  * Sends the headers and the first `cut` bytes of a multipart body to a listening server, waits until `ready()` says
  * the server is writing it, then destroys the socket: a browser closed mid-upload.
  */
-export async function interruptedPost(url: string, path: string, headers: Record<string, string>, body: Buffer, cut: number, ready: () => Promise<boolean>): Promise<void> {
+export async function interruptedPost(
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  cut: number,
+  ready: () => Promise<boolean>,
+): Promise<void> {
   const { hostname, port } = new URL(url);
   const socket = connect(Number(port), hostname);
   await once(socket, 'connect');
-  const lines = Object.entries({ Host: `${hostname}:${port}`, 'Content-Length': String(body.length), ...headers }).map(([k, v]) => `${k}: ${v}`);
+  const lines = Object.entries({ Host: `${hostname}:${port}`, 'Content-Length': String(body.length), ...headers }).map(
+    ([k, v]) => `${k}: ${v}`,
+  );
   socket.write(`POST ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
-  await new Promise<void>((resolve, reject) => socket.write(body.subarray(0, cut), (error) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    socket.write(body.subarray(0, cut), (error) => (error ? reject(error) : resolve())),
+  );
   const deadline = Date.now() + 10_000;
   while (!(await ready()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   socket.destroy();

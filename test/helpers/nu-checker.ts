@@ -79,14 +79,20 @@ export function readNuReport(report: string, checkedList: string, files: Readonl
     throw new Error(`Vérificateur Nu : sortie JSON illisible : ${report.slice(0, 500)}`);
   }
   const messages = (parsed as { messages?: unknown } | null)?.messages;
-  if (!Array.isArray(messages)) throw new Error(`Vérificateur Nu : rapport sans liste « messages » : ${report.slice(0, 500)}`);
+  if (!Array.isArray(messages))
+    throw new Error(`Vérificateur Nu : rapport sans liste « messages » : ${report.slice(0, 500)}`);
 
   const failures = (messages as NuMessage[]).filter((m) => m.type === 'non-document-error');
   if (failures.length > 0) {
     throw new Error(`Vérificateur Nu en échec (non-document-error) : ${failures.map(describeMessage).join(' ; ')}`);
   }
 
-  const checked = new Set(checkedList.split(/\r?\n/).map((line) => fileNameOf(line.trim())).filter((name) => name !== undefined));
+  const checked = new Set(
+    checkedList
+      .split(/\r?\n/)
+      .map((line) => fileNameOf(line.trim()))
+      .filter((name) => name !== undefined),
+  );
   const unchecked = [...files].filter(([name]) => !checked.has(name)).map(([, where]) => where);
   if (unchecked.length > 0) {
     throw new Error(`Vérificateur Nu : ${unchecked.length} document(s) non vérifié(s) : ${unchecked.join(', ')}`);
@@ -112,9 +118,14 @@ type JavaRun = { stdout: string; stderr: string; error: ExecFileException | null
 /** `java ARGS`, no shell; stdout and stderr are kept whatever the exit code. */
 function runJava(args: string[]): Promise<JavaRun> {
   return new Promise((resolve) => {
-    execFile('java', args, { maxBuffer: 512 * 1024 * 1024, timeout: 10 * 60_000, encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ stdout, stderr, error });
-    });
+    execFile(
+      'java',
+      args,
+      { maxBuffer: 512 * 1024 * 1024, timeout: 10 * 60_000, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        resolve({ stdout, stderr, error });
+      },
+    );
   });
 }
 
@@ -147,14 +158,27 @@ export class NuBatch {
           return writeFile(path.join(dir, name), html, 'utf8');
         }),
       );
-      const args = ['-jar', NU_JAR, '--format', 'json', '--stdout', '--verbose', '--exit-zero-always', '--skip-non-html', '--no-langdetect', dir];
+      const args = [
+        '-jar',
+        NU_JAR,
+        '--format',
+        'json',
+        '--stdout',
+        '--verbose',
+        '--exit-zero-always',
+        '--skip-non-html',
+        '--no-langdetect',
+        dir,
+      ];
       const result = await runJava(args);
       if (result.error) {
         // With --exit-zero-always, a non-zero exit is a failure of the checker (or of Java), never a verdict on the documents.
         const { code, signal } = result.error;
         const output = `${result.stderr}\n${result.stdout}`.trim().slice(0, 2000);
         const reason = result.error.message.split('\n')[0];
-        throw new Error(`Vérificateur Nu en échec (code ${String(code ?? signal)}, ${reason})${output ? ` :\n${output}` : ''}`);
+        throw new Error(
+          `Vérificateur Nu en échec (code ${String(code ?? signal)}, ${reason})${output ? ` :\n${output}` : ''}`,
+        );
       }
       // Lines come out in the order of `add`, whatever order vnu walked the directory in.
       return readNuReport(result.stdout, result.stderr, files);

@@ -11,7 +11,8 @@ export const DESKTOP = { width: 1280, height: 720 };
 export const MOBILE = { width: 320, height: 640 };
 
 /** WCAG 1.4.12 (RGAA 10.12): line height 1.5, paragraph spacing 2 × the font size, letter 0.12, word 0.16. */
-const TEXT_SPACING = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
+const TEXT_SPACING =
+  '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
 
 /**
  * How far the page scrolls sideways, and the elements that stick out (outside scroll containers of their own, such
@@ -28,11 +29,14 @@ const OVERFLOW = `(() => {
 })()`;
 
 const ADD_TEXT_SPACING = `(() => { const sheet = new CSSStyleSheet(); sheet.replaceSync(${JSON.stringify(TEXT_SPACING)}); document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; window.__textSpacing = sheet; })()`;
-const REMOVE_TEXT_SPACING = '(() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== window.__textSpacing); })()';
+const REMOVE_TEXT_SPACING =
+  '(() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== window.__textSpacing); })()';
 
 async function overflowAt(page: Page, where: string, label: string): Promise<string[]> {
   const { overflow, culprits } = (await page.evaluate(OVERFLOW)) as { overflow: number; culprits: string[] };
-  return overflow > 1 ? [`${where} : défilement horizontal de ${overflow} px ${label} – ${culprits.join(' ; ') || 'élément non trouvé'}`] : [];
+  return overflow > 1
+    ? [`${where} : défilement horizontal de ${overflow} px ${label} – ${culprits.join(' ; ') || 'élément non trouvé'}`]
+    : [];
 }
 
 /**
@@ -69,11 +73,22 @@ export async function contentProblems(page: Page, where: string): Promise<string
     summary: [...document.querySelectorAll('#resume-erreurs li')].map((li) => li.textContent.trim()),
     firstHeading: document.querySelector('h1, h2, h3, h4, h5, h6')?.tagName ?? '',
   }))()`)) as { text: string; messages: string[]; summary: string[]; firstHeading: string };
-  const problems = seen.firstHeading === 'H1' ? [] : [`${where} : le premier titre de la page est un ${seen.firstHeading || 'titre absent'}, pas le h1`];
-  problems.push(...typographyProblems(seen.text).map((context) => `${where} : espace ordinaire là où la typographie française veut une espace insécable – « ${context} »`));
-  for (const date of new Set(seen.text.match(ISO_DATE) ?? [])) problems.push(`${where} : date au format ISO dans le texte (${date}) : écrire « 1er mars 2027 » ou « 01/03/2027 »`);
+  const problems =
+    seen.firstHeading === 'H1'
+      ? []
+      : [`${where} : le premier titre de la page est un ${seen.firstHeading || 'titre absent'}, pas le h1`];
+  problems.push(
+    ...typographyProblems(seen.text).map(
+      (context) =>
+        `${where} : espace ordinaire là où la typographie française veut une espace insécable – « ${context} »`,
+    ),
+  );
+  for (const date of new Set(seen.text.match(ISO_DATE) ?? []))
+    problems.push(`${where} : date au format ISO dans le texte (${date}) : écrire « 1er mars 2027 » ou « 01/03/2027 »`);
   const twice = (list: string[]) => [...new Set(list.filter((item, index) => list.indexOf(item) !== index))];
-  for (const message of twice(seen.messages)) problems.push(`${where} : le même message d’erreur pour plusieurs champs – « ${message} »`);
-  for (const message of twice(seen.summary)) problems.push(`${where} : le même message deux fois dans le récapitulatif des erreurs – « ${message} »`);
+  for (const message of twice(seen.messages))
+    problems.push(`${where} : le même message d’erreur pour plusieurs champs – « ${message} »`);
+  for (const message of twice(seen.summary))
+    problems.push(`${where} : le même message deux fois dans le récapitulatif des erreurs – « ${message} »`);
   return problems;
 }

@@ -3,7 +3,13 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 
-export type Page = { status: number; headers: Record<string, string>; html: string; $: cheerio.CheerioAPI; location?: string };
+export type Page = {
+  status: number;
+  headers: Record<string, string>;
+  html: string;
+  $: cheerio.CheerioAPI;
+  location?: string;
+};
 
 /**
  * A test client that behaves like a browser without JavaScript: it keeps cookies, reads the CSRF token and the
@@ -19,7 +25,13 @@ export class PageClient {
 
   private toPage(res: request.Response): Page {
     const html = res.text ?? '';
-    const page: Page = { status: res.status, headers: res.headers as Record<string, string>, html, $: cheerio.load(html), location: res.headers.location as string | undefined };
+    const page: Page = {
+      status: res.status,
+      headers: res.headers as Record<string, string>,
+      html,
+      $: cheerio.load(html),
+      location: res.headers.location as string | undefined,
+    };
     if ((res.headers['content-type'] ?? '').includes('text/html')) this.last = page;
     return page;
   }
@@ -41,13 +53,21 @@ export class PageClient {
       const name = field.attr('name') as string;
       if (type === 'submit' || type === 'file') return;
       if ((type === 'checkbox' || type === 'radio') && field.attr('checked') === undefined) return;
-      fields[name] = el.tagName === 'textarea' ? field.text() : el.tagName === 'select' ? String(field.find('option[selected]').attr('value') ?? '') : String(field.attr('value') ?? '');
+      fields[name] =
+        el.tagName === 'textarea'
+          ? field.text()
+          : el.tagName === 'select'
+            ? String(field.find('option[selected]').attr('value') ?? '')
+            : String(field.attr('value') ?? '');
     });
     return { action: form.attr('action') ?? '', fields };
   }
 
   /** Submits a form of the last page with `values` typed in, like pressing its submit button. */
-  async submit(values: Record<string, string>, options: { selector?: string; headers?: Record<string, string> } = {}): Promise<Page> {
+  async submit(
+    values: Record<string, string>,
+    options: { selector?: string; headers?: Record<string, string> } = {},
+  ): Promise<Page> {
     const { action, fields } = this.formFields(options.selector);
     return this.post(action, { ...fields, ...values }, options.headers);
   }
@@ -66,8 +86,11 @@ export class PageClient {
 
 /** Ids targeted by the error summary links, which must exist on the page. */
 export function errorSummaryTargets(page: Page): { href: string; exists: boolean }[] {
-  return page.$('#resume-erreurs a').toArray().map((a) => {
-    const href = page.$(a).attr('href') ?? '';
-    return { href, exists: page.$(href).length === 1 };
-  });
+  return page
+    .$('#resume-erreurs a')
+    .toArray()
+    .map((a) => {
+      const href = page.$(a).attr('href') ?? '';
+      return { href, exists: page.$(href).length === 1 };
+    });
 }

@@ -10,7 +10,11 @@ import { nextCode, SECOND_FACTOR_PATH } from './second-factor.ts';
  * never a code already used, so two sign-ins of one account in the same 30 seconds use two different steps), or,
  * when not enrolled yet, the enrolment with the key shown on the page.
  */
-export async function signedInClient(app: Express | string, email: string, password = FIXTURE_PASSWORD): Promise<PageClient> {
+export async function signedInClient(
+  app: Express | string,
+  email: string,
+  password = FIXTURE_PASSWORD,
+): Promise<PageClient> {
   const client = new PageClient(app);
   await client.get('/connexion');
   const signedIn = await client.submit({ email, password });
@@ -20,7 +24,11 @@ export async function signedInClient(app: Express | string, email: string, passw
     const shownKey = page.$('.signup-totp-secret').text().replace(/\s/g, '');
     const code = await nextCode(typeof app === 'string' ? serverScope(app) : app, email, shownKey || undefined);
     const verified = await client.submit({ code });
-    assert.equal(verified.status, 303, `double authentification de ${email} : ${verified.$('#resume-erreurs').text().trim()}`);
+    assert.equal(
+      verified.status,
+      303,
+      `double authentification de ${email} : ${verified.$('#resume-erreurs').text().trim()}`,
+    );
   }
   return client;
 }

@@ -14,7 +14,9 @@ export type FakeSmtp = {
  * A real SMTP server in this process (smtp-server), on a loopback port, that keeps what it receives. `beforeAccept`
  * runs once a message is received and before the server says it is accepted (the sender is then still waiting).
  */
-export async function startFakeSmtp(options: { beforeAccept?: (mail: ReceivedMail) => Promise<void> } = {}): Promise<FakeSmtp> {
+export async function startFakeSmtp(
+  options: { beforeAccept?: (mail: ReceivedMail) => Promise<void> } = {},
+): Promise<FakeSmtp> {
   const messages: ReceivedMail[] = [];
   let mode: 'accept' | 'refuse' = 'accept';
   const server = new SMTPServer({
@@ -38,7 +40,10 @@ export async function startFakeSmtp(options: { beforeAccept?: (mail: ReceivedMai
           raw: Buffer.concat(chunks).toString('utf8'),
         };
         messages.push(mail);
-        void (options.beforeAccept?.(mail) ?? Promise.resolve()).then(() => callback(), (error: Error) => callback(error));
+        void (options.beforeAccept?.(mail) ?? Promise.resolve()).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
       });
     },
   });

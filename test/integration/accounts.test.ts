@@ -14,7 +14,14 @@ after(() => app.stop());
 beforeEach(() => app.reset());
 
 const PASSWORD = 'quatre chevaux mangent du foin';
-const person = { givenName: 'Marie', familyName: 'Durand', email: 'marie.durand@clamart.fr', password: PASSWORD, siret: '21920023500014', confirmation: 'oui' };
+const person = {
+  givenName: 'Marie',
+  familyName: 'Durand',
+  email: 'marie.durand@clamart.fr',
+  password: PASSWORD,
+  siret: '21920023500014',
+  confirmation: 'oui',
+};
 
 async function signUp(values: Record<string, string> = {}) {
   const client = new PageClient(app.app);
@@ -55,7 +62,10 @@ describe('sign-up and activation', () => {
     const token = new URL(link, 'http://x').searchParams.get('jeton') as string;
     assert.ok(token.length >= 43);
     const tokens = await app.db('email_tokens').select('token_hash');
-    assert.ok(tokens.every((row: { token_hash: string }) => row.token_hash !== token), 'seul le hachage est stocké');
+    assert.ok(
+      tokens.every((row: { token_hash: string }) => row.token_hash !== token),
+      'seul le hachage est stocké',
+    );
 
     const { page: result } = await activate(person.email);
     assert.equal(result.status, 200);
@@ -91,16 +101,36 @@ describe('sign-up and activation', () => {
     await createAccount(app.db, { email: person.email });
     await signUp({ email: 'MARIE.DURAND@clamart.fr' });
     const mails = await emailsTo(app.db, person.email);
-    assert.deepEqual(mails.map((m) => m.template), ['compte-existant']);
-    assert.equal(await app.db('users').count('* as n').first().then((r) => Number((r as { n: string }).n)), 1);
+    assert.deepEqual(
+      mails.map((m) => m.template),
+      ['compte-existant'],
+    );
+    assert.equal(
+      await app
+        .db('users')
+        .count('* as n')
+        .first()
+        .then((r) => Number((r as { n: string }).n)),
+      1,
+    );
   });
 
   it('keeps what was typed (except the password) and links every error on a 422', async () => {
-    const { page } = await signUp({ givenName: '', email: 'pas-une-adresse', password: 'court', siret: '21920023500015' });
+    const { page } = await signUp({
+      givenName: '',
+      email: 'pas-une-adresse',
+      password: 'court',
+      siret: '21920023500015',
+    });
     assert.equal(page.status, 422);
     assert.match(page.$('title').text(), /^Erreur : Créer un compte/);
     assert.ok(errorSummaryTargets(page).every((t) => t.exists));
-    assert.deepEqual(errorSummaryTargets(page).map((t) => t.href).sort(), ['#email', '#givenName', '#password', '#siret']);
+    assert.deepEqual(
+      errorSummaryTargets(page)
+        .map((t) => t.href)
+        .sort(),
+      ['#email', '#givenName', '#password', '#siret'],
+    );
     assert.equal(page.$('#email').attr('value'), 'pas-une-adresse');
     assert.equal(page.$('#familyName').attr('value'), 'Durand');
     assert.equal(page.$('#password').attr('value'), undefined);
@@ -114,13 +144,23 @@ describe('sign-up and activation', () => {
     assert.equal(page.status, 422);
     assert.match(page.$('.signup-organisation-card').text(), /COMMUNE DE CLAMART/);
     assert.match(page.$('#confirmation-erreur').text(), /Confirmez/);
-    assert.equal(await app.db('users').count('* as n').first().then((r) => Number((r as { n: string }).n)), 0);
+    assert.equal(
+      await app
+        .db('users')
+        .count('* as n')
+        .first()
+        .then((r) => Number((r as { n: string }).n)),
+      0,
+    );
     const lookup = new PageClient(app.app);
     await lookup.get('/inscription');
     const found = await lookup.submit({ siret: '219 200 235 00014', action: 'rechercher' });
     assert.equal(found.status, 200);
     assert.match(found.$('.signup-organisation-card').text(), /COMMUNE DE CLAMART/);
-    const fragment = await lookup.submit({ siret: '21920023500014', action: 'rechercher' }, { headers: { 'HX-Request': 'true' } });
+    const fragment = await lookup.submit(
+      { siret: '21920023500014', action: 'rechercher' },
+      { headers: { 'HX-Request': 'true' } },
+    );
     assert.equal(fragment.$('title').length, 0);
     assert.match(fragment.$('#statut-formulaire').text(), /Organisation trouvée : COMMUNE DE CLAMART/);
   });
@@ -128,16 +168,36 @@ describe('sign-up and activation', () => {
   const refusals: [string, Record<string, string>, string, RegExp][] = [
     ['closed establishment', { siret: '21920023500022' }, '#siret-erreur', /fermé/],
     ['unknown SIRET', { siret: '73282932000074' }, '#siret-erreur', /ne figure pas/],
-    ['private company without declared mission', { siret: '55203253400703' }, '#mission-erreur', /pas une administration/],
-    ['declared mission without justification', { siret: '55203253400703', mission: 'oui', justification: 'court' }, '#justification-erreur', /20 caractères/],
+    [
+      'private company without declared mission',
+      { siret: '55203253400703' },
+      '#mission-erreur',
+      /pas une administration/,
+    ],
+    [
+      'declared mission without justification',
+      { siret: '55203253400703', mission: 'oui', justification: 'court' },
+      '#justification-erreur',
+      /20 caractères/,
+    ],
     ['common password', { password: 'motdepasse123' }, '#password-erreur', /trop courant/],
     ['password of 11 characters', { password: 'abcdefghijk' }, '#password-erreur', /au moins 12/],
     ['password of 129 characters', { password: 'x'.repeat(129) }, '#password-erreur', /128/],
     ['name too long', { familyName: 'D'.repeat(101) }, '#familyName-erreur', /100 caractères/],
     ['email with a line break', { email: 'marie@clamart.fr\r\nBcc: x@y.fr' }, '#email-erreur', /ni retour à la ligne/],
-    ['first name with a line break and a link', { givenName: 'Marie,\n\nConnectez-vous ici :\nhttps://evil.example' }, '#givenName-erreur', /ni retour à la ligne, ni tabulation, ni caractère de contrôle/],
+    [
+      'first name with a line break and a link',
+      { givenName: 'Marie,\n\nConnectez-vous ici :\nhttps://evil.example' },
+      '#givenName-erreur',
+      /ni retour à la ligne, ni tabulation, ni caractère de contrôle/,
+    ],
     ['family name with a NUL byte', { familyName: 'Dur\u0000and' }, '#familyName-erreur', /caractère nul/],
-    ['first name carrying an address', { givenName: 'Marie, connectez-vous sur https://evil.example/connexion' }, '#givenName-erreur', /ne peut contenir que des lettres, des espaces, des apostrophes, des points et des traits d’union/],
+    [
+      'first name carrying an address',
+      { givenName: 'Marie, connectez-vous sur https://evil.example/connexion' },
+      '#givenName-erreur',
+      /ne peut contenir que des lettres, des espaces, des apostrophes, des points et des traits d’union/,
+    ],
     ['SIRET of letters', { siret: 'ABCDEFGHIJKLMN' }, '#siret-erreur', /que des chiffres/],
   ];
   for (const [name, values, selector, message] of refusals) {
@@ -149,8 +209,18 @@ describe('sign-up and activation', () => {
   }
 
   it('accepts the names people have: accents, apostrophes, hyphens, other scripts', async () => {
-    for (const [i, [givenName, familyName]] of [['Marie-Hélène', 'd’Artagnan'], ['Siân', 'O\'Connor'], ['Ngọc Ánh', 'Nguyễn'], ['Zoë', 'van der Berg Jr.'], ['Αλέξης', 'Παπαδόπουλος']].entries()) {
-      const { page } = await signUp({ givenName: givenName!, familyName: familyName!, email: `personne${i}@clamart.fr` });
+    for (const [i, [givenName, familyName]] of [
+      ['Marie-Hélène', 'd’Artagnan'],
+      ['Siân', "O'Connor"],
+      ['Ngọc Ánh', 'Nguyễn'],
+      ['Zoë', 'van der Berg Jr.'],
+      ['Αλέξης', 'Παπαδόπουλος'],
+    ].entries()) {
+      const { page } = await signUp({
+        givenName: givenName!,
+        familyName: familyName!,
+        email: `personne${i}@clamart.fr`,
+      });
       assert.equal(page.status, 303, `${givenName} ${familyName} : ${page.$('#resume-erreurs').text()}`);
     }
   });
@@ -164,7 +234,11 @@ describe('sign-up and activation', () => {
   });
 
   it('sends a private company that declares a public-service mission to moderation', async () => {
-    await signUp({ siret: '55203253400703', mission: 'oui', justification: 'Délégation de service public de restauration scolaire, 2024' });
+    await signUp({
+      siret: '55203253400703',
+      mission: 'oui',
+      justification: 'Délégation de service public de restauration scolaire, 2024',
+    });
     const { page } = await activate(person.email);
     assert.match(page.$('.fr-alert__title').text(), /en attente/);
     const moderation = await app.db('moderation_cases').first();
@@ -193,16 +267,20 @@ describe('sign-in, sessions and sign-out', () => {
     assert.equal(page.location, '/demandes', 'an applicant lands on « Mes demandes »');
     const afterCookie = String(page.headers['set-cookie']).split(';')[0];
     assert.notEqual(before, afterCookie);
-    const replay = await request(app.app).get('/compte').set('Cookie', before as string);
+    const replay = await request(app.app)
+      .get('/compte')
+      .set('Cookie', before as string);
     assert.equal(replay.status, 303, 'l’ancien cookie ne donne pas accès au compte');
     const profile = await client.get('/compte');
     assert.equal(profile.status, 200);
     assert.equal(profile.headers['cache-control'], 'no-store');
-    const sessionsBefore = Number((await app.db('session').count('* as n').first() as { n: string }).n);
+    const sessionsBefore = Number(((await app.db('session').count('* as n').first()) as { n: string }).n);
     await client.submit({}, { selector: 'form[action="/deconnexion"]' });
-    const sessionsAfter = Number((await app.db('session').count('* as n').first() as { n: string }).n);
+    const sessionsAfter = Number(((await app.db('session').count('* as n').first()) as { n: string }).n);
     assert.equal(sessionsAfter, sessionsBefore - 1);
-    const replayed = await request(app.app).get('/compte').set('Cookie', afterCookie as string);
+    const replayed = await request(app.app)
+      .get('/compte')
+      .set('Cookie', afterCookie as string);
     assert.equal(replayed.status, 303);
     assert.equal(replayed.headers.location, '/connexion');
   });
@@ -232,7 +310,9 @@ describe('sign-in, sessions and sign-out', () => {
     for (let i = 0; i < 61; i += 1) {
       const client = new PageClient(app.app);
       await client.get('/connexion');
-      statuses.push((await client.submit({ email: `personne${i}@clamart.fr`, password: 'un mauvais mot de passe' })).status);
+      statuses.push(
+        (await client.submit({ email: `personne${i}@clamart.fr`, password: 'un mauvais mot de passe' })).status,
+      );
     }
     assert.deepEqual([...new Set(statuses.slice(0, 60))], [422]);
     assert.equal(statuses[60], 429);
@@ -241,7 +321,11 @@ describe('sign-in, sessions and sign-out', () => {
   it('ends the session after 12 hours whatever the activity', async () => {
     const account = await createAccount(app.db, { email: 'agent@clamart.fr' });
     const { client } = await signIn(account.email, FIXTURE_PASSWORD);
-    await app.db('session').update({ sess: app.db.raw(`jsonb_set(sess::jsonb, '{authAt}', to_jsonb((extract(epoch from now()) * 1000 - 12 * 3600 * 1000 - 1000)::bigint))::json`) });
+    await app.db('session').update({
+      sess: app.db.raw(
+        `jsonb_set(sess::jsonb, '{authAt}', to_jsonb((extract(epoch from now()) * 1000 - 12 * 3600 * 1000 - 1000)::bigint))::json`,
+      ),
+    });
     const page = await client.get('/compte');
     assert.equal(page.status, 303);
     assert.match((await client.get('/connexion')).$('.fr-alert').text(), /session a expiré/);
@@ -260,14 +344,23 @@ describe('sign-in, sessions and sign-out', () => {
   it('limits failed sign-ins per account (429 with Retry-After), without touching other accounts', async () => {
     const target = await createAccount(app.db, { email: 'cible@clamart.fr' });
     const other = await createAccount(app.db, { email: 'autre@clamart.fr' });
-    for (let i = 0; i < 10; i += 1) assert.equal((await signIn(target.email, `mauvais mot de passe ${i}`)).page.status, 422);
+    for (let i = 0; i < 10; i += 1)
+      assert.equal((await signIn(target.email, `mauvais mot de passe ${i}`)).page.status, 422);
     const blocked = await signIn(target.email, FIXTURE_PASSWORD);
     assert.equal(blocked.page.status, 429);
     assert.ok(Number(blocked.page.headers['retry-after']) > 0);
     assert.equal(blocked.page.$('title').text(), 'Trop de tentatives – SignUp');
     assert.equal(blocked.page.$('h1').text(), 'Trop de tentatives');
-    assert.equal((await signIn(other.email, FIXTURE_PASSWORD)).page.status, 303, 'les autres comptes ne sont pas touchés');
+    assert.equal(
+      (await signIn(other.email, FIXTURE_PASSWORD)).page.status,
+      303,
+      'les autres comptes ne sont pas touchés',
+    );
     await app.db('rate_limits').update({ expire: Date.now() - 1 }); // the window has passed
-    assert.equal((await signIn(target.email, FIXTURE_PASSWORD)).page.status, 303, 'le bon mot de passe fonctionne après la fenêtre');
+    assert.equal(
+      (await signIn(target.email, FIXTURE_PASSWORD)).page.status,
+      303,
+      'le bon mot de passe fonctionne après la fenêtre',
+    );
   });
 });

@@ -25,9 +25,15 @@ describe('the JSON API app', () => {
   });
 
   it('takes a JSON POST without a CSRF token (callers are programs), and answers bad JSON with a JSON 400', async () => {
-    const posted = await request(app.app).post('/api/v1/jetons/introspection').set('Content-Type', 'application/json').send('{"jeton":"x"}');
+    const posted = await request(app.app)
+      .post('/api/v1/jetons/introspection')
+      .set('Content-Type', 'application/json')
+      .send('{"jeton":"x"}');
     assert.equal(posted.status, 404, 'pas de 403 CSRF : l’API n’a pas de formulaire');
-    const broken = await request(app.app).post('/api/v1/jetons/introspection').set('Content-Type', 'application/json').send('{"jeton":');
+    const broken = await request(app.app)
+      .post('/api/v1/jetons/introspection')
+      .set('Content-Type', 'application/json')
+      .send('{"jeton":');
     assert.equal(broken.status, 400);
     assert.deepEqual(broken.body, { erreur: { code: 'requete_invalide', message: 'Requête invalide.' } });
   });

@@ -35,14 +35,20 @@ describe('INSTREAM framing', () => {
     assert.deepEqual(frame(Buffer.from('abc')), Buffer.from([0, 0, 0, 3, 0x61, 0x62, 0x63]));
     assert.deepEqual(frame(Buffer.alloc(70_000)).subarray(0, 4), Buffer.from([0x00, 0x01, 0x11, 0x70]));
     assert.deepEqual(frame(Buffer.alloc(0)), Buffer.from([0, 0, 0, 0]));
-    assert.deepEqual([...split(Buffer.alloc(10), 4)].map((b) => b.length), [4, 4, 2]);
+    assert.deepEqual(
+      [...split(Buffer.alloc(10), 4)].map((b) => b.length),
+      [4, 4, 2],
+    );
   });
 
   it('reads clamd’s replies: OK, FOUND with the virus name, anything else is an error', () => {
     assert.deepEqual(parseReply('stream: OK\0'), { infected: false });
-    assert.deepEqual(parseReply('stream: Win.Test.EICAR_HDB-1 FOUND\0'), { infected: true, virus: 'Win.Test.EICAR_HDB-1' });
+    assert.deepEqual(parseReply('stream: Win.Test.EICAR_HDB-1 FOUND\0'), {
+      infected: true,
+      virus: 'Win.Test.EICAR_HDB-1',
+    });
     assert.throws(() => parseReply('INSTREAM size limit exceeded. ERROR\0'), ScannerError);
-    assert.throws(() => parseReply('stream: Can\'t open file ERROR'), /ERROR/);
+    assert.throws(() => parseReply("stream: Can't open file ERROR"), /ERROR/);
     assert.throws(() => parseReply(''), ScannerError);
   });
 
@@ -62,8 +68,14 @@ describe('scanning through clamd', () => {
     assert.equal(clamd.connections, 1);
     const [stream] = clamd.streams;
     assert.deepEqual(stream?.data, data, 'flux reconstitué à l’identique');
-    assert.ok(stream!.chunks.every((size) => size > 0 && size <= 65_536), `${stream!.chunks}`);
-    assert.equal(stream!.chunks.reduce((a, b) => a + b, 0), data.length);
+    assert.ok(
+      stream!.chunks.every((size) => size > 0 && size <= 65_536),
+      `${stream!.chunks}`,
+    );
+    assert.equal(
+      stream!.chunks.reduce((a, b) => a + b, 0),
+      data.length,
+    );
     assert.ok(stream!.chunks.length >= 4, 'un gros fichier fait plusieurs blocs');
   });
 
@@ -79,24 +91,35 @@ describe('scanning through clamd', () => {
     clamd.mode = 'silent';
     const content = Readable.from([Buffer.from('%PDF-1.7 silence')]);
     const started = Date.now();
-    await assert.rejects(clamdScanner(clamd.url, { timeoutMs: 300 }).scan(content), (error: unknown) => error instanceof ScannerError && /n’a pas répondu en 300 ms/.test(error.message));
+    await assert.rejects(
+      clamdScanner(clamd.url, { timeoutMs: 300 }).scan(content),
+      (error: unknown) => error instanceof ScannerError && /n’a pas répondu en 300 ms/.test(error.message),
+    );
     assert.ok(Date.now() - started < 2000);
     assert.ok(content.destroyed);
   });
 
   it('fails with a ScannerError when clamd is down, hangs up, answers an error or refuses the size', async () => {
     clamd.mode = 'error';
-    await assert.rejects(clamdScanner(clamd.url).scan(Readable.from([Buffer.from('x')])), /Réponse de clamd : stream: Can't allocate memory ERROR/);
+    await assert.rejects(
+      clamdScanner(clamd.url).scan(Readable.from([Buffer.from('x')])),
+      /Réponse de clamd : stream: Can't allocate memory ERROR/,
+    );
     clamd.mode = 'close';
     await assert.rejects(clamdScanner(clamd.url).scan(Readable.from([Buffer.from('x')])), ScannerError);
     clamd.mode = 'scan';
-    const tooBig = Readable.from((function* () {
-      for (let i = 0; i < 30; i++) yield Buffer.alloc(1024 * 1024);
-    })());
+    const tooBig = Readable.from(
+      (function* () {
+        for (let i = 0; i < 30; i++) yield Buffer.alloc(1024 * 1024);
+      })(),
+    );
     await assert.rejects(clamdScanner(clamd.url).scan(tooBig), /size limit exceeded/);
     await clamd.stop();
     try {
-      await assert.rejects(clamdScanner(clamd.url).scan(Readable.from([Buffer.from('x')])), (error: unknown) => error instanceof ScannerError && /clamd injoignable/.test(error.message));
+      await assert.rejects(
+        clamdScanner(clamd.url).scan(Readable.from([Buffer.from('x')])),
+        (error: unknown) => error instanceof ScannerError && /clamd injoignable/.test(error.message),
+      );
     } finally {
       await clamd.start();
     }

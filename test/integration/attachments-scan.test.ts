@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { attachFiles, downloadBytes, LEGAL, legalDraft, makeJobsDue, pdfPart, scanJob } from '../helpers/attachments.ts';
+import {
+  attachFiles,
+  downloadBytes,
+  LEGAL,
+  legalDraft,
+  makeJobsDue,
+  pdfPart,
+  scanJob,
+} from '../helpers/attachments.ts';
 import { htmlErrors } from '../helpers/browser.ts';
 import { EICAR_NAME, eicarPdf, startFakeClamd, type FakeClamd } from '../helpers/fake-clamd.ts';
 import { pdf } from '../helpers/multipart.ts';
@@ -68,7 +76,11 @@ describe('a clean PDF', () => {
     const [scanned] = await rows(id);
     assert.equal(scanned.scan_status, 'safe');
     assert.ok(scanned.scanned_at instanceof Date);
-    assert.deepEqual(clamd.streams.map((s) => s.data), [content], 'clamd a reçu le fichier exact');
+    assert.deepEqual(
+      clamd.streams.map((s) => s.data),
+      [content],
+      'clamd a reçu le fichier exact',
+    );
     const res = await downloadBytes(client, href);
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, content);
@@ -113,7 +125,11 @@ describe('a PDF carrying EICAR', () => {
     const summary = await client.get(`/demandes/${id}/recapitulatif`);
     assert.equal(summary.$(`#recapitulatif-piece-${row.id} a`).length, 0);
     assert.match(summary.$(`#recapitulatif-piece-${row.id}`).text(), /Refusé : virus détecté/);
-    assert.match(summary.$('#etape-cadre-juridique h2').text(), /À compléter/, 'un fichier infecté ne vaut pas le texte');
+    assert.match(
+      summary.$('#etape-cadre-juridique h2').text(),
+      /À compléter/,
+      'un fichier infecté ne vaut pas le texte',
+    );
     assert.deepEqual(await htmlErrors(summary.html, 'récapitulatif avec fichier refusé'), []);
   });
 
@@ -125,7 +141,10 @@ describe('a PDF carrying EICAR', () => {
     assert.equal(blocked.status, 422);
     assert.match(blocked.$('#url-erreur').text(), /ou joignez le texte en PDF/);
 
-    const removed = await client.post(`/demandes/${id}/pieces-jointes/${row.id}/supprimer`, client.formFields(STEP_FORM).fields);
+    const removed = await client.post(
+      `/demandes/${id}/pieces-jointes/${row.id}/supprimer`,
+      client.formFields(STEP_FORM).fields,
+    );
     assert.equal(removed.status, 303);
     const event = await app.db('request_events').where({ request_id: id, kind: 'attachment_deleted' }).first();
     assert.equal(event.details.virus, EICAR_NAME);
@@ -153,7 +172,15 @@ describe('clamd down', () => {
     }
     await makeJobsDue(app.db);
     await app.runJobs();
-    assert.equal(await app.db('attachments').where({ scan_status: 'pending' }).count({ n: '*' }).first().then((r) => Number(r?.n)), 0);
+    assert.equal(
+      await app
+        .db('attachments')
+        .where({ scan_status: 'pending' })
+        .count({ n: '*' })
+        .first()
+        .then((r) => Number(r?.n)),
+      0,
+    );
     assert.equal((await app.db('attachments').first()).scan_status, 'safe');
   });
 
@@ -167,11 +194,21 @@ describe('clamd down', () => {
       await clamd.start();
     }
     // Its retries exhausted, and uploaded an hour ago.
-    await app.db('graphile_worker._private_jobs').where({ key: `scan:${row.id}` }).update({ attempts: app.db.ref('max_attempts') });
-    await app.db('attachments').where({ id: row.id }).update({ created_at: app.db.raw("now() - interval '1 hour'") });
+    await app
+      .db('graphile_worker._private_jobs')
+      .where({ key: `scan:${row.id}` })
+      .update({ attempts: app.db.ref('max_attempts') });
+    await app
+      .db('attachments')
+      .where({ id: row.id })
+      .update({ created_at: app.db.raw("now() - interval '1 hour'") });
     await makeJobsDue(app.db);
     await app.runJobs();
-    assert.equal((await app.db('attachments').where({ id: row.id }).first()).scan_status, 'pending', 'la tâche abandonnée ne repart pas seule');
+    assert.equal(
+      (await app.db('attachments').where({ id: row.id }).first()).scan_status,
+      'pending',
+      'la tâche abandonnée ne repart pas seule',
+    );
     await app.db.raw('SELECT graphile_worker.add_job(?)', ['rescan_pending_attachments']);
     await app.runJobs();
     assert.equal((await app.db('attachments').where({ id: row.id }).first()).scan_status, 'safe');
@@ -184,7 +221,12 @@ describe('the scan job is idempotent', () => {
     await app.runJobs();
     assert.equal(clamd.connections, 1);
     for (let i = 0; i < 2; i++) {
-      await app.db.raw('SELECT graphile_worker.add_job(?, json_build_object(?::text, ?::text), job_key => ?)', ['scan_attachment', 'attachmentId', row.id, `scan:${row.id}`]);
+      await app.db.raw('SELECT graphile_worker.add_job(?, json_build_object(?::text, ?::text), job_key => ?)', [
+        'scan_attachment',
+        'attachmentId',
+        row.id,
+        `scan:${row.id}`,
+      ]);
       await app.runJobs();
     }
     assert.equal(clamd.connections, 1, 'une seule connexion à clamd');
@@ -207,8 +249,14 @@ describe('the migration', () => {
     await migration.down(app.db);
     await migration.up(app.db);
     assert.equal((await app.db('attachments').where({ id: row.id }).first()).scan_status, 'unscanned');
-    const column = await app.db('information_schema.columns').where({ table_name: 'attachments', column_name: 'scan_status' }).first('column_default');
+    const column = await app
+      .db('information_schema.columns')
+      .where({ table_name: 'attachments', column_name: 'scan_status' })
+      .first('column_default');
     assert.match(column.column_default, /^'pending'/);
-    await assert.rejects(app.db('attachments').where({ id: row.id }).update({ scan_status: 'clean' }), /attachments_scan_status/);
+    await assert.rejects(
+      app.db('attachments').where({ id: row.id }).update({ scan_status: 'clean' }),
+      /attachments_scan_status/,
+    );
   });
 });

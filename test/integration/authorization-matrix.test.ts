@@ -37,7 +37,13 @@ const EXPECTED: Record<string, Actor[]> = {
   'POST /admin/utilisateurs/:id/roles': ['admin'],
 };
 /** Routes with an identifier that are public on purpose, or absent in production. */
-const PUBLIC = new Set(['GET /assets/:file', 'GET /cas-usage/:id', 'GET /eligibilite/:siret', 'GET /dev/courriels/:id', 'GET /dev/erreurs/:code']);
+const PUBLIC = new Set([
+  'GET /assets/:file',
+  'GET /cas-usage/:id',
+  'GET /eligibilite/:siret',
+  'GET /dev/courriels/:id',
+  'GET /dev/erreurs/:code',
+]);
 
 type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
 
@@ -46,7 +52,9 @@ function routesOf(stack: Layer[]): string[] {
   return stack.flatMap((layer) => {
     if (layer.route) {
       const { path, methods } = layer.route;
-      return Object.keys(methods).filter((m) => m !== '_all').flatMap((m) => ([] as string[]).concat(path).map((p) => `${m.toUpperCase()} ${p}`));
+      return Object.keys(methods)
+        .filter((m) => m !== '_all')
+        .flatMap((m) => ([] as string[]).concat(path).map((p) => `${m.toUpperCase()} ${p}`));
     }
     return layer.handle?.stack ? routesOf(layer.handle.stack) : [];
   });
@@ -67,13 +75,24 @@ before(async () => {
     admin: await createAccount(app.db, { email: 'admin@api-entreprise.gouv.fr', roles: ['admin'] }),
   };
   ids = Object.fromEntries(Object.entries(accounts).map(([actor, a]) => [actor, a.id])) as Record<Actor, string>;
-  const signedIn = await Promise.all(Object.entries(accounts).map(async ([actor, a]) => [actor, await signedInClient(app.app, a.email)] as const));
+  const signedIn = await Promise.all(
+    Object.entries(accounts).map(async ([actor, a]) => [actor, await signedInClient(app.app, a.email)] as const),
+  );
   await createAccount(app.db, { email: 'admin2@api-entreprise.gouv.fr', roles: ['admin'] });
   const passwordOnly = new PageClient(app.app);
   await passwordOnly.get('/connexion');
-  assert.equal((await passwordOnly.submit({ email: 'admin2@api-entreprise.gouv.fr', password: FIXTURE_PASSWORD })).location, SECOND_FACTOR_PATH);
-  clients = { ...Object.fromEntries(signedIn), passwordOnly, anonymous: new PageClient(app.app) } as Record<Actor, PageClient>;
-  for (const actor of ACTORS) await clients[actor].get(actor === 'anonymous' ? '/connexion' : actor === 'passwordOnly' ? SECOND_FACTOR_PATH : '/compte');
+  assert.equal(
+    (await passwordOnly.submit({ email: 'admin2@api-entreprise.gouv.fr', password: FIXTURE_PASSWORD })).location,
+    SECOND_FACTOR_PATH,
+  );
+  clients = { ...Object.fromEntries(signedIn), passwordOnly, anonymous: new PageClient(app.app) } as Record<
+    Actor,
+    PageClient
+  >;
+  for (const actor of ACTORS)
+    await clients[actor].get(
+      actor === 'anonymous' ? '/connexion' : actor === 'passwordOnly' ? SECOND_FACTOR_PATH : '/compte',
+    );
 });
 after(() => app.stop());
 
@@ -82,7 +101,10 @@ async function fixture(): Promise<Record<string, string>> {
   const id = await createRequest(app.db, ids.owner, CLAMART);
   const owner = clients.owner;
   await owner.get(`/demandes/${id}/cadre-juridique`);
-  await postMultipart(owner, `/demandes/${id}/pieces-jointes`, [{ name: '_csrf', value: owner.csrfToken() }, { name: 'pieces', filename: 'deliberation.pdf', content: pdf() }]);
+  await postMultipart(owner, `/demandes/${id}/pieces-jointes`, [
+    { name: '_csrf', value: owner.csrfToken() },
+    { name: 'pieces', filename: 'deliberation.pdf', content: pdf() },
+  ]);
   const piece = (await app.db('attachments').where({ request_id: id }).first('id')) as { id: string };
   const outsider = await createAccount(app.db, { email: `nouvelle${id}@autre-domaine.fr` });
   const moderation = await createModerationCase(app.db, outsider.id, CLAMART);
@@ -101,8 +123,14 @@ function concreteRoutes(f: Record<string, string>): string[] {
 
 function pathFor(route: string, f: Record<string, string>): string {
   const admin = route.includes('/admin/');
-  return route.replace(/^\S+ /, '').replace(':id', admin ? (route.includes('utilisateurs') ? f.user! : f.moderation!) : f.id!).replace(':pieceId', f.pieceId!).replace(':etape', f.etape!)
-    .replace(':code', f.code ?? '404').replace(':siret', f.siret ?? '').replace(':file', f.file ?? '');
+  return route
+    .replace(/^\S+ /, '')
+    .replace(':id', admin ? (route.includes('utilisateurs') ? f.user! : f.moderation!) : f.id!)
+    .replace(':pieceId', f.pieceId!)
+    .replace(':etape', f.etape!)
+    .replace(':code', f.code ?? '404')
+    .replace(':siret', f.siret ?? '')
+    .replace(':file', f.file ?? '');
 }
 
 async function call(actor: Actor, route: string, f: Record<string, string>): Promise<Page> {
@@ -110,7 +138,11 @@ async function call(actor: Actor, route: string, f: Record<string, string>): Pro
   const path = pathFor(route, f);
   if (route.startsWith('GET ')) return client.get(path);
   const csrf = client.last?.$('input[name="_csrf"]').attr('value') ?? '';
-  if (route === 'POST /demandes/:id/pieces-jointes') return postMultipart(client, path, [{ name: '_csrf', value: csrf }, { name: 'pieces', filename: 'texte.pdf', content: pdf() }]);
+  if (route === 'POST /demandes/:id/pieces-jointes')
+    return postMultipart(client, path, [
+      { name: '_csrf', value: csrf },
+      { name: 'pieces', filename: 'texte.pdf', content: pdf() },
+    ]);
   return client.post(path, { _csrf: csrf, action: 'enregistrer' });
 }
 
@@ -118,17 +150,25 @@ const toSignIn = (page: Page) => [302, 303].includes(page.status) && /^\/connexi
 
 describe('route × actor matrix', () => {
   it('every route with an identifier is in the expected matrix', () => {
-    const routes = routesOf((app.app as unknown as { router: { stack: Layer[] } }).router.stack).filter((r) => r.includes(':'));
+    const routes = routesOf((app.app as unknown as { router: { stack: Layer[] } }).router.stack).filter((r) =>
+      r.includes(':'),
+    );
     const unknown = routes.filter((r) => !(r in EXPECTED) && !PUBLIC.has(r));
     assert.deepEqual(unknown, [], 'ajoutez ces routes à la matrice attendue');
-    assert.deepEqual(Object.keys(EXPECTED).filter((r) => !routes.includes(r)), [], 'routes de la matrice absentes de l’application');
+    assert.deepEqual(
+      Object.keys(EXPECTED).filter((r) => !routes.includes(r)),
+      [],
+      'routes de la matrice absentes de l’application',
+    );
   });
 
   it('a staff session with the password only is not signed in: wherever a visitor is sent to sign in, it is sent to the code page', async () => {
     const f = await fixture();
     const checked: string[] = [];
     // Signing out is for everyone (and would end the session under test); the code page is where it belongs.
-    for (const route of concreteRoutes(f).filter((r) => r !== 'POST /deconnexion' && !r.endsWith(` ${SECOND_FACTOR_PATH}`))) {
+    for (const route of concreteRoutes(f).filter(
+      (r) => r !== 'POST /deconnexion' && !r.endsWith(` ${SECOND_FACTOR_PATH}`),
+    )) {
       const [method, path] = route.split(' ') as [string, string];
       const send = async (actor: 'anonymous' | 'passwordOnly') => {
         const client = clients[actor];
@@ -142,11 +182,29 @@ describe('route × actor matrix', () => {
       const page = await send('passwordOnly');
       assert.ok(toSecondFactor(page), `${route} : ${page.status} ${page.location ?? ''} au lieu de la page du code`);
     }
-    for (const route of ['GET /compte', 'GET /compte/adresse-electronique', 'POST /compte/adresse-electronique', 'GET /demandes', 'GET /admin/utilisateurs']) {
-      assert.ok(checked.some((c) => c.startsWith(route.split(' ')[0]!) && c.endsWith(route.split(' ')[1]!)), `${route} vérifiée`);
+    for (const route of [
+      'GET /compte',
+      'GET /compte/adresse-electronique',
+      'POST /compte/adresse-electronique',
+      'GET /demandes',
+      'GET /admin/utilisateurs',
+    ]) {
+      assert.ok(
+        checked.some((c) => c.startsWith(route.split(' ')[0]!) && c.endsWith(route.split(' ')[1]!)),
+        `${route} vérifiée`,
+      );
     }
     assert.ok(checked.length >= 30, `${checked.length} routes vérifiées`);
-    assert.equal(await app.db('email_tokens').where({ purpose: 'email_change' }).count('* as n').first().then((r) => Number((r as { n: string }).n)), 0, 'aucun changement d’adresse demandé');
+    assert.equal(
+      await app
+        .db('email_tokens')
+        .where({ purpose: 'email_change' })
+        .count('* as n')
+        .first()
+        .then((r) => Number((r as { n: string }).n)),
+      0,
+      'aucun changement d’adresse demandé',
+    );
   });
 
   for (const route of Object.keys(EXPECTED)) {
@@ -162,14 +220,22 @@ describe('route × actor matrix', () => {
       const before_ = await state();
       for (const actor of denied) {
         const page = await call(actor, route, shared);
-        if (actor === 'anonymous') assert.ok(toSignIn(page) || page.status === 403, `${actor}: ${page.status} ${page.location ?? ''}`);
-        else if (actor === 'passwordOnly') assert.ok(toSecondFactor(page), `${actor}: ${page.status} ${page.location ?? ''} (la page du code, pas connecté)`);
+        if (actor === 'anonymous')
+          assert.ok(toSignIn(page) || page.status === 403, `${actor}: ${page.status} ${page.location ?? ''}`);
+        else if (actor === 'passwordOnly')
+          assert.ok(
+            toSecondFactor(page),
+            `${actor}: ${page.status} ${page.location ?? ''} (la page du code, pas connecté)`,
+          );
         else assert.equal(page.status, 404, `${actor} doit recevoir 404`);
       }
       assert.deepEqual(await state(), before_, 'un refus ne change rien');
       for (const actor of EXPECTED[route]!) {
         const page = await call(actor, route, await fixture());
-        assert.ok(page.status !== 404 && page.status < 500 && !toSignIn(page), `${actor}: ${page.status} ${page.location ?? ''}`);
+        assert.ok(
+          page.status !== 404 && page.status < 500 && !toSignIn(page),
+          `${actor}: ${page.status} ${page.location ?? ''}`,
+        );
       }
     });
   }

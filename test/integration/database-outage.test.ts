@@ -45,7 +45,12 @@ after(async () => {
 async function timed(path: string, client?: PageClient) {
   const started = Date.now();
   const res = client ? await client.get(path) : await request(runtime.app).get(path);
-  return { status: res.status, ms: Date.now() - started, headers: res.headers, text: 'text' in res ? res.text : res.html };
+  return {
+    status: res.status,
+    ms: Date.now() - started,
+    headers: res.headers,
+    text: 'text' in res ? res.text : res.html,
+  };
 }
 
 describe('database outage', () => {
@@ -84,8 +89,14 @@ describe('database outage', () => {
 
   it('survives connections killed by the server (pg_terminate_backend)', async () => {
     assert.equal((await timed('/cas-usage')).status, 200);
-    const killer = createRuntime(loadConfig({ NODE_ENV: 'test', DATABASE_URL: postgres.url('signup') }), createLogger('silent'), postgres.url('signup'));
-    await killer.db.raw('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    const killer = createRuntime(
+      loadConfig({ NODE_ENV: 'test', DATABASE_URL: postgres.url('signup') }),
+      createLogger('silent'),
+      postgres.url('signup'),
+    );
+    await killer.db.raw(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
     await killer.close();
     let status = (await timed('/cas-usage')).status;
     if (status !== 200) status = (await timed('/cas-usage')).status; // one retry at most

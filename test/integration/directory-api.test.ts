@@ -17,10 +17,29 @@ before(async () => {
     const q = new URL(req.url ?? '/', 'http://x').searchParams.get('q');
     if (q === SLOW) return; // never answers: the adapter's timeout must end the wait
     res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify({ results: q !== KNOWN ? [] : [{
-      siren: '213105554', nom_complet: 'Commune de Toulouse', nature_juridique: '7210', sigle: null,
-      siege: { siret: KNOWN, etat_administratif: 'A', adresse: '1 PLACE DU CAPITOLE 31000 TOULOUSE', code_postal: '31000', libelle_commune: 'TOULOUSE', activite_principale: '84.11Z' },
-    }] }));
+    res.end(
+      JSON.stringify({
+        results:
+          q !== KNOWN
+            ? []
+            : [
+                {
+                  siren: '213105554',
+                  nom_complet: 'Commune de Toulouse',
+                  nature_juridique: '7210',
+                  sigle: null,
+                  siege: {
+                    siret: KNOWN,
+                    etat_administratif: 'A',
+                    adresse: '1 PLACE DU CAPITOLE 31000 TOULOUSE',
+                    code_postal: '31000',
+                    libelle_commune: 'TOULOUSE',
+                    activite_principale: '84.11Z',
+                  },
+                },
+              ],
+      }),
+    );
   });
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   const { port } = api.address() as { port: number };

@@ -55,16 +55,31 @@ describe('SIRENE stock import', () => {
   });
 
   it('stores a known establishment with its legal unit’s data and its address', async () => {
-    const row = first((e) => e.etablissementSiege === 'true' && e.statutDiffusionEtablissement === 'O' && units.get(e.siren ?? '')?.categorieJuridiqueUniteLegale === '7210');
+    const row = first(
+      (e) =>
+        e.etablissementSiege === 'true' &&
+        e.statutDiffusionEtablissement === 'O' &&
+        units.get(e.siren ?? '')?.categorieJuridiqueUniteLegale === '7210',
+    );
     const unit = units.get(row.siren ?? '')!;
     const found = await findEstablishment(db, row.siret ?? '');
     const number = [row.numeroVoieEtablissement, row.indiceRepetitionEtablissement].filter(Boolean).join(' ');
     assert.deepEqual(found && { ...found }, {
       // the legal unit's name (« COMMUNE DE … ») is what people recognise; the establishment's own name is its sign
-      siret: row.siret, siren: row.siren, name: unit.denominationUniteLegale, sigle: null,
-      enseigne: row.enseigne1Etablissement || row.denominationUsuelleEtablissement, legalCategoryCode: '7210', legalCategoryLabel: 'Commune et commune nouvelle', legalCategoryEligible: true,
-      naf: '84.11Z', nafLabel: null, street: `${number} ${row.typeVoieEtablissement} ${row.libelleVoieEtablissement}`,
-      postalCode: row.codePostalEtablissement, city: row.libelleCommuneEtablissement, active: row.etatAdministratifEtablissement === 'A',
+      siret: row.siret,
+      siren: row.siren,
+      name: unit.denominationUniteLegale,
+      sigle: null,
+      enseigne: row.enseigne1Etablissement || row.denominationUsuelleEtablissement,
+      legalCategoryCode: '7210',
+      legalCategoryLabel: 'Commune et commune nouvelle',
+      legalCategoryEligible: true,
+      naf: '84.11Z',
+      nafLabel: null,
+      street: `${number} ${row.typeVoieEtablissement} ${row.libelleVoieEtablissement}`,
+      postalCode: row.codePostalEtablissement,
+      city: row.libelleCommuneEtablissement,
+      active: row.etatAdministratifEtablissement === 'A',
     });
     const extra = await db('establishments').where('siret', row.siret).first('legal_unit_name', 'is_head_office');
     assert.deepEqual(extra, { legal_unit_name: unit.denominationUniteLegale, is_head_office: true });
@@ -77,8 +92,17 @@ describe('SIRENE stock import', () => {
 
   it('stores a non-diffusible establishment without its name nor address', async () => {
     const row = first((e) => e.statutDiffusionEtablissement === 'P');
-    const stored = await db('establishments').where('siret', row.siret).first('name', 'legal_unit_name', 'enseigne', 'street', 'postal_code', 'city');
-    assert.deepEqual(stored, { name: '[NON-DIFFUSIBLE]', legal_unit_name: '[NON-DIFFUSIBLE]', enseigne: null, street: null, postal_code: null, city: null });
+    const stored = await db('establishments')
+      .where('siret', row.siret)
+      .first('name', 'legal_unit_name', 'enseigne', 'street', 'postal_code', 'city');
+    assert.deepEqual(stored, {
+      name: '[NON-DIFFUSIBLE]',
+      legal_unit_name: '[NON-DIFFUSIBLE]',
+      enseigne: null,
+      street: null,
+      postal_code: null,
+      city: null,
+    });
   });
 
   it('is idempotent: a second import of the same files changes nothing', async () => {
@@ -107,13 +131,19 @@ describe('SIRENE stock import', () => {
     const text = await readFile(stock.unitesLegalesPath, 'utf8');
     const header = text.slice(0, text.indexOf('\n'));
     const broken = path.join(dir, 'StockUniteLegale_broken.csv');
-    await writeFile(broken, text.replace(header, header.replace('categorieJuridiqueUniteLegale', 'categorieJuridique')));
+    await writeFile(
+      broken,
+      text.replace(header, header.replace('categorieJuridiqueUniteLegale', 'categorieJuridique')),
+    );
     const before = await count();
     await assert.rejects(
       importFiles({ unitesLegalesPath: broken, etablissementsPath: stock.etablissementsPath }),
       /^StockFormatError: Le fichier des unités légales \(StockUniteLegale\) n’a pas la colonne obligatoire : categorieJuridiqueUniteLegale\./,
     );
-    await assert.rejects(importFiles({ unitesLegalesPath: path.join(dir, 'absent.csv'), etablissementsPath: stock.etablissementsPath }), /Fichier des unités légales introuvable ou illisible/);
+    await assert.rejects(
+      importFiles({ unitesLegalesPath: path.join(dir, 'absent.csv'), etablissementsPath: stock.etablissementsPath }),
+      /Fichier des unités légales introuvable ou illisible/,
+    );
     assert.equal(await count(), before);
   });
 
@@ -136,7 +166,8 @@ describe('establishment search by name', () => {
   const names = async (query: string) => (await searchEstablishments(db, query)).map((e) => e.name);
 
   it('ignores case, accents and punctuation', async () => {
-    for (const query of ['clamart', 'CLAMART', 'Clâmart', 'commune de clamart']) assert.equal((await names(query))[0], 'COMMUNE DE CLAMART', query);
+    for (const query of ['clamart', 'CLAMART', 'Clâmart', 'commune de clamart'])
+      assert.equal((await names(query))[0], 'COMMUNE DE CLAMART', query);
     assert.ok((await names('Villeneuve-d’Ascq')).includes('COMMUNE DE VILLENEUVE D ASCQ'));
     assert.ok((await names('Région Île-de-France')).includes('REGION ILE DE FRANCE'));
   });
@@ -147,14 +178,18 @@ describe('establishment search by name', () => {
   });
 
   it('needs 3 letters or digits', async () => {
-    for (const query of ['', 'cl', ' a ', '---', '’’’']) assert.deepEqual(await searchEstablishments(db, query), [], query);
+    for (const query of ['', 'cl', ' a ', '---', '’’’'])
+      assert.deepEqual(await searchEstablishments(db, query), [], query);
   });
 
   it('puts the best match first, and closed establishments after the active ones', async () => {
     const results = await searchEstablishments(db, 'clamart', 50);
     assert.equal(results[0]?.siret, '21920023500014');
     const closed = results.findIndex((e) => e.siret === '21920023500022');
-    assert.ok(closed > 0 && results.slice(closed).every((e) => !e.active), 'the closed Clamart comes after every active result');
+    assert.ok(
+      closed > 0 && results.slice(closed).every((e) => !e.active),
+      'the closed Clamart comes after every active result',
+    );
     assert.equal((await searchEstablishments(db, 'commune de', 3)).length, 3);
   });
 

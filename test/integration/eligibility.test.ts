@@ -68,7 +68,11 @@ describe('eligibility check without JavaScript', () => {
     const company = await new PageClient(app.app).get('/eligibilite/55203253400703');
     assert.match(company.$('main').text(), /5599 – SA à conseil d’administration \(s\.a\.i\.\)/);
     const unknown = await new PageClient(app.app).get('/eligibilite/73282932000074');
-    assert.match(unknown.$('main').text(), /support@entreprise\.api\.gouv\.fr/, 'the support is named with its address');
+    assert.match(
+      unknown.$('main').text(),
+      /support@entreprise\.api\.gouv\.fr/,
+      'the support is named with its address',
+    );
   });
 
   it('answers 404 for a malformed SIRET in the URL', async () => {
@@ -132,6 +136,10 @@ describe('eligibility check with htmx', () => {
     const report = await new HtmlValidate({ extends: ['html-validate:recommended'] }).validateString(
       `<!DOCTYPE html><html lang="fr"><head><title>Fragment</title></head><body><main><form method="post" action="/eligibilite">${fragment}<button type="submit">Vérifier</button></form></main></body></html>`,
     );
-    assert.equal(report.valid, true, JSON.stringify(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`))));
+    assert.equal(
+      report.valid,
+      true,
+      JSON.stringify(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`))),
+    );
   });
 });

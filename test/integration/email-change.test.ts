@@ -18,7 +18,10 @@ const PAGE = '/compte/adresse-electronique';
 
 /** Signed in 20 minutes ago: the password must be typed again. */
 async function ageSessions(userId: string, minutes = 20): Promise<void> {
-  await app.db.raw("UPDATE session SET sess = jsonb_set(sess::jsonb, '{authAt}', to_jsonb(?::bigint))::json WHERE sess ->> 'userId' = ?", [Date.now() - minutes * 60_000, String(userId)]);
+  await app.db.raw(
+    "UPDATE session SET sess = jsonb_set(sess::jsonb, '{authAt}', to_jsonb(?::bigint))::json WHERE sess ->> 'userId' = ?",
+    [Date.now() - minutes * 60_000, String(userId)],
+  );
 }
 
 async function askChange(client: PageClient, email: string) {
@@ -55,7 +58,10 @@ describe('recent re-authentication', () => {
     assert.equal(wrong.status, 422);
     assert.match(wrong.$('#resume-erreurs').text(), /incorrect/);
     assert.equal((await client.get(PAGE)).status, 303, 'toujours pas confirmé');
-    const posted = await client.post(PAGE, { _csrf: prompt.$('input[name="_csrf"]').attr('value') ?? '', email: 'nouvelle@clamart.fr' });
+    const posted = await client.post(PAGE, {
+      _csrf: prompt.$('input[name="_csrf"]').attr('value') ?? '',
+      email: 'nouvelle@clamart.fr',
+    });
     assert.equal(posted.status, 303, 'le POST aussi demande le mot de passe');
     assert.match(posted.location ?? '', /^\/compte\/confirmer-mot-de-passe/);
     assert.equal((await app.db('email_tokens').where({ purpose: 'email_change' })).length, 0, 'rien n’a été demandé');
@@ -91,7 +97,10 @@ describe('recent re-authentication', () => {
 describe('email change', () => {
   it('mails a link to the new address and a notice to the old one; the address changes only when the link is used, once', async () => {
     const account = await createAccount(app.db, { email: 'agent@clamart.fr', siret: '21920023500014' });
-    const membershipsBefore = await app.db('memberships').where({ user_id: account.id }).select('organisation_id', 'status');
+    const membershipsBefore = await app
+      .db('memberships')
+      .where({ user_id: account.id })
+      .select('organisation_id', 'status');
     const other = await signedInClient(app.app, account.email);
     const client = await signedInClient(app.app, account.email);
     const page = await client.get(PAGE);
@@ -103,8 +112,15 @@ describe('email change', () => {
 
     const sent = await askChange(client, 'Marie.Durand@Exemple.gouv.fr');
     assert.equal(sent.location, '/compte');
-    assert.match((await client.get('/compte')).$('main').text(), /Un lien de confirmation a été envoyé à marie\.durand@exemple\.gouv\.fr/);
-    assert.equal((await app.db('users').where({ id: account.id }).first()).email, 'agent@clamart.fr', 'pas encore changée');
+    assert.match(
+      (await client.get('/compte')).$('main').text(),
+      /Un lien de confirmation a été envoyé à marie\.durand@exemple\.gouv\.fr/,
+    );
+    assert.equal(
+      (await app.db('users').where({ id: account.id }).first()).email,
+      'agent@clamart.fr',
+      'pas encore changée',
+    );
 
     await app.runJobs();
     const toNew = (await emailsTo(app.db, 'marie.durand@exemple.gouv.fr')).at(-1)!;
@@ -123,7 +139,11 @@ describe('email change', () => {
     assert.equal((await app.db('users').where({ id: account.id }).first()).email, 'marie.durand@exemple.gouv.fr');
     assert.equal((await client.get('/compte')).status, 200, 'la session courante reste ouverte');
     assert.equal((await other.get('/compte')).status, 303, 'les autres sessions sont fermées');
-    assert.deepEqual(await app.db('memberships').where({ user_id: account.id }).select('organisation_id', 'status'), membershipsBefore, 'rattachements inchangés');
+    assert.deepEqual(
+      await app.db('memberships').where({ user_id: account.id }).select('organisation_id', 'status'),
+      membershipsBefore,
+      'rattachements inchangés',
+    );
 
     const audit = await app.db('audit_log').where({ action: 'email_changed' });
     assert.equal(audit.length, 1);
@@ -141,7 +161,10 @@ describe('email change', () => {
     const client = await signedInClient(app.app, account.email);
     await askChange(client, 'nouvelle@clamart.fr');
     await app.runJobs();
-    const done = await confirmWith(new PageClient(app.app), await linkIn(app.db, 'nouvelle@clamart.fr', 'changement-adresse'));
+    const done = await confirmWith(
+      new PageClient(app.app),
+      await linkIn(app.db, 'nouvelle@clamart.fr', 'changement-adresse'),
+    );
     assert.equal(done.status, 200);
     assert.equal((await client.get('/compte')).status, 303);
   });
@@ -175,11 +198,22 @@ describe('email change', () => {
 
     await app.runJobs();
     const toRequester = await emailsTo(app.db, account.email);
-    assert.deepEqual(toRequester.map((m) => m.template), ['changement-adresse-demande', 'changement-adresse-demande'], 'même courriel au demandeur');
+    assert.deepEqual(
+      toRequester.map((m) => m.template),
+      ['changement-adresse-demande', 'changement-adresse-demande'],
+      'même courriel au demandeur',
+    );
     const toOwner = await emailsTo(app.db, owner.email);
-    assert.deepEqual(toOwner.map((m) => m.template), ['adresse-deja-utilisee']);
+    assert.deepEqual(
+      toOwner.map((m) => m.template),
+      ['adresse-deja-utilisee'],
+    );
     assert.doesNotMatch(toOwner[0]!.text, /jeton|agent@clamart\.fr/);
-    assert.equal((await app.db('email_tokens').where({ purpose: 'email_change' }).whereNull('used_at')).length, 1, 'seul le lien vers l’adresse libre');
+    assert.equal(
+      (await app.db('email_tokens').where({ purpose: 'email_change' }).whereNull('used_at')).length,
+      1,
+      'seul le lien vers l’adresse libre',
+    );
     assert.equal((await app.db('users').where({ id: account.id }).first()).email, 'agent@clamart.fr');
     assert.equal((await app.db('users').where({ id: owner.id }).first()).email, 'pris@clamart.fr');
   });

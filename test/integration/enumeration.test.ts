@@ -17,7 +17,14 @@ before(async () => {
 after(() => app.stop());
 beforeEach(() => app.reset());
 
-const person = { givenName: 'Marie', familyName: 'Durand', password: 'quatre chevaux mangent du foin', siret: '21920023500014', confirmation: 'oui', action: 'creer' };
+const person = {
+  givenName: 'Marie',
+  familyName: 'Durand',
+  password: 'quatre chevaux mangent du foin',
+  siret: '21920023500014',
+  confirmation: 'oui',
+  action: 'creer',
+};
 
 async function post(path: string, fields: Record<string, string>): Promise<Page> {
   const client = new PageClient(app.app);
@@ -28,7 +35,14 @@ async function post(path: string, fields: Record<string, string>): Promise<Page>
 /** The rows of each table that a call adds, by table. */
 async function rowsAdded(run: () => Promise<unknown>): Promise<Record<string, number>> {
   const tables = ['users', 'email_tokens', 'emails', 'audit_log', 'graphile_worker._private_jobs'];
-  const count = async () => Object.fromEntries(await Promise.all(tables.map(async (table) => [table, Number(((await app.db(table).count('* as n').first()) as { n: string }).n)] as const)));
+  const count = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        tables.map(
+          async (table) => [table, Number(((await app.db(table).count('* as n').first()) as { n: string }).n)] as const,
+        ),
+      ),
+    );
   const before_ = await count();
   await run();
   const after_ = await count();
@@ -36,15 +50,21 @@ async function rowsAdded(run: () => Promise<unknown>): Promise<Record<string, nu
 }
 
 /** The same page, token and request id set aside. */
-const sameAnswer = (a: Page, b: Page) => [a.status, a.location, a.$('main').text().trim()].join('|') === [b.status, b.location, b.$('main').text().trim()].join('|');
+const sameAnswer = (a: Page, b: Page) =>
+  [a.status, a.location, a.$('main').text().trim()].join('|') ===
+  [b.status, b.location, b.$('main').text().trim()].join('|');
 
 describe('no account enumeration', () => {
   it('a reset request: the same answer, and the same work (one job queued, no email yet) for a known and an unknown address', async () => {
     await createAccount(app.db, { email: 'connu@clamart.fr' });
     let known: Page | undefined;
     let unknown: Page | undefined;
-    const knownRows = await rowsAdded(async () => (known = await post('/mot-de-passe-oublie', { email: 'connu@clamart.fr' })));
-    const unknownRows = await rowsAdded(async () => (unknown = await post('/mot-de-passe-oublie', { email: 'inconnu@clamart.fr' })));
+    const knownRows = await rowsAdded(
+      async () => (known = await post('/mot-de-passe-oublie', { email: 'connu@clamart.fr' })),
+    );
+    const unknownRows = await rowsAdded(
+      async () => (unknown = await post('/mot-de-passe-oublie', { email: 'inconnu@clamart.fr' })),
+    );
     assert.ok(sameAnswer(known!, unknown!));
     assert.equal(known!.location, '/mot-de-passe-oublie/envoye');
     assert.deepEqual(knownRows, unknownRows, 'the same rows written while the person waits');
@@ -55,8 +75,12 @@ describe('no account enumeration', () => {
     await createAccount(app.db, { email: 'connu@clamart.fr' });
     let known: Page | undefined;
     let fresh: Page | undefined;
-    const knownRows = await rowsAdded(async () => (known = await post('/inscription', { ...person, email: 'connu@clamart.fr' })));
-    const freshRows = await rowsAdded(async () => (fresh = await post('/inscription', { ...person, email: 'nouveau@clamart.fr' })));
+    const knownRows = await rowsAdded(
+      async () => (known = await post('/inscription', { ...person, email: 'connu@clamart.fr' })),
+    );
+    const freshRows = await rowsAdded(
+      async () => (fresh = await post('/inscription', { ...person, email: 'nouveau@clamart.fr' })),
+    );
     assert.ok(sameAnswer(known!, fresh!));
     assert.equal(known!.location, '/inscription/confirmation');
     assert.equal(knownRows.emails, 1, 'the owner of the known address is told');
@@ -67,12 +91,26 @@ describe('no account enumeration', () => {
     await createAccount(app.db, { email: 'connu@clamart.fr' });
     let known: Page | undefined;
     let unknown: Page | undefined;
-    const knownRows = await rowsAdded(async () => (known = await post('/connexion', { email: 'connu@clamart.fr', password: 'un mauvais mot de passe' })));
-    const unknownRows = await rowsAdded(async () => (unknown = await post('/connexion', { email: 'inconnu@clamart.fr', password: 'un mauvais mot de passe' })));
+    const knownRows = await rowsAdded(
+      async () =>
+        (known = await post('/connexion', { email: 'connu@clamart.fr', password: 'un mauvais mot de passe' })),
+    );
+    const unknownRows = await rowsAdded(
+      async () =>
+        (unknown = await post('/connexion', { email: 'inconnu@clamart.fr', password: 'un mauvais mot de passe' })),
+    );
     assert.ok(sameAnswer(known!, unknown!));
     assert.equal(known!.status, 422);
     assert.deepEqual(knownRows, unknownRows);
-    const failures = async (email: string) => Number(((await app.db('rate_limits').whereLike('key', `%${email}`).first('points')) as { points: number } | undefined)?.points ?? 0);
-    assert.deepEqual([await failures('connu@clamart.fr'), await failures('inconnu@clamart.fr')], [1, 1], 'a failure counted for both addresses');
+    const failures = async (email: string) =>
+      Number(
+        ((await app.db('rate_limits').whereLike('key', `%${email}`).first('points')) as { points: number } | undefined)
+          ?.points ?? 0,
+      );
+    assert.deepEqual(
+      [await failures('connu@clamart.fr'), await failures('inconnu@clamart.fr')],
+      [1, 1],
+      'a failure counted for both addresses',
+    );
   });
 });

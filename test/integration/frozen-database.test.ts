@@ -54,7 +54,14 @@ before(async () => {
     },
   });
   const url = postgres.url('signup');
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, BASE_URL: 'http://127.0.0.1', SESSION_SECRET: TEST_SESSION_SECRET, SMTP_URL: smtp.url, DB_TIMEOUT_MS: String(LIMIT_MS) });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    BASE_URL: 'http://127.0.0.1',
+    SESSION_SECRET: TEST_SESSION_SECRET,
+    SMTP_URL: smtp.url,
+    DB_TIMEOUT_MS: String(LIMIT_MS),
+  });
   runtime = createRuntime(config, createLogger(process.env.FROZEN_LOG ? 'error' : 'silent'), url);
   await migrate(url, createLogger('silent'));
   await seedReferenceData(runtime.db);
@@ -143,7 +150,10 @@ describe('frozen database', () => {
     const times: Record<string, number> = {};
     try {
       for (const { page } of await Promise.all(inFlight)) {
-        assert.ok([200, 503].includes(page.status), `une requête en cours : ${page.status} ${page.$('body').text().trim().slice(0, 300)}`);
+        assert.ok(
+          [200, 503].includes(page.status),
+          `une requête en cours : ${page.status} ${page.$('body').text().trim().slice(0, 300)}`,
+        );
       }
 
       const publicPage = await timed('page publique', () => visitor.get('/cas-usage'));
@@ -151,14 +161,30 @@ describe('frozen database', () => {
       const signedIn = await timed('page connectée', () => client.get('/demandes'));
       assertFrench503(signedIn.page, 'page connectée (magasin de sessions)');
       const saved = await timed('enregistrement automatique', () => autosave('Tapé pendant le gel'));
-      assert.equal(saved.page.status, 503, 'l’enregistrement automatique échoue : le script montre l’alerte « Réessayer » et garde la saisie');
-      const posted = await timed('formulaire envoyé', () => client.post(step, { ...fields, title: 'Tapé pendant le gel, envoyé', action: 'continuer' }));
+      assert.equal(
+        saved.page.status,
+        503,
+        'l’enregistrement automatique échoue : le script montre l’alerte « Réessayer » et garde la saisie',
+      );
+      const posted = await timed('formulaire envoyé', () =>
+        client.post(step, { ...fields, title: 'Tapé pendant le gel, envoyé', action: 'continuer' }),
+      );
       assertFrench503(posted.page, 'formulaire envoyé');
-      assert.match(posted.page.$('#saisies-non-enregistrees').text(), /Tapé pendant le gel, envoyé/, 'la page 503 montre ce qui a été saisi');
+      assert.match(
+        posted.page.$('#saisies-non-enregistrees').text(),
+        /Tapé pendant le gel, envoyé/,
+        'la page 503 montre ce qui a été saisi',
+      );
       const ready = await timed('/readyz', () => visitor.get('/readyz'));
       assert.equal(ready.page.status, 503);
       assert.equal((await visitor.get('/healthz')).status, 200);
-      Object.assign(times, { publique: publicPage.ms, connectée: signedIn.ms, autosave: saved.ms, formulaire: posted.ms, readyz: ready.ms });
+      Object.assign(times, {
+        publique: publicPage.ms,
+        connectée: signedIn.ms,
+        autosave: saved.ms,
+        formulaire: posted.ms,
+        readyz: ready.ms,
+      });
     } finally {
       thaw();
     }
@@ -166,14 +192,20 @@ describe('frozen database', () => {
     // After the thaw: everything answers again, without a restart.
     const thawedAt = performance.now();
     let recovered = await timed('page publique après le dégel', () => visitor.get('/cas-usage'));
-    while (recovered.page.status !== 200) recovered = await timed('page publique après le dégel', () => visitor.get('/cas-usage'));
+    while (recovered.page.status !== 200)
+      recovered = await timed('page publique après le dégel', () => visitor.get('/cas-usage'));
     times.rétablissement = Math.round(performance.now() - thawedAt);
     assert.equal((await client.get('/demandes')).status, 200);
     assert.equal((await visitor.get('/readyz')).status, 200);
     await client.get(step);
     const again = client.formFields(STEP_FORM).fields;
-    assert.equal((await client.post(step, { ...again, title: 'Après le dégel', action: 'autosave' }, HTMX)).status, 200);
-    const stored = (await runtime.db('access_requests').where({ id: requestId }).first()) as { answers: { demarche: { title: string } } };
+    assert.equal(
+      (await client.post(step, { ...again, title: 'Après le dégel', action: 'autosave' }, HTMX)).status,
+      200,
+    );
+    const stored = (await runtime.db('access_requests').where({ id: requestId }).first()) as {
+      answers: { demarche: { title: string } };
+    };
     assert.equal(stored.answers.demarche.title, 'Après le dégel');
     t.diagnostic(`limite ${LIMIT_MS} ms ; réponses pendant le gel (ms) : ${JSON.stringify(times)}`);
   });
@@ -192,11 +224,18 @@ describe('frozen database', () => {
     assert.equal((await timed('/readyz', () => visitor.get('/readyz'))).page.status, 503);
     thawMail();
 
-    const email = async () => (await runtime.db('emails').where({ to_address: 'paul.martin@clamart.fr' }).orderBy('id', 'desc').first()) as { id: string; status: string; attempts: number };
+    const email = async () =>
+      (await runtime.db('emails').where({ to_address: 'paul.martin@clamart.fr' }).orderBy('id', 'desc').first()) as {
+        id: string;
+        status: string;
+        attempts: number;
+      };
     while ((await email()).status !== 'sent') await new Promise((resolve) => setTimeout(resolve, 100));
     const { id, attempts } = await email();
     assert.equal(attempts, 1, 'envoyé une fois');
-    const jobs = async () => (await runtime.db.raw("SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'send_email'")).rows[0].n as number;
+    const jobs = async () =>
+      (await runtime.db.raw("SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'send_email'"))
+        .rows[0].n as number;
     while ((await jobs()) > 0) await new Promise((resolve) => setTimeout(resolve, 100)); // its job is recorded as done
     const copies = smtp.messages.slice(delivered).filter((m) => m.raw.includes(`<${id}@127.0.0.1>`));
     assert.equal(copies.length, 1, 'le serveur SMTP l’a reçu une fois');

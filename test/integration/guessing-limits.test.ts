@@ -23,7 +23,10 @@ beforeEach(() => app.reset());
 const BURST = 50;
 
 function tally(pages: Page[]): Record<number, number> {
-  return pages.reduce<Record<number, number>>((counts, page) => ({ ...counts, [page.status]: (counts[page.status] ?? 0) + 1 }), {});
+  return pages.reduce<Record<number, number>>(
+    (counts, page) => ({ ...counts, [page.status]: (counts[page.status] ?? 0) + 1 }),
+    {},
+  );
 }
 
 /** A well-formed code that no step of the window accepts. */
@@ -37,11 +40,16 @@ describe('guessing limits under a burst', () => {
     const admin = await createAccount(app.db, { email: 'admin@signup.localhost', roles: ['admin'] });
     const client = new PageClient(app.app);
     await client.get('/connexion');
-    assert.equal((await client.submit({ email: admin.email, password: FIXTURE_PASSWORD })).location, SECOND_FACTOR_PATH);
+    assert.equal(
+      (await client.submit({ email: admin.email, password: FIXTURE_PASSWORD })).location,
+      SECOND_FACTOR_PATH,
+    );
     await client.get(SECOND_FACTOR_PATH);
     const token = client.csrfToken();
     const code = wrongCode();
-    const pages = await Promise.all(Array.from({ length: BURST }, () => client.post(SECOND_FACTOR_PATH, { _csrf: token, code })));
+    const pages = await Promise.all(
+      Array.from({ length: BURST }, () => client.post(SECOND_FACTOR_PATH, { _csrf: token, code })),
+    );
     const counts = tally(pages);
     const checked = (await app.db('audit_log').where({ actor_id: admin.id, action: 'mfa.failure' })).length;
     assert.ok(checked <= 5, `${checked} codes vérifiés pour une limite de 5 (${JSON.stringify(counts)})`);
@@ -64,12 +72,24 @@ describe('guessing limits under a burst', () => {
       checked += 1;
       return verify(...args);
     };
-    const pages = await Promise.all(Array.from({ length: BURST }, (_v, i) => client.post('/compte/confirmer-mot-de-passe', { _csrf: token, password: `mauvais mot de passe ${i}`, retour: '/compte/adresse-electronique' })));
+    const pages = await Promise.all(
+      Array.from({ length: BURST }, (_v, i) =>
+        client.post('/compte/confirmer-mot-de-passe', {
+          _csrf: token,
+          password: `mauvais mot de passe ${i}`,
+          retour: '/compte/adresse-electronique',
+        }),
+      ),
+    );
     accounts.verifyCurrentPassword = verify;
     const counts = tally(pages);
     assert.ok(checked <= 10, `${checked} mots de passe vérifiés pour une limite de 10 (${JSON.stringify(counts)})`);
     assert.equal((counts[422] ?? 0) + (counts[429] ?? 0), BURST, JSON.stringify(counts));
-    const right = await client.post('/compte/confirmer-mot-de-passe', { _csrf: token, password: FIXTURE_PASSWORD, retour: '/compte/adresse-electronique' });
+    const right = await client.post('/compte/confirmer-mot-de-passe', {
+      _csrf: token,
+      password: FIXTURE_PASSWORD,
+      retour: '/compte/adresse-electronique',
+    });
     assert.equal(right.status, 429);
   });
 
@@ -80,9 +100,22 @@ describe('guessing limits under a burst', () => {
     const token = client.csrfToken();
     const before_ = (await app.db('users').where({ id: account.id }).first()).password_hash;
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i += 1) statuses.push((await client.post('/compte/mot-de-passe', { _csrf: token, current: `pas le bon ${i}`, password: 'un tout nouveau mot de passe' })).status);
+    for (let i = 0; i < 12; i += 1)
+      statuses.push(
+        (
+          await client.post('/compte/mot-de-passe', {
+            _csrf: token,
+            current: `pas le bon ${i}`,
+            password: 'un tout nouveau mot de passe',
+          })
+        ).status,
+      );
     assert.deepEqual(statuses, [...Array(10).fill(422), 429, 429]);
-    const last = await client.post('/compte/mot-de-passe', { _csrf: token, current: FIXTURE_PASSWORD, password: 'un tout nouveau mot de passe' });
+    const last = await client.post('/compte/mot-de-passe', {
+      _csrf: token,
+      current: FIXTURE_PASSWORD,
+      password: 'un tout nouveau mot de passe',
+    });
     assert.equal(last.status, 429, 'même le bon mot de passe attend la fin de la fenêtre');
     assert.equal((await app.db('users').where({ id: account.id }).first()).password_hash, before_);
   });

@@ -33,7 +33,10 @@ function wrongCode(secret: string): string {
 }
 
 async function audit(userId: string) {
-  return (await app.db('audit_log').where({ actor_id: userId }).orderBy('id').select('action', 'details')) as { action: string; details: Record<string, unknown> }[];
+  return (await app.db('audit_log').where({ actor_id: userId }).orderBy('id').select('action', 'details')) as {
+    action: string;
+    details: Record<string, unknown>;
+  }[];
 }
 
 async function submitCode(client: PageClient, code: string): Promise<Page> {
@@ -58,14 +61,21 @@ describe('second factor of staff accounts', () => {
       assert.equal(page.location, SECOND_FACTOR_PATH, url);
     }
     await client.get(SECOND_FACTOR_PATH);
-    const rolesChange = await client.post(`/admin/utilisateurs/${waiting.id}/roles`, { _csrf: client.csrfToken(), roles: 'admin' });
+    const rolesChange = await client.post(`/admin/utilisateurs/${waiting.id}/roles`, {
+      _csrf: client.csrfToken(),
+      roles: 'admin',
+    });
     assert.equal(rolesChange.location, SECOND_FACTOR_PATH);
     assert.deepEqual((await app.db('users').where({ id: waiting.id }).first('roles')).roles, [], 'rien n’a changé');
 
     const verification = await client.get(SECOND_FACTOR_PATH);
     assert.equal(verification.status, 200);
     assert.equal(verification.$('h1').text(), 'Double authentification');
-    assert.equal(verification.$('.signup-totp-secret').length, 0, 'la clé n’est plus montrée une fois la double authentification activée');
+    assert.equal(
+      verification.$('.signup-totp-secret').length,
+      0,
+      'la clé n’est plus montrée une fois la double authentification activée',
+    );
     const code = totp(FIXTURE_TOTP_SECRET, Date.now());
     const sessionCookie = (page: Page) => String(page.headers['set-cookie'] ?? '');
     const passed = await client.submit({ code });
@@ -80,7 +90,10 @@ describe('second factor of staff accounts', () => {
     assert.match(replay.$('#resume-erreurs').text(), /déjà été utilisé|incorrect/);
     assert.equal((await second.client.get('/admin/moderation')).location, SECOND_FACTOR_PATH);
     const actions = await audit(admin.id);
-    assert.deepEqual(actions.map((a) => a.action), ['mfa.failure']);
+    assert.deepEqual(
+      actions.map((a) => a.action),
+      ['mfa.failure'],
+    );
     assert.ok(!JSON.stringify(actions).includes(code), 'le code n’est pas journalisé');
   });
 
@@ -88,18 +101,41 @@ describe('second factor of staff accounts', () => {
     const admin = await createAccount(app.db, { email: 'admin-cible@signup.localhost', roles: ['admin'] });
     const { client, location } = await passwordOnly(admin.email);
     assert.equal(location, SECOND_FACTOR_PATH);
-    for (const path of ['/compte', '/compte/adresse-electronique', '/compte/mot-de-passe', '/compte/sessions', '/demandes', '/organisations', '/admin']) {
+    for (const path of [
+      '/compte',
+      '/compte/adresse-electronique',
+      '/compte/mot-de-passe',
+      '/compte/sessions',
+      '/demandes',
+      '/organisations',
+      '/admin',
+    ]) {
       const page = await client.get(path);
       assert.deepEqual([page.status, page.location], [303, SECOND_FACTOR_PATH], path);
     }
     const codePage = await client.get(SECOND_FACTOR_PATH);
-    assert.equal(codePage.$('header form[action="/deconnexion"] button').text().trim(), 'Se déconnecter', 'the session can be closed from the code page');
+    assert.equal(
+      codePage.$('header form[action="/deconnexion"] button').text().trim(),
+      'Se déconnecter',
+      'the session can be closed from the code page',
+    );
     assert.equal(codePage.$('header a[href="/compte"]').length, 0, 'no « Mon compte »: not signed in');
-    const changed = await client.post('/compte/adresse-electronique', { _csrf: client.csrfToken(), email: 'attaquant@evil.example' });
+    const changed = await client.post('/compte/adresse-electronique', {
+      _csrf: client.csrfToken(),
+      email: 'attaquant@evil.example',
+    });
     assert.deepEqual([changed.status, changed.location], [303, SECOND_FACTOR_PATH]);
-    const password = await client.post('/compte/mot-de-passe', { _csrf: client.csrfToken(), current: FIXTURE_PASSWORD, password: 'un mot de passe choisi par l’attaquant' });
+    const password = await client.post('/compte/mot-de-passe', {
+      _csrf: client.csrfToken(),
+      current: FIXTURE_PASSWORD,
+      password: 'un mot de passe choisi par l’attaquant',
+    });
     assert.deepEqual([password.status, password.location], [303, SECOND_FACTOR_PATH]);
-    assert.equal((await app.db('email_tokens').where({ user_id: admin.id, purpose: 'email_change' })).length, 0, 'no change of address asked');
+    assert.equal(
+      (await app.db('email_tokens').where({ user_id: admin.id, purpose: 'email_change' })).length,
+      0,
+      'no change of address asked',
+    );
     assert.equal((await app.db('emails').where({ to_address: 'attaquant@evil.example' })).length, 0);
     const out = await client.post('/deconnexion', { _csrf: client.csrfToken() });
     assert.equal(out.location, '/connexion/deconnecte');
@@ -120,7 +156,10 @@ describe('second factor of staff accounts', () => {
     assert.equal(fifth.status, 429);
     assert.ok(Number(fifth.headers['retry-after']) > 0, 'Retry-After');
     assert.match(fifth.$('h1').text(), /[Tt]rop/);
-    const right = await client.post(SECOND_FACTOR_PATH, { _csrf: client.csrfToken(), code: totp(FIXTURE_TOTP_SECRET, Date.now()) });
+    const right = await client.post(SECOND_FACTOR_PATH, {
+      _csrf: client.csrfToken(),
+      code: totp(FIXTURE_TOTP_SECRET, Date.now()),
+    });
     assert.equal(right.status, 429, 'même le bon code est refusé pendant la fenêtre');
     assert.equal((await client.get('/admin/moderation')).location, SECOND_FACTOR_PATH);
     assert.equal((await audit(admin.id)).filter((a) => a.action === 'mfa.failure').length, 5);
@@ -133,12 +172,19 @@ describe('second factor of staff accounts', () => {
     assert.equal((await client.get('/demandes')).status, 200);
     assert.equal((await client.get(SECOND_FACTOR_PATH)).location, '/demandes');
     await client.get('/compte');
-    assert.equal((await client.post(SECOND_FACTOR_PATH, { _csrf: client.csrfToken(), code: '123456' })).location, '/demandes');
+    assert.equal(
+      (await client.post(SECOND_FACTOR_PATH, { _csrf: client.csrfToken(), code: '123456' })).location,
+      '/demandes',
+    );
     assert.equal((await client.get('/admin/moderation')).status, 404);
   });
 
   it('enrols a staff member without a second factor: key shown, wrong confirmation 422, right one enables it, audited, stored encrypted', async () => {
-    const instructor = await createAccount(app.db, { email: 'instructrice@signup.localhost', roles: ['instructor'], totp: false });
+    const instructor = await createAccount(app.db, {
+      email: 'instructrice@signup.localhost',
+      roles: ['instructor'],
+      totp: false,
+    });
     const { client, location } = await passwordOnly(instructor.email);
     assert.equal(location, SECOND_FACTOR_PATH);
     const page = await client.get(SECOND_FACTOR_PATH);
@@ -147,14 +193,23 @@ describe('second factor of staff accounts', () => {
     const secret = page.$('.signup-totp-secret').text().replace(/\s/g, '');
     assert.match(secret, /^[A-Z2-7]{32}$/);
     assert.match(page.$('.signup-totp-secret').text(), /^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/, 'groupée par 4');
-    assert.ok(page.$('main').text().includes(`otpauth://totp/SignUp%3Ainstructrice%40signup.localhost?secret=${secret}`));
+    assert.ok(
+      page.$('main').text().includes(`otpauth://totp/SignUp%3Ainstructrice%40signup.localhost?secret=${secret}`),
+    );
     const input = page.$('#code');
     assert.match(page.$('label[for="code"]').text().trim(), /^Code à 6 chiffres\s/);
     assert.equal(input.attr('autocomplete'), 'one-time-code');
     assert.equal(input.attr('inputmode'), 'numeric');
-    assert.equal((await client.get(SECOND_FACTOR_PATH)).$('.signup-totp-secret').text().replace(/\s/g, ''), secret, 'la même clé tant qu’elle n’est pas confirmée');
+    assert.equal(
+      (await client.get(SECOND_FACTOR_PATH)).$('.signup-totp-secret').text().replace(/\s/g, ''),
+      secret,
+      'la même clé tant qu’elle n’est pas confirmée',
+    );
 
-    const stored = (await app.db('users').where({ id: instructor.id }).first('totp_secret', 'totp_enabled_at')) as { totp_secret: Buffer; totp_enabled_at: Date | null };
+    const stored = (await app.db('users').where({ id: instructor.id }).first('totp_secret', 'totp_enabled_at')) as {
+      totp_secret: Buffer;
+      totp_enabled_at: Date | null;
+    };
     assert.ok(stored.totp_secret.length > 28);
     assert.ok(!stored.totp_secret.toString('latin1').includes(secret), 'la clé n’est pas stockée en clair');
     assert.ok(!stored.totp_secret.toString('hex').toUpperCase().includes(secret));
@@ -173,13 +228,22 @@ describe('second factor of staff accounts', () => {
     assert.equal(right.status, 303);
     assert.equal(right.location, '/demandes');
     assert.match((await client.get('/demandes')).$('main').text(), /double authentification est activée/);
-    const enabled = (await app.db('users').where({ id: instructor.id }).first('totp_enabled_at', 'totp_last_step')) as { totp_enabled_at: Date | null; totp_last_step: string };
+    const enabled = (await app.db('users').where({ id: instructor.id }).first('totp_enabled_at', 'totp_last_step')) as {
+      totp_enabled_at: Date | null;
+      totp_last_step: string;
+    };
     assert.ok(enabled.totp_enabled_at);
     assert.ok(Math.abs(Number(enabled.totp_last_step) - timeStep(Date.now())) <= 1);
     const actions = await audit(instructor.id);
-    assert.deepEqual(actions.map((a) => a.action), ['mfa.failure', 'mfa.enrolled']);
+    assert.deepEqual(
+      actions.map((a) => a.action),
+      ['mfa.failure', 'mfa.enrolled'],
+    );
     assert.deepEqual(actions[0]?.details, { reason: 'wrong', enrolment: true });
-    assert.ok(!JSON.stringify(actions).includes(secret) && !JSON.stringify(actions).includes(typed), 'ni la clé ni le code dans le journal');
+    assert.ok(
+      !JSON.stringify(actions).includes(secret) && !JSON.stringify(actions).includes(typed),
+      'ni la clé ni le code dans le journal',
+    );
 
     const again = await passwordOnly(instructor.email);
     assert.equal(again.location, SECOND_FACTOR_PATH);

@@ -19,7 +19,15 @@ const JOIN_FORM = 'form[action="/organisations/rejoindre"]';
 async function joinBySignUp(email: string, siret = CLAMART) {
   const client = new PageClient(app.app);
   await client.get('/inscription');
-  const created = await client.submit({ givenName: 'Léa', familyName: 'Petit', email, password: 'quatre chevaux mangent du foin', siret, confirmation: 'oui', action: 'creer' });
+  const created = await client.submit({
+    givenName: 'Léa',
+    familyName: 'Petit',
+    email,
+    password: 'quatre chevaux mangent du foin',
+    siret,
+    confirmation: 'oui',
+    action: 'creer',
+  });
   assert.equal(created.status, 303);
   await client.get(await linkIn(app.db, email, 'activation'));
   await client.get('/activation');
@@ -27,7 +35,11 @@ async function joinBySignUp(email: string, siret = CLAMART) {
 }
 
 async function membership(email: string) {
-  return app.db('memberships as m').join('users as u', 'u.id', 'm.user_id').whereRaw('lower(u.email) = ?', [email.toLowerCase()]).first('m.status', 'm.organisation_id');
+  return app
+    .db('memberships as m')
+    .join('users as u', 'u.id', 'm.user_id')
+    .whereRaw('lower(u.email) = ?', [email.toLowerCase()])
+    .first('m.status', 'm.organisation_id');
 }
 
 const signIn = (email: string) => signedInClient(app.app, email);
@@ -70,8 +82,15 @@ describe('joining an organisation: the three cases', () => {
     assert.match(page.$('.fr-alert__title').text(), /en attente/);
     assert.match(page.$('.fr-alert p').text(), /support/);
     assert.equal((await membership('lea.petit@prestataire.fr')).status, 'pending');
-    assert.equal((await emailsTo(app.db, 'paul@ville-clamart.fr')).length, 0, 'les membres ne sont pas prévenus d’une demande suspendue');
-    assert.deepEqual((await emailsTo(app.db, 'lea.petit@prestataire.fr')).map((m) => m.template), ['activation', 'adhesion-en-attente']);
+    assert.equal(
+      (await emailsTo(app.db, 'paul@ville-clamart.fr')).length,
+      0,
+      'les membres ne sont pas prévenus d’une demande suspendue',
+    );
+    assert.deepEqual(
+      (await emailsTo(app.db, 'lea.petit@prestataire.fr')).map((m) => m.template),
+      ['activation', 'adhesion-en-attente'],
+    );
 
     const support = await signIn(admin.email);
     const queue = await support.get('/admin/moderation');
@@ -100,7 +119,10 @@ describe('joining an organisation: the three cases', () => {
     const organisationId = await organisationFor(app.db, CLAMART);
     const client = await signIn(pending.email);
     await client.get('/organisations');
-    const res = await client.post('/organisations/courante', { _csrf: client.csrfToken(), organisation: organisationId });
+    const res = await client.post('/organisations/courante', {
+      _csrf: client.csrfToken(),
+      organisation: organisationId,
+    });
     assert.equal(res.status, 404);
     const first = await app.services.moderation.decide(caseId, pending.id, false, null);
     const second = await app.services.moderation.decide(caseId, pending.id, true, null);
@@ -127,7 +149,10 @@ describe('joining an organisation: the three cases', () => {
     const list = await client.get('/organisations');
     assert.equal(list.$('main ul li').length, 2);
     const rhone = await organisationFor(app.db, '22690001700014');
-    const switched = await client.submit({ organisation: rhone }, { selector: 'form[action="/organisations/courante"]' });
+    const switched = await client.submit(
+      { organisation: rhone },
+      { selector: 'form[action="/organisations/courante"]' },
+    );
     assert.equal(switched.status, 303);
     assert.match((await client.get('/organisations')).$('.fr-alert').text(), /RHONE/);
   });

@@ -25,7 +25,12 @@ beforeEach(async () => {
 });
 
 const deliver = () => runDueJobs(app.db, app.database.url, app.config, app.logger);
-const message = (to = 'agent@mairie-exemple.fr', subject = 'Objet de test') => ({ to, subject, text: 'Bonjour', template: 'test' });
+const message = (to = 'agent@mairie-exemple.fr', subject = 'Objet de test') => ({
+  to,
+  subject,
+  text: 'Bonjour',
+  template: 'test',
+});
 const jobs = () => app.db('graphile_worker._private_jobs').select('attempts', 'run_at', 'last_error');
 const email = async (id: string) => app.db('emails').where({ id }).first();
 
@@ -94,7 +99,9 @@ describe('email outbox', () => {
   });
 
   it('cannot be used to inject headers through the subject', async () => {
-    await app.db.transaction((trx) => enqueueEmail(trx, message('agent@mairie-exemple.fr', 'Bonjour\r\nBcc: pirate@evil.example')));
+    await app.db.transaction((trx) =>
+      enqueueEmail(trx, message('agent@mairie-exemple.fr', 'Bonjour\r\nBcc: pirate@evil.example')),
+    );
     await deliver();
     const [received] = smtp.messages;
     assert.deepEqual(received!.to, ['agent@mairie-exemple.fr']);
@@ -102,7 +109,10 @@ describe('email outbox', () => {
   });
 
   it('renders text and HTML bodies from templates, escaping what it is given', () => {
-    const built = renderEmail(app.views, 'test', 'agent@mairie-exemple.fr', { baseUrl: '<b>x</b>', sentAt: new Date('2026-11-28T13:32:00Z') });
+    const built = renderEmail(app.views, 'test', 'agent@mairie-exemple.fr', {
+      baseUrl: '<b>x</b>',
+      sentAt: new Date('2026-11-28T13:32:00Z'),
+    });
     assert.equal(built.subject, 'Courriel de test de SignUp');
     assert.match(built.text, /le 28 novembre 2026 à 14 h 32/);
     assert.match(built.html!, /&lt;b&gt;x&lt;\/b&gt;/);
@@ -133,7 +143,12 @@ describe('development mailbox', () => {
   });
 
   it('is not mounted in production', async () => {
-    const production = await startTestApp({ NODE_ENV: 'production', SMTP_URL: smtp.url, CLAMD_URL: 'tcp://127.0.0.1:3310', LOG_LEVEL: 'silent' });
+    const production = await startTestApp({
+      NODE_ENV: 'production',
+      SMTP_URL: smtp.url,
+      CLAMD_URL: 'tcp://127.0.0.1:3310',
+      LOG_LEVEL: 'silent',
+    });
     try {
       assert.equal((await new PageClient(production.app).get('/dev/courriels')).status, 404);
       assert.equal((await new PageClient(production.app).get('/dev/erreurs/500')).status, 404);

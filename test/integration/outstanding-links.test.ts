@@ -47,10 +47,17 @@ describe('sessions waiting for the second factor', () => {
     const admin = await createAccount(app.db, { email: 'admin@signup.localhost', roles: ['admin'] });
     const thief = new PageClient(app.app);
     await thief.get('/connexion');
-    assert.equal((await thief.submit({ email: admin.email, password: FIXTURE_PASSWORD })).location, '/compte/double-authentification');
+    assert.equal(
+      (await thief.submit({ email: admin.email, password: FIXTURE_PASSWORD })).location,
+      '/compte/double-authentification',
+    );
     const link = await requestReset(admin.email);
     assert.equal(await resetWorks(link), true, 'the owner resets the password');
-    assert.equal((await thief.get('/compte/double-authentification')).location, '/connexion', 'the pending session has ended');
+    assert.equal(
+      (await thief.get('/compte/double-authentification')).location,
+      '/connexion',
+      'the pending session has ended',
+    );
   });
 });
 
@@ -87,6 +94,15 @@ describe('outstanding emailed links', () => {
     const page = await other.get('/adresse-electronique/confirmer');
     assert.match(page.$('h1').text(), /expiré ou déjà utilisé/, 'the address change waiting for confirmation is void');
     assert.equal((await app.db('users').where({ id: account.id }).first()).email, 'agent@clamart.fr');
-    assert.equal(await app.db('email_tokens').where({ user_id: account.id }).whereNull('used_at').count('* as n').first().then((r) => Number((r as { n: string }).n)), 0);
+    assert.equal(
+      await app
+        .db('email_tokens')
+        .where({ user_id: account.id })
+        .whereNull('used_at')
+        .count('* as n')
+        .first()
+        .then((r) => Number((r as { n: string }).n)),
+      0,
+    );
   });
 });

@@ -18,7 +18,9 @@ async function signedIn(email: string, roles: string[] = []): Promise<PageClient
 }
 
 /** Every concrete URL of the registry with who may see it; `examplesFrom` entries are resolved by following links. */
-async function registryUrls(clients: Record<'public' | 'user' | 'admin' | 'second-factor', PageClient>): Promise<[string, PageClient][]> {
+async function registryUrls(
+  clients: Record<'public' | 'user' | 'admin' | 'second-factor', PageClient>,
+): Promise<[string, PageClient][]> {
   const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr' });
   await createModerationCase(app.db, waiting.id, '21920023500014');
   const member = (await app.db('users').where({ email: 'agent@clamart.fr' }).first('id')) as { id: string };
@@ -33,7 +35,15 @@ async function registryUrls(clients: Record<'public' | 'user' | 'admin' | 'secon
     else if (entry.examplesFrom) {
       const pattern = new RegExp(`^${entry.path.replace(/:[a-z]+/g, '[^/]+')}$`);
       const page = await client.get(entry.examplesFrom);
-      add([...new Set(page.$('a[href]').toArray().map((a) => page.$(a).attr('href') as string).filter((href) => pattern.test(href)))]);
+      add([
+        ...new Set(
+          page
+            .$('a[href]')
+            .toArray()
+            .map((a) => page.$(a).attr('href') as string)
+            .filter((href) => pattern.test(href)),
+        ),
+      ]);
     } else add([entry.path]);
   }
   return urls;
@@ -50,8 +60,12 @@ function checkLayout(url: string, page: Page) {
   assert.equal($('header').length, 1, url);
   assert.equal($('footer').length, 1, url);
   assert.ok($('nav[aria-label]').length >= 2, `${url} : navigations nommées`);
-  for (const href of FOOTER_LINKS) assert.equal($(`footer a[href="${href}"]`).length, 1, `${url} : lien ${href} dans le pied de page`);
-  assert.match($('footer a[href="/accessibilite"]').text(), /^Accessibilité : (non|partiellement|totalement) conforme$/);
+  for (const href of FOOTER_LINKS)
+    assert.equal($(`footer a[href="${href}"]`).length, 1, `${url} : lien ${href} dans le pied de page`);
+  assert.match(
+    $('footer a[href="/accessibilite"]').text(),
+    /^Accessibilité : (non|partiellement|totalement) conforme$/,
+  );
   assert.equal($('meta[http-equiv="refresh"]').length, 0, url);
   assert.equal($('a[target="_blank"]').length, 0, url);
   assert.equal($('[style]').length, 0, `${url} : aucun style en ligne (CSP)`);
@@ -63,8 +77,16 @@ describe('every page of the registry', () => {
     await createAccount(app.db, { email: 'instruction@signup.localhost', roles: ['instructor'] });
     const passwordOnly = new PageClient(app.app);
     await passwordOnly.get('/connexion');
-    assert.equal((await passwordOnly.submit({ email: 'instruction@signup.localhost', password: FIXTURE_PASSWORD })).location, '/compte/double-authentification');
-    const clients = { public: new PageClient(app.app), user: await signedIn('agent@clamart.fr'), admin: await signedIn('support@signup.localhost', ['admin']), 'second-factor': passwordOnly };
+    assert.equal(
+      (await passwordOnly.submit({ email: 'instruction@signup.localhost', password: FIXTURE_PASSWORD })).location,
+      '/compte/double-authentification',
+    );
+    const clients = {
+      public: new PageClient(app.app),
+      user: await signedIn('agent@clamart.fr'),
+      admin: await signedIn('support@signup.localhost', ['admin']),
+      'second-factor': passwordOnly,
+    };
     const urls = await registryUrls(clients);
     assert.ok(urls.length >= PAGES.length);
     const titles = new Map<string, string>();
@@ -92,9 +114,22 @@ describe('every page of the registry', () => {
 
   it('shows the mandatory accessibility declaration sections', async () => {
     const page = await new PageClient(app.app).get('/accessibilite');
-    const headings = page.$('main h2').toArray().map((h) => page.$(h).text().trim());
-    for (const heading of ['État de conformité', 'Résultats des tests', 'Contenus non accessibles', 'Établissement de cette déclaration', 'Retour d’information et contact', 'Voies de recours']) {
-      assert.ok(headings.some((h) => h.replace(/'/g, '’') === heading), `section « ${heading} »`);
+    const headings = page
+      .$('main h2')
+      .toArray()
+      .map((h) => page.$(h).text().trim());
+    for (const heading of [
+      'État de conformité',
+      'Résultats des tests',
+      'Contenus non accessibles',
+      'Établissement de cette déclaration',
+      'Retour d’information et contact',
+      'Voies de recours',
+    ]) {
+      assert.ok(
+        headings.some((h) => h.replace(/'/g, '’') === heading),
+        `section « ${heading} »`,
+      );
     }
     assert.ok(page.$('main a[href*="defenseurdesdroits.fr"]').length >= 1);
     assert.match(page.$('main').text(), /non conforme/);
@@ -103,8 +138,10 @@ describe('every page of the registry', () => {
   it('lists the pages and states actually tested, the tools, and what is known not to conform', async () => {
     const page = await new PageClient(app.app).get('/accessibilite');
     const text = page.$('main').text();
-    for (const entry of PAGES.filter((p) => p.area !== 'dev')) assert.ok(text.includes(entry.label), `page testée « ${entry.label} »`);
-    for (const tool of ['axe-core', 'Nu HTML Checker', 'html-validate', 'Playwright', '320 pixels']) assert.ok(text.includes(tool), tool);
+    for (const entry of PAGES.filter((p) => p.area !== 'dev'))
+      assert.ok(text.includes(entry.label), `page testée « ${entry.label} »`);
+    for (const tool of ['axe-core', 'Nu HTML Checker', 'html-validate', 'Playwright', '320 pixels'])
+      assert.ok(text.includes(tool), tool);
     assert.match(text, /première visite/);
     assert.match(text, /Non-conformité connue à ce jour/);
     assert.doesNotMatch(text, /n’ont relevé aucune non-conformité/, 'no claim the tests cannot support');
@@ -120,7 +157,11 @@ describe('every page of the registry', () => {
     const client = new PageClient(app.app);
     const list = await client.get('/cas-usage');
     assert.equal(list.$('main h2 a[href="/cas-usage/marches_publics"]').text(), 'Marchés publics');
-    assert.equal(list.$('main h2 a[href^="/cas-usage/portail_gru"]').length, 0, 'les anciens formulaires ne sont pas proposés');
+    assert.equal(
+      list.$('main h2 a[href^="/cas-usage/portail_gru"]').length,
+      0,
+      'les anciens formulaires ne sont pas proposés',
+    );
     const detail = await client.get('/cas-usage/marches_publics');
     assert.equal(detail.$('h1').text(), 'Marchés publics');
     assert.ok(detail.$('main h3').length >= 2, 'données groupées comme dans le catalogue');

@@ -37,12 +37,20 @@ describe('password reset', () => {
     assert.equal(sent.location, '/mot-de-passe-oublie/envoye');
     await app.runJobs();
     const mail = (await emailsTo(app.db, account.email)).at(-1)!;
-    assert.match(mail.text, /http:\/\/signup\.example\.gouv\.fr\/mot-de-passe\/nouveau\?jeton=/, 'le lien vient de BASE_URL, pas de l’en-tête Host');
+    assert.match(
+      mail.text,
+      /http:\/\/signup\.example\.gouv\.fr\/mot-de-passe\/nouveau\?jeton=/,
+      'le lien vient de BASE_URL, pas de l’en-tête Host',
+    );
     const link = await linkIn(app.db, account.email, 'reinitialisation');
 
     await client.get(link);
     const form = await client.get('/mot-de-passe/nouveau');
-    assert.equal(form.headers['referrer-policy'], 'same-origin', 'the form page: no referrer to other sites, and the browser still sends its Origin with the POST');
+    assert.equal(
+      form.headers['referrer-policy'],
+      'same-origin',
+      'the form page: no referrer to other sites, and the browser still sends its Origin with the POST',
+    );
     assert.equal((await client.submit({ password: 'motdepasse123' })).status, 422);
     await client.get('/mot-de-passe/nouveau');
     const done = await client.submit({ password: NEW_PASSWORD });
@@ -79,7 +87,11 @@ describe('password reset', () => {
     await ask();
     const client = new PageClient(app.app);
     await client.get(first);
-    assert.match((await client.get('/mot-de-passe/nouveau')).$('h1').text(), /expiré ou déjà utilisé/, 'remplacé par un lien plus récent');
+    assert.match(
+      (await client.get('/mot-de-passe/nouveau')).$('h1').text(),
+      /expiré ou déjà utilisé/,
+      'remplacé par un lien plus récent',
+    );
     const latest = await ask();
     await app.db('email_tokens').update({ expires_at: app.db.raw("now() - interval '1 second'") });
     await client.get(latest);
@@ -105,16 +117,29 @@ describe('account page', () => {
     const { client: other } = await signIn(account.email);
     const { client } = await signIn(account.email);
     await client.get('/compte/mot-de-passe');
-    const wrong = await client.submit({ current: 'pas le bon', password: NEW_PASSWORD }, { headers: { 'X-Forwarded-Proto': 'https' } });
+    const wrong = await client.submit(
+      { current: 'pas le bon', password: NEW_PASSWORD },
+      { headers: { 'X-Forwarded-Proto': 'https' } },
+    );
     assert.equal(wrong.status, 422);
     assert.match(wrong.$('#current-erreur').text(), /incorrect/);
     await client.get('/compte/mot-de-passe');
-    const missing = await client.submit({ current: '', password: NEW_PASSWORD }, { headers: { 'X-Forwarded-Proto': 'https' } });
+    const missing = await client.submit(
+      { current: '', password: NEW_PASSWORD },
+      { headers: { 'X-Forwarded-Proto': 'https' } },
+    );
     assert.equal(missing.status, 422);
     await client.get('/compte/mot-de-passe');
-    const done = await client.submit({ current: FIXTURE_PASSWORD, password: NEW_PASSWORD }, { headers: { 'X-Forwarded-Proto': 'https' } });
+    const done = await client.submit(
+      { current: FIXTURE_PASSWORD, password: NEW_PASSWORD },
+      { headers: { 'X-Forwarded-Proto': 'https' } },
+    );
     assert.equal(done.location, '/compte');
-    assert.equal((await client.get('/compte', { 'X-Forwarded-Proto': 'https' })).status, 200, 'la session courante reste ouverte');
+    assert.equal(
+      (await client.get('/compte', { 'X-Forwarded-Proto': 'https' })).status,
+      200,
+      'la session courante reste ouverte',
+    );
     assert.equal((await other.get('/compte', { 'X-Forwarded-Proto': 'https' })).status, 303, 'les autres sont fermées');
     const mail = (await emailsTo(app.db, account.email)).at(-1)!;
     assert.equal(mail.template, 'mot-de-passe-modifie');
@@ -128,13 +153,19 @@ describe('account page', () => {
     const page = await client.get('/compte', https);
     assert.equal(page.$('#jobTitle').attr('autocomplete'), 'organization-title');
     assert.equal(page.$('#phone').attr('autocomplete'), 'tel');
-    const saved = await client.submit({ givenName: 'Marie', familyName: 'Durand', jobTitle: 'Cheffe de projet', phone: '0692 12 34 56', idle: '120' }, { selector: PROFILE_FORM, headers: https });
+    const saved = await client.submit(
+      { givenName: 'Marie', familyName: 'Durand', jobTitle: 'Cheffe de projet', phone: '0692 12 34 56', idle: '120' },
+      { selector: PROFILE_FORM, headers: https },
+    );
     assert.equal(saved.status, 303);
     const user = await app.db('users').where({ id: account.id }).first();
     assert.equal(user.phone, '+33692123456');
     assert.equal(user.session_idle_minutes, 120);
     await client.get('/compte', https);
-    const bad = await client.submit({ givenName: '', familyName: 'Durand', phone: '12 34', idle: '999', jobTitle: 'x'.repeat(101) }, { selector: PROFILE_FORM, headers: https });
+    const bad = await client.submit(
+      { givenName: '', familyName: 'Durand', phone: '12 34', idle: '999', jobTitle: 'x'.repeat(101) },
+      { selector: PROFILE_FORM, headers: https },
+    );
     assert.equal(bad.status, 422);
     assert.match(bad.$('#phone-erreur').text(), /01 23 45 67 89/);
     assert.match(bad.$('#givenName-erreur').text(), /prénom/);
@@ -152,7 +183,10 @@ describe('account page', () => {
     const expires = new Date(/Expires=([^;]+)/.exec(cookie)![1] as string).getTime();
     assert.ok(expires - Date.now() > 290 * 60_000, 'cookie valable environ 5 heures');
     assert.match(page.$('form[action="/compte"] #session-delai').text(), /vous serez déconnecté à \d+ h \d{2}/);
-    const extended = await client.submit({ action: 'prolonger' }, { selector: 'form[action="/compte"]', headers: { 'X-Forwarded-Proto': 'https' } });
+    const extended = await client.submit(
+      { action: 'prolonger' },
+      { selector: 'form[action="/compte"]', headers: { 'X-Forwarded-Proto': 'https' } },
+    );
     assert.equal(extended.status, 200);
     assert.match(extended.$('main .fr-alert--success').text(), /Votre session est prolongée/);
   });
@@ -165,7 +199,10 @@ describe('account page', () => {
     const list = await client.get('/compte/sessions', https);
     assert.equal(list.$('.signup-request').length, 2);
     assert.equal(list.$('#liste-sessions').text(), 'Sessions ouvertes avec votre compte (2)');
-    assert.equal(list.$('.signup-request h3').filter((_i, h) => list.$(h).text().includes('(cette session)')).length, 1);
+    assert.equal(
+      list.$('.signup-request h3').filter((_i, h) => list.$(h).text().includes('(cette session)')).length,
+      1,
+    );
     assert.doesNotMatch(list.$('main').text(), /Mozilla|AppleWebKit/, 'the browser is named, not its raw User-Agent');
     await client.submit({}, { headers: https });
     assert.equal((await other.get('/compte', https)).status, 303);

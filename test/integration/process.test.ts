@@ -37,11 +37,20 @@ describe('the server process', () => {
   it('refuses to start in production without its required configuration, saying what is missing', async () => {
     const server = startServer({ NODE_ENV: 'production' });
     assert.equal(await server.exited, 1);
-    assert.match(server.output(), /Configuration incomplète pour la production : SESSION_SECRET, DATABASE_URL, BASE_URL, SMTP_URL, CLAMD_URL/);
+    assert.match(
+      server.output(),
+      /Configuration incomplète pour la production : SESSION_SECRET, DATABASE_URL, BASE_URL, SMTP_URL, CLAMD_URL/,
+    );
   });
 
   it('serves, then stops cleanly on SIGTERM, finishing the request in flight', async () => {
-    const server = startServer({ NODE_ENV: 'test', DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', RUN_WORKER: '1' });
+    const server = startServer({
+      NODE_ENV: 'test',
+      DATABASE_URL: database.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      RUN_WORKER: '1',
+    });
     await server.waitFor(/SignUp is listening/);
     await server.waitFor(/Worker connected/);
     const port = Number(/"port":(\d+)/.exec(server.output())?.[1]);
@@ -50,7 +59,9 @@ describe('the server process', () => {
     let response = '';
     socket.on('data', (chunk) => (response += chunk.toString()));
     const closed = new Promise((resolve) => socket.on('close', resolve));
-    socket.write('POST /eligibilite HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10\r\nConnection: close\r\n\r\nsiret=');
+    socket.write(
+      'POST /eligibilite HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10\r\nConnection: close\r\n\r\nsiret=',
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     server.child.kill('SIGTERM');
     await server.waitFor(/shutting down/);
@@ -72,7 +83,10 @@ describe('the create-user command', () => {
 
   const run = (args: string[]) =>
     new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/create-user.ts', ...args], { cwd: root, env: { PATH: process.env.PATH, DATABASE_URL: database.url } });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/create-user.ts', ...args], {
+        cwd: root,
+        env: { PATH: process.env.PATH, DATABASE_URL: database.url },
+      });
       let output = '';
       child.stdout.on('data', (c: Buffer) => (output += c.toString()));
       child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -80,7 +94,16 @@ describe('the create-user command', () => {
     });
 
   it('creates an activated instructor with a one-time password, then adds roles, and refuses bad arguments', async () => {
-    const created = await run(['--email', 'Instructrice@Exemple.gouv.fr', '--prenom', 'Inès', '--nom', 'Martin', '--role', 'instructor']);
+    const created = await run([
+      '--email',
+      'Instructrice@Exemple.gouv.fr',
+      '--prenom',
+      'Inès',
+      '--nom',
+      'Martin',
+      '--role',
+      'instructor',
+    ]);
     assert.equal(created.code, 0, created.output);
     assert.match(created.output, /Compte créé : instructrice@exemple\.gouv\.fr \(instructor\)/);
     assert.match(created.output, /Mot de passe provisoire, affiché une seule fois : \S{20,}/);

@@ -15,14 +15,25 @@ describe('security headers', () => {
     const first = await request(app.app).get('/');
     const second = await request(app.app).get('/');
     const csp = first.headers['content-security-policy'] as string;
-    for (const directive of ["default-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'", "img-src 'self' data:"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "style-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+      "img-src 'self' data:",
+    ]) {
       assert.ok(csp.includes(directive), `CSP sans « ${directive} » : ${csp}`);
     }
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
     assert.ok(nonce && nonce.length >= 20);
     assert.notEqual(nonce, /'nonce-([^']+)'/.exec(second.headers['content-security-policy'] as string)?.[1]);
-    assert.match(first.text, new RegExp(`<script src="/assets/htmx\\.min\\.[0-9a-f]+\\.js" nonce="${nonce!.replace(/[+/]/g, '\\$&')}"`));
+    assert.match(
+      first.text,
+      new RegExp(`<script src="/assets/htmx\\.min\\.[0-9a-f]+\\.js" nonce="${nonce!.replace(/[+/]/g, '\\$&')}"`),
+    );
     assert.equal(first.headers['x-content-type-options'], 'nosniff');
     assert.equal(first.headers['referrer-policy'], 'strict-origin-when-cross-origin');
     assert.equal(first.headers['x-powered-by'], undefined);
@@ -49,14 +60,22 @@ describe('security headers', () => {
       if (/\.[0-9a-f]{12}\.(css|js)$/.test(asset)) {
         assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
         // compression starts at 1 KB: the print stylesheet is smaller
-        if (Number(res.headers['content-length'] ?? Infinity) > 1024) assert.equal(res.headers['content-encoding'], 'gzip', asset);
+        if (Number(res.headers['content-length'] ?? Infinity) > 1024)
+          assert.equal(res.headers['content-encoding'], 'gzip', asset);
       }
     }
     assert.doesNotMatch(page.text, /<script[^>]+src="https?:/);
   });
 
   it('answers 404 for files that must never be served', async () => {
-    for (const path of ['/.git/HEAD', '/.env', '/node_modules/express/package.json', '/package.json', '/src/app.ts', '/assets/']) {
+    for (const path of [
+      '/.git/HEAD',
+      '/.env',
+      '/node_modules/express/package.json',
+      '/package.json',
+      '/src/app.ts',
+      '/assets/',
+    ]) {
       assert.equal((await request(app.app).get(path)).status, 404, path);
     }
   });
@@ -78,7 +97,11 @@ describe('CSRF', () => {
     await bob.get('/eligibilite');
     const bobToken = bob.csrfToken();
     assert.equal((await bob.post('/eligibilite', { _csrf: aliceToken, siret: '13002526500013' })).status, 403);
-    assert.equal((await bob.post('/eligibilite', { _csrf: bobToken, siret: '13002526500013' }, { Origin: 'https://evil.example' })).status, 403);
+    assert.equal(
+      (await bob.post('/eligibilite', { _csrf: bobToken, siret: '13002526500013' }, { Origin: 'https://evil.example' }))
+        .status,
+      403,
+    );
     assert.equal((await bob.post('/eligibilite', { _csrf: bobToken, siret: '13002526500013' })).status, 303);
   });
 
@@ -86,17 +109,46 @@ describe('CSRF', () => {
     const client = new PageClient(app.app);
     await client.get('/eligibilite');
     const form = { _csrf: client.csrfToken(), siret: '13002526500013' };
-    assert.equal((await client.post('/eligibilite', form, { Origin: 'null' })).status, 403, 'null without Fetch metadata');
-    assert.equal((await client.post('/eligibilite', form, { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' })).status, 403, 'null from a sandboxed or foreign document');
-    assert.equal((await client.post('/eligibilite', form, { Origin: 'null', 'Sec-Fetch-Site': 'same-site' })).status, 403, 'null from a sibling subdomain');
-    assert.equal((await client.post('/eligibilite', { siret: '13002526500013' }, { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' })).status, 403, 'null and same-origin, without the token');
-    assert.equal((await client.post('/eligibilite', form, { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' })).status, 303);
+    assert.equal(
+      (await client.post('/eligibilite', form, { Origin: 'null' })).status,
+      403,
+      'null without Fetch metadata',
+    );
+    assert.equal(
+      (await client.post('/eligibilite', form, { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' })).status,
+      403,
+      'null from a sandboxed or foreign document',
+    );
+    assert.equal(
+      (await client.post('/eligibilite', form, { Origin: 'null', 'Sec-Fetch-Site': 'same-site' })).status,
+      403,
+      'null from a sibling subdomain',
+    );
+    assert.equal(
+      (
+        await client.post(
+          '/eligibilite',
+          { siret: '13002526500013' },
+          { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' },
+        )
+      ).status,
+      403,
+      'null and same-origin, without the token',
+    );
+    assert.equal(
+      (await client.post('/eligibilite', form, { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' })).status,
+      303,
+    );
   });
 
   it('accepts the token in the X-CSRF-Token header (htmx outside a form)', async () => {
     const client = new PageClient(app.app);
     await client.get('/eligibilite');
-    const res = await client.post('/eligibilite', { siret: '13002526500013' }, { 'X-CSRF-Token': client.csrfToken(), 'HX-Request': 'true' });
+    const res = await client.post(
+      '/eligibilite',
+      { siret: '13002526500013' },
+      { 'X-CSRF-Token': client.csrfToken(), 'HX-Request': 'true' },
+    );
     assert.equal(res.status, 200);
   });
 });
@@ -155,7 +207,11 @@ describe('limits and errors', () => {
 
   it('shows no stack trace, SQL or path on a server error, only an incident reference', async () => {
     const production = await startTestApp({
-      NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:2525', CLAMD_URL: 'tcp://127.0.0.1:3310', BASE_URL: 'http://127.0.0.1', LOG_LEVEL: 'silent',
+      NODE_ENV: 'production',
+      SMTP_URL: 'smtp://127.0.0.1:2525',
+      CLAMD_URL: 'tcp://127.0.0.1:3310',
+      BASE_URL: 'http://127.0.0.1',
+      LOG_LEVEL: 'silent',
     });
     try {
       await production.db.schema.renameTable('use_cases', 'use_cases_moved');
@@ -174,7 +230,10 @@ describe('limits and errors', () => {
 
 describe('nothing typed is lost on a refused form', () => {
   it('shows the submitted values, but never secrets, on the 403 page', async () => {
-    const res = await request(app.app).post('/eligibilite').type('form').send({ siret: '130 025 265 00013', motDePasse: 'secret-à-ne-pas-montrer', _csrf: 'faux' });
+    const res = await request(app.app)
+      .post('/eligibilite')
+      .type('form')
+      .send({ siret: '130 025 265 00013', motDePasse: 'secret-à-ne-pas-montrer', _csrf: 'faux' });
     assert.equal(res.status, 403);
     assert.match(res.text, /Ce que vous aviez saisi/);
     assert.match(res.text, /130 025 265 00013/);

@@ -15,9 +15,13 @@ beforeEach(() => app.reset());
 const STEP_FORM = 'form[action^="/demandes/"]';
 const BANNER = /Vos dernières saisies n’étaient pas enregistrées : vérifiez puis enregistrez/;
 const typed = {
-  recipients: 'Les agents instructeurs du service « Aides économiques » (Clamart).\nLe responsable du pôle achats — et l’élu délégué.\nDonnées conservées à l’hôtel de ville, salle n° 3 : accès réservé.'.repeat(4),
+  recipients:
+    'Les agents instructeurs du service « Aides économiques » (Clamart).\nLe responsable du pôle achats — et l’élu délégué.\nDonnées conservées à l’hôtel de ville, salle n° 3 : accès réservé.'.repeat(
+      4,
+    ),
   retentionMonths: '48',
-  retentionJustification: 'Délai de prescription fixé par l’article L. 110-4 du Code de commerce ;\nau-delà, les pièces sont détruites.',
+  retentionJustification:
+    'Délai de prescription fixé par l’article L. 110-4 du Code de commerce ;\nau-delà, les pièces sont détruites.',
 };
 
 async function member(email = 'agent@clamart.fr') {
@@ -26,8 +30,16 @@ async function member(email = 'agent@clamart.fr') {
 }
 
 const expireSessions = () => app.db('session').update({ expire: app.db.raw("now() - interval '1 second'") });
-const stashes = () => app.db('form_stashes').select('*') as Promise<{ id_hash: string; path: string; user_id: string; payload: Buffer; expires_at: Date }[]>;
-const requestRow = (id: string) => app.db('access_requests').where({ id }).first() as Promise<{ version: number; answers: Record<string, Record<string, unknown>>; status: string }>;
+const stashes = () =>
+  app.db('form_stashes').select('*') as Promise<
+    { id_hash: string; path: string; user_id: string; payload: Buffer; expires_at: Date }[]
+  >;
+const requestRow = (id: string) =>
+  app.db('access_requests').where({ id }).first() as Promise<{
+    version: number;
+    answers: Record<string, Record<string, unknown>>;
+    status: string;
+  }>;
 
 async function signInAgain(client: PageClient, email: string): Promise<Page> {
   await client.get('/connexion');
@@ -73,7 +85,10 @@ describe('a step sent after the session expired (no JavaScript)', () => {
     assert.match(rows[0]!.id_hash, /^[0-9a-f]{64}$/);
     assert.ok(!rows[0]!.payload.includes(Buffer.from('instructeurs')), 'le contenu est chiffré');
     assert.ok(!rows[0]!.payload.includes(Buffer.from('prescription')));
-    assert.ok(rows[0]!.expires_at.getTime() - Date.now() > 59 * 60_000 && rows[0]!.expires_at.getTime() - Date.now() <= 3600_000);
+    assert.ok(
+      rows[0]!.expires_at.getTime() - Date.now() > 59 * 60_000 &&
+        rows[0]!.expires_at.getTime() - Date.now() <= 3600_000,
+    );
 
     const signIn = await client.get('/connexion');
     assert.match(signIn.$('.fr-alert').text(), /session a expiré.*n’est pas perdu/s);
@@ -131,11 +146,22 @@ describe('a step sent after the session expired (no JavaScript)', () => {
   });
 
   it('keeps nothing that looks like a secret, nor the CSRF token or the ticket', async () => {
-    const { account, page, path } = await postAfterExpiry({ ...typed, password: 'mon mot de passe secret', motDePasse: 'autre secret', currentPassword: 'x' });
+    const { account, page, path } = await postAfterExpiry({
+      ...typed,
+      password: 'mon mot de passe secret',
+      motDePasse: 'autre secret',
+      currentPassword: 'x',
+    });
     const id = /^signup-reprise=([^;]+)/.exec(stashCookie(page) ?? '')?.[1] ?? '';
     const values = await app.services.formStashes.take(id, String(account.id), path);
     assert.ok(values);
-    assert.deepEqual(Object.keys(values).sort(), ['base', 'recipients', 'retentionJustification', 'retentionMonths', 'version']);
+    assert.deepEqual(Object.keys(values).sort(), [
+      'base',
+      'recipients',
+      'retentionJustification',
+      'retentionMonths',
+      'version',
+    ]);
   });
 
   it('also keeps what was typed when the 12-hour limit ended the session', async () => {
@@ -143,7 +169,11 @@ describe('a step sent after the session expired (no JavaScript)', () => {
     const id = await createRequest(app.db, account.id, CLAMART);
     const path = `/demandes/${id}/donnees-personnelles`;
     await client.get(path);
-    await app.db('session').update({ sess: app.db.raw(`jsonb_set(sess::jsonb, '{authAt}', to_jsonb((extract(epoch from now()) * 1000 - 12 * 3600 * 1000 - 1000)::bigint))::json`) });
+    await app.db('session').update({
+      sess: app.db.raw(
+        `jsonb_set(sess::jsonb, '{authAt}', to_jsonb((extract(epoch from now()) * 1000 - 12 * 3600 * 1000 - 1000)::bigint))::json`,
+      ),
+    });
     const page = await client.submit({ ...typed, action: 'continuer' }, { selector: STEP_FORM });
     assert.equal(page.location, '/connexion');
     assert.equal((await stashes()).length, 1);
@@ -170,7 +200,11 @@ describe('a step sent after the session expired (no JavaScript)', () => {
     const colleague = await createAccount(app.db, { email: 'collegue@clamart.fr', siret: CLAMART });
     await client.submit({}, { selector: 'form[action="/deconnexion"]' });
     await signInAgain(client, colleague.email);
-    assert.equal((await client.post(path, { ...fields, ...typed, action: 'enregistrer' })).status, 403, 'le ticket d’une autre personne ne vaut rien');
+    assert.equal(
+      (await client.post(path, { ...fields, ...typed, action: 'enregistrer' })).status,
+      403,
+      'le ticket d’une autre personne ne vaut rien',
+    );
     assert.equal((await stashes()).length, 0);
   });
 });
@@ -204,7 +238,10 @@ describe('what is never kept nor applied', () => {
     assert.equal(foreign.status, 403);
     assert.equal(stashCookie(foreign), undefined);
     assert.equal((await client.post(path, form, { 'Sec-Fetch-Site': 'cross-site' })).status, 403);
-    assert.equal((await client.post(path, form, { 'Sec-Fetch-Site': 'same-site', Origin: 'https://autre.127.0.0.1' })).status, 403);
+    assert.equal(
+      (await client.post(path, form, { 'Sec-Fetch-Site': 'same-site', Origin: 'https://autre.127.0.0.1' })).status,
+      403,
+    );
     assert.equal((await stashes()).length, 0);
     assert.equal((await requestRow(id)).version, 1);
     await signInAgain(client, account.email);
@@ -224,7 +261,9 @@ describe('what is never kept nor applied', () => {
       { ...fields, _jeton_reprise: String(fields._jeton_reprise).replace(/^\d+\./, '999.') },
     ];
     for (const form of forged) {
-      const sent = Object.fromEntries(Object.entries({ ...form, ...typed, action: 'enregistrer' }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+      const sent = Object.fromEntries(
+        Object.entries({ ...form, ...typed, action: 'enregistrer' }).filter(([, v]) => v !== undefined),
+      ) as Record<string, string>;
       const page = await client.post(path, sent, { Origin: 'http://127.0.0.1' });
       assert.equal(page.location, '/connexion');
     }
@@ -234,7 +273,10 @@ describe('what is never kept nor applied', () => {
 
 describe('autosave (htmx) after the session expired', () => {
   it('answers 401 with HX-Redirect to the sign-in page, and the values come back after signing in', async () => {
-    const { account, client, path, id, before, page } = await postAfterExpiry({ ...typed, action: 'autosave' }, { 'HX-Request': 'true' });
+    const { account, client, path, id, before, page } = await postAfterExpiry(
+      { ...typed, action: 'autosave' },
+      { 'HX-Request': 'true' },
+    );
     assert.equal(page.status, 401);
     assert.equal(page.headers['hx-redirect'], '/connexion');
     assert.match(page.headers.vary ?? '', /HX-Request/);
@@ -251,9 +293,19 @@ describe('autosave (htmx) after the session expired', () => {
 describe('a save by someone else while the values waited', () => {
   it('leads to the conflict page when the restored values are saved over a newer version', async () => {
     const { account, client, id, path } = await postAfterExpiry();
-    await app.db('access_requests').where({ id }).update({
-      version: 2, answers: JSON.stringify({ 'donnees-personnelles': { recipients: 'Le service juridique', retentionMonths: 12, retentionJustification: '' } }),
-    });
+    await app
+      .db('access_requests')
+      .where({ id })
+      .update({
+        version: 2,
+        answers: JSON.stringify({
+          'donnees-personnelles': {
+            recipients: 'Le service juridique',
+            retentionMonths: 12,
+            retentionJustification: '',
+          },
+        }),
+      });
     await signInAgain(client, account.email);
     const restored = await client.get(path);
     assert.equal(restored.$('#version').attr('value'), '1');

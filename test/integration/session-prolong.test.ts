@@ -49,7 +49,10 @@ describe('POST /session/prolonger', () => {
     const expire = Date.parse(holder.attr('data-session-expire') ?? '');
     assert.ok(Math.abs(expire - (Date.now() + IDLE_MS)) < 10_000, 'data-session-expire : dans 30 minutes');
     assert.equal(holder.attr('data-session-idle-ms'), String(IDLE_MS));
-    assert.ok(Math.abs(Date.parse(page.headers['x-session-expire'] ?? '') - expire) < 10_000, 'en-tête X-Session-Expire');
+    assert.ok(
+      Math.abs(Date.parse(page.headers['x-session-expire'] ?? '') - expire) < 10_000,
+      'en-tête X-Session-Expire',
+    );
     const dialog = page.$('dialog#session-alerte');
     assert.equal(dialog.attr('role'), 'alertdialog');
     assert.equal(dialog.attr('open'), undefined, 'l’avertissement est fermé au chargement (et sans JavaScript)');
@@ -75,26 +78,51 @@ describe('POST /session/prolonger', () => {
     const { client, path } = await onStep();
     const aged = await ageSession();
     const form = client.last!.$('#formulaire-etape');
-    assert.equal(form.find('#session-prolonger[name="action"][value="prolonger"]').length, 1, 'le bouton appartient au formulaire de l’étape');
-    assert.equal(form.find('button[type="submit"]').first().attr('value'), 'continuer', 'Entrée dans un champ envoie « Continuer », pas « Prolonger »');
-    const back = await client.submit({ title: 'Saisie tapée juste avant de prolonger', action: 'prolonger' }, { selector: '#formulaire-etape' });
+    assert.equal(
+      form.find('#session-prolonger[name="action"][value="prolonger"]').length,
+      1,
+      'le bouton appartient au formulaire de l’étape',
+    );
+    assert.equal(
+      form.find('button[type="submit"]').first().attr('value'),
+      'continuer',
+      'Entrée dans un champ envoie « Continuer », pas « Prolonger »',
+    );
+    const back = await client.submit(
+      { title: 'Saisie tapée juste avant de prolonger', action: 'prolonger' },
+      { selector: '#formulaire-etape' },
+    );
     assert.deepEqual([back.status, back.location], [303, path]);
     assert.ok((await sessionExpire()) - aged > 25 * 60_000, 'la session en base est prolongée');
     const shown = await client.get(path);
-    assert.equal(shown.$('#title').attr('value'), 'Saisie tapée juste avant de prolonger', 'rien de ce qui était tapé n’est perdu');
-    assert.match(shown.$('main .fr-alert--success').text(), /Votre session est prolongée\. Brouillon enregistré à \d{1,2} h \d{2}\./);
+    assert.equal(
+      shown.$('#title').attr('value'),
+      'Saisie tapée juste avant de prolonger',
+      'rien de ce qui était tapé n’est perdu',
+    );
+    assert.match(
+      shown.$('main .fr-alert--success').text(),
+      /Votre session est prolongée\. Brouillon enregistré à \d{1,2} h \d{2}\./,
+    );
   });
 
   it('on the account page, shows back what was typed without saving it, and extends the session', async () => {
     const { client } = await onStep();
     await client.get('/compte');
     const aged = await ageSession();
-    const page = await client.submit({ givenName: 'Prénom pas encore enregistré', action: 'prolonger' }, { selector: 'form[action="/compte"]' });
+    const page = await client.submit(
+      { givenName: 'Prénom pas encore enregistré', action: 'prolonger' },
+      { selector: 'form[action="/compte"]' },
+    );
     assert.equal(page.status, 200);
     assert.equal(page.$('#givenName').attr('value'), 'Prénom pas encore enregistré');
     assert.match(page.$('main .fr-alert--success').text(), /Votre session est prolongée/);
     assert.ok((await sessionExpire()) - aged > 25 * 60_000, 'la session en base est prolongée');
-    assert.notEqual((await app.db('users').where({ email: 'agent@clamart.fr' }).first()).given_name, 'Prénom pas encore enregistré', 'rien n’est enregistré sans « Enregistrer »');
+    assert.notEqual(
+      (await app.db('users').where({ email: 'agent@clamart.fr' }).first()).given_name,
+      'Prénom pas encore enregistré',
+      'rien n’est enregistré sans « Enregistrer »',
+    );
   });
 
   it('answers 303 back to the page given, and only to a path of the site', async () => {

@@ -14,9 +14,18 @@ after(() => app.stop());
 beforeEach(() => app.reset());
 
 const answers = {
-  demarche: { title: 'Aides au commerce', description: 'Instruction des aides.', goLiveDate: '2027-03-01', volume: 'faible' },
+  demarche: {
+    title: 'Aides au commerce',
+    description: 'Instruction des aides.',
+    goLiveDate: '2027-03-01',
+    volume: 'faible',
+  },
   donnees: { scopes: ['attestation_fiscale_dgfip'] },
-  'cadre-juridique': { nature: 'decret', reference: 'Article R2143-13', url: 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000037730589' },
+  'cadre-juridique': {
+    nature: 'decret',
+    reference: 'Article R2143-13',
+    url: 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000037730589',
+  },
 };
 
 describe('labels of the answers, declared once with the steps', () => {
@@ -34,14 +43,21 @@ describe('labels of the answers, declared once with the steps', () => {
   it('shows labels, not stored codes, on the summary and on the read-only step of a submitted request', async () => {
     const account = await createAccount(app.db, { email: 'agent@clamart.fr', siret: CLAMART });
     const id = await createRequest(app.db, account.id, CLAMART);
-    await app.db('access_requests').where({ id }).update({ answers: JSON.stringify(answers) });
+    await app
+      .db('access_requests')
+      .where({ id })
+      .update({ answers: JSON.stringify(answers) });
     const client = await signedInClient(app.app, 'agent@clamart.fr');
     const summary = (await client.get(`/demandes/${id}/recapitulatif`)).$('main').text();
-    for (const shown of ['Moins de 1 000 appels par jour', 'Décret', 'Attestation fiscale']) assert.ok(summary.includes(shown), shown);
+    for (const shown of ['Moins de 1 000 appels par jour', 'Décret', 'Attestation fiscale'])
+      assert.ok(summary.includes(shown), shown);
     assert.ok(!summary.includes('attestation_fiscale_dgfip'));
     await app.db('access_requests').where({ id }).update({ status: 'submitted' });
     const step = (await client.get(`/demandes/${id}/donnees`)).$('main').text();
-    assert.ok(step.includes('Attestation fiscale') && !step.includes('attestation_fiscale_dgfip'), 'étape en lecture seule');
+    assert.ok(
+      step.includes('Attestation fiscale') && !step.includes('attestation_fiscale_dgfip'),
+      'étape en lecture seule',
+    );
   });
 
   it('ticks again the boxes a person had ticked, under the name the step’s view reads', () => {

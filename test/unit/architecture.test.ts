@@ -41,13 +41,19 @@ function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of sources(src)) {
     const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gm)].map((m) => path.resolve(path.dirname(file), m[1]!));
+    const targets = [...text.matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gm)].map((m) =>
+      path.resolve(path.dirname(file), m[1]!),
+    );
     graph.set(file, targets);
   }
   return graph;
 }
 
-const areaOf = (file: string) => path.relative(src, file).split(path.sep)[0]!.replace(/\.d\.ts$|\.ts$/, '');
+const areaOf = (file: string) =>
+  path
+    .relative(src, file)
+    .split(path.sep)[0]!
+    .replace(/\.d\.ts$|\.ts$/, '');
 const name = (file: string) => path.relative(src, file);
 
 describe('architecture', () => {
@@ -60,7 +66,8 @@ describe('architecture', () => {
       state.set(file, 'open');
       stack.push(file);
       for (const target of graph.get(file) ?? []) {
-        if (state.get(target) === 'open') cycles.push([...stack.slice(stack.indexOf(target)), target].map(name).join(' → '));
+        if (state.get(target) === 'open')
+          cycles.push([...stack.slice(stack.indexOf(target)), target].map(name).join(' → '));
         else if (!state.has(target)) visit(target, stack);
       }
       stack.pop();
@@ -82,7 +89,11 @@ describe('architecture', () => {
 
   it('keeps SQL in repositories (and the database layer): routes and middleware get no database handle', () => {
     for (const file of sources(path.join(src, 'routes'))) {
-      assert.doesNotMatch(readFileSync(file, 'utf8'), /from '\.\.\/(\.\.\/)?db\/knex\.ts'|\.transaction\(/, `${name(file)} : la base n’est lue que par les services`);
+      assert.doesNotMatch(
+        readFileSync(file, 'utf8'),
+        /from '\.\.\/(\.\.\/)?db\/knex\.ts'|\.transaction\(/,
+        `${name(file)} : la base n’est lue que par les services`,
+      );
     }
   });
 });

@@ -12,8 +12,10 @@ describe('calendar dates', () => {
   });
 
   it('tells a wrong format from a day that does not exist', () => {
-    for (const typed of ['1er mars', 'demain', '2027/03/01', '01/03/27', '']) assert.deepEqual(checkCalendarDate(typed), { ok: false, reason: 'format' }, typed);
-    for (const typed of ['31/02/2027', '29/02/2027', '00/01/2027', '12/13/2027']) assert.deepEqual(checkCalendarDate(typed), { ok: false, reason: 'calendar' }, typed);
+    for (const typed of ['1er mars', 'demain', '2027/03/01', '01/03/27', ''])
+      assert.deepEqual(checkCalendarDate(typed), { ok: false, reason: 'format' }, typed);
+    for (const typed of ['31/02/2027', '29/02/2027', '00/01/2027', '12/13/2027'])
+      assert.deepEqual(checkCalendarDate(typed), { ok: false, reason: 'calendar' }, typed);
   });
 
   it('shows a stored date as typed (JJ/MM/AAAA) and as text (« 1er mars 2027 »)', () => {

@@ -16,13 +16,24 @@ describe('configuration', () => {
   it('listens on the machine itself outside production, on every interface in production, unless HOST says otherwise', () => {
     assert.equal(loadConfig({}).host, '127.0.0.1');
     assert.equal(loadConfig({ HOST: '0.0.0.0' }).host, '0.0.0.0');
-    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://u:p@db/signup', BASE_URL: 'https://signup.example.gouv.fr', SMTP_URL: 'smtp://mail:25', CLAMD_URL: 'tcp://clamd:3310' };
+    const production = {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(40),
+      DATABASE_URL: 'postgres://u:p@db/signup',
+      BASE_URL: 'https://signup.example.gouv.fr',
+      SMTP_URL: 'smtp://mail:25',
+      CLAMD_URL: 'tcp://clamd:3310',
+    };
     assert.equal(loadConfig(production).host, '0.0.0.0');
   });
 
   it('has the development pages (the outbox as a mailbox) only outside production and without SMTP', () => {
     assert.equal(loadConfig({}).devPages, true);
-    assert.equal(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).devPages, false, 'real emails go out: the links must not be readable on /dev');
+    assert.equal(
+      loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).devPages,
+      false,
+      'real emails go out: the links must not be readable on /dev',
+    );
     assert.equal(loadConfig({ NODE_ENV: 'test', SMTP_URL: 'smtp://127.0.0.1:2525' }).devPages, false);
   });
 
@@ -30,15 +41,24 @@ describe('configuration', () => {
     assert.throws(
       () => loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://signup.example.gouv.fr' }),
       (error: unknown) =>
-        error instanceof ConfigError && /SESSION_SECRET/.test(error.message) && /DATABASE_URL/.test(error.message) &&
-        /SMTP_URL/.test(error.message) && /CLAMD_URL/.test(error.message) && !/[\s:,]BASE_URL/.test(error.message),
+        error instanceof ConfigError &&
+        /SESSION_SECRET/.test(error.message) &&
+        /DATABASE_URL/.test(error.message) &&
+        /SMTP_URL/.test(error.message) &&
+        /CLAMD_URL/.test(error.message) &&
+        !/[\s:,]BASE_URL/.test(error.message),
     );
   });
 
   it('accepts a complete production configuration', () => {
     const config = loadConfig({
-      NODE_ENV: 'production', BASE_URL: 'https://signup.example.gouv.fr', DATABASE_URL: 'postgres://u:p@db/signup',
-      SMTP_URL: 'smtp://mail.example:587', SESSION_SECRET: 'x'.repeat(40), TRUST_PROXY: '1', CLAMD_URL: 'tcp://clamd.internal:3310',
+      NODE_ENV: 'production',
+      BASE_URL: 'https://signup.example.gouv.fr',
+      DATABASE_URL: 'postgres://u:p@db/signup',
+      SMTP_URL: 'smtp://mail.example:587',
+      SESSION_SECRET: 'x'.repeat(40),
+      TRUST_PROXY: '1',
+      CLAMD_URL: 'tcp://clamd.internal:3310',
     });
     assert.equal(config.trustProxy, 1);
     assert.equal(config.clamdUrl, 'tcp://clamd.internal:3310');

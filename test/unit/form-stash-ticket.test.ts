@@ -27,7 +27,15 @@ describe('form stash tickets', () => {
 
   it('leave out everything but the step’s fields and what saving needs', () => {
     const step = findStep('donnees')!;
-    const values = stashableValues(step, { scopes: ['a', 'b'], _csrf: 'x', _jeton_reprise: 'y', password: 'z', version: '3', action: 'continuer', moi: 'dpo' });
+    const values = stashableValues(step, {
+      scopes: ['a', 'b'],
+      _csrf: 'x',
+      _jeton_reprise: 'y',
+      password: 'z',
+      version: '3',
+      action: 'continuer',
+      moi: 'dpo',
+    });
     assert.deepEqual(values, { scopes: ['a', 'b'], version: '3' });
   });
 });

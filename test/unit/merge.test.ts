@@ -9,7 +9,10 @@ describe('three-way merge of a step', () => {
     const base = { title: 'A', volume: 'faible', scopes: ['x'] };
     const stored = { title: 'B', volume: 'faible', scopes: ['x'] };
     const mine = { title: 'A', volume: 'fort', scopes: ['x', 'y'] };
-    assert.deepEqual(mergeAnswers(fields, base, stored, mine), { merged: { title: 'B', volume: 'fort', scopes: ['x', 'y'] }, conflicts: [] });
+    assert.deepEqual(mergeAnswers(fields, base, stored, mine), {
+      merged: { title: 'B', volume: 'fort', scopes: ['x', 'y'] },
+      conflicts: [],
+    });
   });
 
   it('flags a field both sides changed differently, and keeps the stored value in the merge', () => {
@@ -23,7 +26,10 @@ describe('three-way merge of a step', () => {
   });
 
   it('without a base, every differing field is a conflict', () => {
-    assert.deepEqual(mergeAnswers(fields, undefined, { title: 'B', volume: 'fort' }, { title: 'C', volume: 'fort' }).conflicts, ['title']);
+    assert.deepEqual(
+      mergeAnswers(fields, undefined, { title: 'B', volume: 'fort' }, { title: 'C', volume: 'fort' }).conflicts,
+      ['title'],
+    );
   });
 
   it('treats empty, missing and null alike, numbers like their text and lists in any order', () => {
@@ -39,14 +45,27 @@ describe('three-way merge of a step', () => {
 describe('the base sent back by the form', () => {
   it('is a JSON object or nothing', () => {
     assert.deepEqual(parseBase('{"title":"A"}'), { title: 'A' });
-    for (const bad of [undefined, '', 'null', '[1]', '"x"', '{oops', 'x'.repeat(100_001)]) assert.equal(parseBase(bad), undefined, String(bad).slice(0, 20));
+    for (const bad of [undefined, '', 'null', '[1]', '"x"', '{oops', 'x'.repeat(100_001)])
+      assert.equal(parseBase(bad), undefined, String(bad).slice(0, 20));
   });
 });
 
 describe('the conflict page’s choices', () => {
   it('turns each choice into the field’s value and drops the helper fields', () => {
-    const body = { conflit: ['title', 'scopes'], title__choix: 'saisie', title__saisie: 'Mien', title__enregistree: 'Leur', scopes__choix: 'enregistree', scopes__enregistree: ['a', 'b'], volume: 'fort', version: '3' };
-    assert.deepEqual(applyConflictChoices(body, fields), { body: { title: 'Mien', scopes: ['a', 'b'], volume: 'fort', version: '3' }, undecided: [] });
+    const body = {
+      conflit: ['title', 'scopes'],
+      title__choix: 'saisie',
+      title__saisie: 'Mien',
+      title__enregistree: 'Leur',
+      scopes__choix: 'enregistree',
+      scopes__enregistree: ['a', 'b'],
+      volume: 'fort',
+      version: '3',
+    };
+    assert.deepEqual(applyConflictChoices(body, fields), {
+      body: { title: 'Mien', scopes: ['a', 'b'], volume: 'fort', version: '3' },
+      undecided: [],
+    });
   });
 
   it('reports the conflicting fields left without a choice, or with an unknown one', () => {
@@ -56,6 +75,9 @@ describe('the conflict page’s choices', () => {
   });
 
   it('ignores a conflict list naming fields that are not the step’s own', () => {
-    assert.deepEqual(applyConflictChoices({ conflit: 'status', status__choix: 'saisie', status__saisie: 'validated' }, fields), { body: {}, undecided: [] });
+    assert.deepEqual(
+      applyConflictChoices({ conflit: 'status', status__choix: 'saisie', status__saisie: 'validated' }, fields),
+      { body: {}, undecided: [] },
+    );
   });
 });

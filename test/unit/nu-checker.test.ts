@@ -29,9 +29,15 @@ ${body}
 
 const DOCUMENTS = {
   valide: page('<p>Une page simple, écrite en français, sans aucune erreur.</p>'),
-  htmx: page('<form method="post" action="/x"><label for="siret">SIRET</label>\n<input id="siret" name="siret" hx-post="/x"></form>'),
-  dataHtmx: page('<form method="post" action="/x"><label for="siret">SIRET</label>\n<input id="siret" name="siret" data-hx-post="/x"></form>'),
-  url: page('<form method="post" action="/x"><label for="site">Site</label>\n<input id="site" name="site" type="url" value="http://"></form>'),
+  htmx: page(
+    '<form method="post" action="/x"><label for="siret">SIRET</label>\n<input id="siret" name="siret" hx-post="/x"></form>',
+  ),
+  dataHtmx: page(
+    '<form method="post" action="/x"><label for="siret">SIRET</label>\n<input id="siret" name="siret" data-hx-post="/x"></form>',
+  ),
+  url: page(
+    '<form method="post" action="/x"><label for="site">Site</label>\n<input id="site" name="site" type="url" value="http://"></form>',
+  ),
 };
 type Name = keyof typeof DOCUMENTS;
 
@@ -54,7 +60,10 @@ test('Nu checker: four documents checked in one batch', { skip }, async (t) => {
   await t.test('an unknown attribute (hx-post) is an error that names it, with its position and extract', () => {
     const errors = errorsOf('htmx');
     assert.equal(errors.length, 1, errors.join('\n'));
-    assert.match(errors[0]!, /^htmx : Nu ligne 11:1 – Attribute “hx-post” not allowed on element “input”.* \(extrait « .*hx-post="\/x".* »\)$/);
+    assert.match(
+      errors[0]!,
+      /^htmx : Nu ligne 11:1 – Attribute “hx-post” not allowed on element “input”.* \(extrait « .*hx-post="\/x".* »\)$/,
+    );
   });
 
   await t.test('data-hx-post is allowed', () => {
@@ -68,11 +77,17 @@ test('Nu checker: four documents checked in one batch', { skip }, async (t) => {
   });
 
   await t.test('each error keeps the where of its document, in the order of add', () => {
-    assert.deepEqual(lines.map((l) => l.split(' : ')[0]), ['htmx', 'url']);
+    assert.deepEqual(
+      lines.map((l) => l.split(' : ')[0]),
+      ['htmx', 'url'],
+    );
   });
 
   await t.test('the temporary directory is removed', () => {
-    assert.deepEqual(readdirSync(tmpdir()).filter((name) => name.startsWith(`signup-nu-${process.pid}-`)), []);
+    assert.deepEqual(
+      readdirSync(tmpdir()).filter((name) => name.startsWith(`signup-nu-${process.pid}-`)),
+      [],
+    );
   });
 });
 
@@ -81,19 +96,48 @@ test('Nu checker: an empty batch gives no error without starting Java', async ()
 });
 
 // Reading vnu's report, on reports written by hand: the cases where the checker itself failed must throw.
-const FILES = new Map([['doc-00000.html', '/a'], ['doc-00001.html', '/b']]);
-const CHECKED = '/tmp/signup-nu-x/doc-00001.html\nOpenJDK 64-Bit Server VM warning: sharing\n/tmp/signup-nu-x/doc-00000.html\n';
+const FILES = new Map([
+  ['doc-00000.html', '/a'],
+  ['doc-00001.html', '/b'],
+]);
+const CHECKED =
+  '/tmp/signup-nu-x/doc-00001.html\nOpenJDK 64-Bit Server VM warning: sharing\n/tmp/signup-nu-x/doc-00000.html\n';
 
 test('Nu report: errors only, with the start position; warnings and info are ignored', () => {
   const report = JSON.stringify({
     messages: [
-      { type: 'info', subType: 'warning', url: 'file:/tmp/signup-nu-x/doc-00000.html', lastLine: 3, message: 'Section lacks heading.' },
+      {
+        type: 'info',
+        subType: 'warning',
+        url: 'file:/tmp/signup-nu-x/doc-00000.html',
+        lastLine: 3,
+        message: 'Section lacks heading.',
+      },
       { type: 'info', url: 'file:/tmp/signup-nu-x/doc-00000.html', lastLine: 3, message: 'Trailing slash.' },
-      { type: 'error', url: 'file:/tmp/signup-nu-x/doc-00001.html', firstLine: 2, firstColumn: 5, lastLine: 4, lastColumn: 1, message: 'M1', extract: 'a\n  b' },
-      { type: 'error', subType: 'fatal', url: 'file:/tmp/signup-nu-x/doc-00000.html', lastLine: 7, lastColumn: 9, message: 'M0' },
+      {
+        type: 'error',
+        url: 'file:/tmp/signup-nu-x/doc-00001.html',
+        firstLine: 2,
+        firstColumn: 5,
+        lastLine: 4,
+        lastColumn: 1,
+        message: 'M1',
+        extract: 'a\n  b',
+      },
+      {
+        type: 'error',
+        subType: 'fatal',
+        url: 'file:/tmp/signup-nu-x/doc-00000.html',
+        lastLine: 7,
+        lastColumn: 9,
+        message: 'M0',
+      },
     ],
   });
-  assert.deepEqual(readNuReport(report, CHECKED, FILES), ['/a : Nu ligne 7:9 – M0', '/b : Nu ligne 2:5 – M1 (extrait « a b »)']);
+  assert.deepEqual(readNuReport(report, CHECKED, FILES), [
+    '/a : Nu ligne 7:9 – M0',
+    '/b : Nu ligne 2:5 – M1 (extrait « a b »)',
+  ]);
 });
 
 test('Nu report: a non-document-error throws', () => {
@@ -102,7 +146,11 @@ test('Nu report: a non-document-error throws', () => {
 });
 
 test('Nu report: a document missing from the files checked throws', () => {
-  const report = JSON.stringify({ messages: [{ type: 'info', subType: 'warning', url: 'file:/tmp/signup-nu-x/doc-00000.html', message: 'File not found.' }] });
+  const report = JSON.stringify({
+    messages: [
+      { type: 'info', subType: 'warning', url: 'file:/tmp/signup-nu-x/doc-00000.html', message: 'File not found.' },
+    ],
+  });
   assert.throws(() => readNuReport(report, '/tmp/signup-nu-x/doc-00001.html\n', FILES), /non vérifié.*\/a/);
 });
 

@@ -20,7 +20,15 @@ describe('password policy', () => {
 
   it('accepts a passphrase and refuses common and breached passwords', () => {
     assert.deepEqual(checkPassword('correct horse battery staple', dictionary), { ok: true });
-    for (const weak of ['motdepasse123', 'azertyuiop12', 'password1234', 'Soleil2026!!', '123456789012', 'aaaaaaaaaaaaaa', 'administrateur']) {
+    for (const weak of [
+      'motdepasse123',
+      'azertyuiop12',
+      'password1234',
+      'Soleil2026!!',
+      '123456789012',
+      'aaaaaaaaaaaaaa',
+      'administrateur',
+    ]) {
       assert.equal(checkPassword(weak, dictionary).ok, false, weak);
     }
   });

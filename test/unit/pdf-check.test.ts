@@ -22,15 +22,25 @@ function file(name: string, content: Buffer): string {
  */
 function xrefBomb(inflated: number): Buffer {
   const zeros = deflateSync(Buffer.alloc(inflated));
-  const head = '%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n';
-  const xref = Buffer.concat([Buffer.from(`4 0 obj\n<< /Type /XRef /Size ${Math.floor(inflated / 7)} /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length ${zeros.length} >>\nstream\n`), zeros, Buffer.from('\nendstream\nendobj\n')]);
+  const head =
+    '%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n';
+  const xref = Buffer.concat([
+    Buffer.from(
+      `4 0 obj\n<< /Type /XRef /Size ${Math.floor(inflated / 7)} /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length ${zeros.length} >>\nstream\n`,
+    ),
+    zeros,
+    Buffer.from('\nendstream\nendobj\n'),
+  ]);
   return Buffer.concat([Buffer.from(head), xref, Buffer.from(`startxref\n${Buffer.byteLength(head)}\n%%EOF\n`)]);
 }
 
 describe('PDF check in a worker thread', () => {
   it('reads a PDF, refuses what is none', async () => {
     assert.equal(await isReadablePdf(file('ok.pdf', pdf())), true);
-    assert.equal(await isReadablePdf(file('html.pdf', Buffer.from('%PDF-1.4\n<html><script>alert(1)</script></html>'))), false);
+    assert.equal(
+      await isReadablePdf(file('html.pdf', Buffer.from('%PDF-1.4\n<html><script>alert(1)</script></html>'))),
+      false,
+    );
     assert.equal(await isReadablePdf(path.join(dir, 'absent.pdf')), false);
   });
 

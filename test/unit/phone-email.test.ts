@@ -19,7 +19,15 @@ describe('phone numbers', () => {
   for (const [input, e164] of valid) {
     it(`accepts ${input}`, () => assert.deepEqual(checkPhone(input), { ok: true, e164 }));
   }
-  const invalid = ['', '01 23 45 67', '1234567890', '+33 0 12 34 56 78', '+687 27 12 34 5', 'téléphone', '+44 20 7946 0958'];
+  const invalid = [
+    '',
+    '01 23 45 67',
+    '1234567890',
+    '+33 0 12 34 56 78',
+    '+687 27 12 34 5',
+    'téléphone',
+    '+44 20 7946 0958',
+  ];
   for (const input of invalid) {
     it(`refuses « ${input} » with a French message and an example`, () => {
       const check = checkPhone(input);

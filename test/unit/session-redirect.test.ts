@@ -29,7 +29,13 @@ function post(port: number, path: string, store: SlowStore, cookie?: string): Pr
     const request = http.request({ port, path, method: 'POST', headers: cookie ? { cookie } : {} }, (response) => {
       store.events.push('en-têtes reçus');
       response.resume();
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, location: response.headers.location, setCookie: response.headers['set-cookie'] }));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          location: response.headers.location,
+          setCookie: response.headers['set-cookie'],
+        }),
+      );
     });
     request.on('error', reject);
     request.end();
@@ -60,7 +66,10 @@ describe('redirects after a session change', () => {
     const answer = await post(port, '/change', store);
     assert.equal(answer.status, 303);
     assert.deepEqual(store.events, ['écriture commencée', 'écriture terminée', 'en-têtes reçus']);
-    assert.ok(answer.setCookie?.some((c) => c.startsWith('signup=')), 'le cookie de la session est posé');
+    assert.ok(
+      answer.setCookie?.some((c) => c.startsWith('signup=')),
+      'le cookie de la session est posé',
+    );
   });
 
   it('go at once when nothing changed, and store nothing for a visitor nobody wrote to', async () => {

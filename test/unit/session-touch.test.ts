@@ -15,7 +15,10 @@ describe('session touches', () => {
       };
       throttleTouches(store, 60_000);
       let answered = 0;
-      const touch = (sid: string) => store.touch!(sid, {} as session.SessionData, () => { answered += 1; });
+      const touch = (sid: string) =>
+        store.touch!(sid, {} as session.SessionData, () => {
+          answered += 1;
+        });
       touch('a');
       touch('a');
       touch('b');

@@ -6,14 +6,20 @@ import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { generateSireneStock } from '../../bench/sirene-generate.ts';
 import { searchQueries, timings } from '../../bench/sirene-queries.ts';
-import { csvField, ETABLISSEMENT_HEADER, luhnCheckDigit, UNITE_LEGALE_HEADER } from '../../bench/sirene-stock-format.ts';
+import {
+  csvField,
+  ETABLISSEMENT_HEADER,
+  luhnCheckDigit,
+  UNITE_LEGALE_HEADER,
+} from '../../bench/sirene-stock-format.ts';
 import { luhnValid } from '../../src/domain/siret.ts';
 
 describe('synthetic SIRENE stock', () => {
   it('computes Luhn check digits that SignUp’s SIRET rule accepts', () => {
     assert.equal(luhnCheckDigit('13002526'), '5'); // DINUM: 130025265
     assert.equal(luhnCheckDigit('130025265' + '0001'), '3'); // 13002526500013
-    for (const prefix of ['0000000', '2192002350001', '99999999']) assert.equal(luhnValid(prefix + luhnCheckDigit(prefix)), true);
+    for (const prefix of ['0000000', '2192002350001', '99999999'])
+      assert.equal(luhnValid(prefix + luhnCheckDigit(prefix)), true);
   });
 
   it('quotes a field only when needed, doubling its quotes', () => {
@@ -30,14 +36,22 @@ describe('synthetic SIRENE stock', () => {
       const text = await readFile(first.etablissementsPath, 'utf8');
       assert.equal(text, await readFile(second.etablissementsPath, 'utf8'));
       const rows = parse(text, { columns: true }) as Record<string, string>[];
-      const units = parse(await readFile(first.unitesLegalesPath, 'utf8'), { columns: true }) as Record<string, string>[];
+      const units = parse(await readFile(first.unitesLegalesPath, 'utf8'), { columns: true }) as Record<
+        string,
+        string
+      >[];
       assert.deepEqual(text.split('\n', 1)[0], ETABLISSEMENT_HEADER.join(','));
       assert.deepEqual(Object.keys(units[0] ?? {}), [...UNITE_LEGALE_HEADER]);
       assert.equal(rows.length, 500);
       assert.equal(units.length, first.unitesLegales);
-      assert.ok(first.unitesLegales > 150 && first.unitesLegales < 350, `about N/2 legal units, got ${first.unitesLegales}`);
+      assert.ok(
+        first.unitesLegales > 150 && first.unitesLegales < 350,
+        `about N/2 legal units, got ${first.unitesLegales}`,
+      );
       assert.equal(new Set(rows.map((r) => r.siret)).size, 500);
-      assert.ok(rows.every((r) => luhnValid(r.siret ?? '') && luhnValid(r.siren ?? '') && r.siret?.startsWith(r.siren ?? '-')));
+      assert.ok(
+        rows.every((r) => luhnValid(r.siret ?? '') && luhnValid(r.siren ?? '') && r.siret?.startsWith(r.siren ?? '-')),
+      );
       const closed = rows.filter((r) => r.etatAdministratifEtablissement === 'F').length;
       assert.ok(closed > 25 && closed < 80, `about 10 % closed, got ${closed}`);
       const categories = new Set(units.map((u) => u.categorieJuridiqueUniteLegale));

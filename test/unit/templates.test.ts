@@ -32,17 +32,24 @@ describe('templates and queries (static checks)', () => {
 
   it('speaks for itself: no code of a checklist kept outside the repository, the property is named instead', () => {
     const sources = ['src', 'test', 'views', 'public/js', 'migrations', 'docs', 'bench'].flatMap((dir) =>
-      ['.ts', '.njk', '.js', '.md'].flatMap((ext) => files(path.join(root, dir), ext)));
+      ['.ts', '.njk', '.js', '.md'].flatMap((ext) => files(path.join(root, dir), ext)),
+    );
     for (const file of [...sources, path.join(root, 'README.md')]) {
       const text = readFileSync(file, 'utf8');
-      assert.doesNotMatch(text, /\b[ACS]-\d{1,2}[a-z]?\b(?![\w-])/, `${path.relative(root, file)} : code de liste de contrôle extérieure`);
+      assert.doesNotMatch(
+        text,
+        /\b[ACS]-\d{1,2}[a-z]?\b(?![\w-])/,
+        `${path.relative(root, file)} : code de liste de contrôle extérieure`,
+      );
     }
   });
 
   it('refuses to render a page that is missing from the registry (outside production)', () => {
     let rendered = false;
     const res = { render: () => (rendered = true) } as unknown as Parameters<typeof requireRegisteredPages>[1];
-    const req = { method: 'GET', baseUrl: '', route: { path: '/page-oubliee' } } as unknown as Parameters<typeof requireRegisteredPages>[0];
+    const req = { method: 'GET', baseUrl: '', route: { path: '/page-oubliee' } } as unknown as Parameters<
+      typeof requireRegisteredPages
+    >[0];
     requireRegisteredPages(req, res, () => undefined);
     assert.throws(() => res.render('public/accueil'), /pas dans le registre/);
     assert.equal(rendered, false);

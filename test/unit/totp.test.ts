@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { derivedKey, seal, unseal } from '../../src/domain/sealing.ts';
 import {
-  base32Decode, base32Encode, checkCode, groupedSecret, hotp, newSecret, normaliseCode, otpauthUri, timeStep, totp,
+  base32Decode,
+  base32Encode,
+  checkCode,
+  groupedSecret,
+  hotp,
+  newSecret,
+  normaliseCode,
+  otpauthUri,
+  timeStep,
+  totp,
 } from '../../src/domain/totp.ts';
 
 // RFC 6238 appendix B, SHA1 rows: the 20-byte ASCII secret "12345678901234567890", 8-digit codes.
@@ -42,9 +51,16 @@ describe('TOTP (RFC 6238)', () => {
     const now = 1_700_000_015_000;
     const step = timeStep(now);
     for (const offset of [-1, 0, 1]) {
-      assert.deepEqual(checkCode(secret, totp(secret, now + offset * 30_000), now, null), { ok: true, step: step + offset });
+      assert.deepEqual(checkCode(secret, totp(secret, now + offset * 30_000), now, null), {
+        ok: true,
+        step: step + offset,
+      });
     }
-    for (const offset of [-2, 2]) assert.deepEqual(checkCode(secret, totp(secret, now + offset * 30_000), now, null), { ok: false, reason: 'wrong' });
+    for (const offset of [-2, 2])
+      assert.deepEqual(checkCode(secret, totp(secret, now + offset * 30_000), now, null), {
+        ok: false,
+        reason: 'wrong',
+      });
   });
 
   it('refuses a code whose step is at or before the last accepted one', () => {
@@ -52,8 +68,14 @@ describe('TOTP (RFC 6238)', () => {
     const now = 1_700_000_015_000;
     const code = totp(secret, now);
     assert.deepEqual(checkCode(secret, code, now, timeStep(now)), { ok: false, reason: 'reused' });
-    assert.deepEqual(checkCode(secret, totp(secret, now - 30_000), now, timeStep(now)), { ok: false, reason: 'reused' });
-    assert.deepEqual(checkCode(secret, totp(secret, now + 30_000), now, timeStep(now)), { ok: true, step: timeStep(now) + 1 });
+    assert.deepEqual(checkCode(secret, totp(secret, now - 30_000), now, timeStep(now)), {
+      ok: false,
+      reason: 'reused',
+    });
+    assert.deepEqual(checkCode(secret, totp(secret, now + 30_000), now, timeStep(now)), {
+      ok: true,
+      step: timeStep(now) + 1,
+    });
     assert.deepEqual(checkCode(secret, '12345', now, null), { ok: false, reason: 'wrong' });
   });
 
@@ -76,7 +98,10 @@ describe('sealing (AES-256-GCM, HKDF keys)', () => {
     assert.ok(!sealed.includes(Buffer.from('secret')));
     assert.equal(unseal(key, sealed, Buffer.from('row 1')), 'secret');
     assert.equal(unseal(key, sealed, Buffer.from('row 2')), undefined);
-    assert.equal(unseal(derivedKey('a-session-secret-with-at-least-32-characters', 'test/v2'), sealed, Buffer.from('row 1')), undefined);
+    assert.equal(
+      unseal(derivedKey('a-session-secret-with-at-least-32-characters', 'test/v2'), sealed, Buffer.from('row 1')),
+      undefined,
+    );
     assert.equal(unseal(key, sealed.subarray(0, 20), Buffer.from('row 1')), undefined);
   });
 });

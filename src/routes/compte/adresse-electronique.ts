@@ -8,7 +8,11 @@ import { consume, guarded, type RateLimits } from '../../middleware/rate-limit.t
 import type { Services } from '../../services/index.ts';
 
 const confirmPasswordSchema = Joi.object<{ password: string }>({
-  password: Joi.string().max(1000).required().meta(secret).messages({ 'string.empty': 'Saisissez votre mot de passe', 'any.required': 'Saisissez votre mot de passe' }),
+  password: Joi.string()
+    .max(1000)
+    .required()
+    .meta(secret)
+    .messages({ 'string.empty': 'Saisissez votre mot de passe', 'any.required': 'Saisissez votre mot de passe' }),
 });
 const newEmailSchema = Joi.object<{ email: string }>({ email: emailField });
 
@@ -31,10 +35,19 @@ export function emailChangeRoutes(services: Services, limits: RateLimits): Route
     const retour = returnOf((req.body as Record<string, unknown> | undefined)?.retour);
     const { value, errors, fieldErrors } = validateForm(confirmPasswordSchema, req.body);
     if (errors.length) return res.status(422).render('compte/confirmer-mot-de-passe', { retour, errors, fieldErrors });
-    const right = await guarded(limits.signInFailuresByAccount, normaliseEmail(user.email), () => services.accounts.verifyCurrentPassword(user, value.password), (ok) => ok);
+    const right = await guarded(
+      limits.signInFailuresByAccount,
+      normaliseEmail(user.email),
+      () => services.accounts.verifyCurrentPassword(user, value.password),
+      (ok) => ok,
+    );
     if (!right) {
       const message = 'Le mot de passe est incorrect';
-      return res.status(422).render('compte/confirmer-mot-de-passe', { retour, errors: [{ field: 'password', message }], fieldErrors: { password: message } });
+      return res.status(422).render('compte/confirmer-mot-de-passe', {
+        retour,
+        errors: [{ field: 'password', message }],
+        fieldErrors: { password: message },
+      });
     }
     req.session.reauthAt = Date.now();
     req.session.save((error) => (error ? next(error) : res.redirect(303, retour)));
@@ -51,7 +64,8 @@ export function emailChangeRoutes(services: Services, limits: RateLimits): Route
       errors.push({ field: 'email', message });
       fieldErrors.email = message;
     }
-    if (errors.length) return res.status(422).render('compte/adresse-electronique', { values: req.body as object, errors, fieldErrors });
+    if (errors.length)
+      return res.status(422).render('compte/adresse-electronique', { values: req.body as object, errors, fieldErrors });
     await consume(limits.emailsByAccount, `email_change:${user.id}`);
     await services.accounts.requestEmailChange(user, value.email);
     req.session.notice = `Un lien de confirmation a été envoyé à ${normaliseEmail(value.email)}. Votre adresse changera quand vous l’aurez ouvert (il est valable 24 heures).`;
@@ -68,7 +82,10 @@ export function emailChangeRoutes(services: Services, limits: RateLimits): Route
   const tokenOf = (session: { emailToken?: { purpose: string; token: string } }) =>
     session.emailToken?.purpose === 'email_change' ? session.emailToken.token : undefined;
   const invalid = (res: Parameters<RequestHandler>[1]) =>
-    res.status(200).set('Referrer-Policy', 'same-origin').render('compte/lien-invalide', { purpose: 'email_change', values: {} });
+    res
+      .status(200)
+      .set('Referrer-Policy', 'same-origin')
+      .render('compte/lien-invalide', { purpose: 'email_change', values: {} });
 
   router.get('/adresse-electronique/confirmer', landing, async (req, res) => {
     const token = tokenOf(req.session);
@@ -77,7 +94,9 @@ export function emailChangeRoutes(services: Services, limits: RateLimits): Route
   });
   router.post('/adresse-electronique/confirmer', async (req, res) => {
     const token = tokenOf(req.session);
-    const result = token ? await services.accounts.confirmEmailChange(token, { userId: req.session.userId, sid: req.sessionID }) : undefined;
+    const result = token
+      ? await services.accounts.confirmEmailChange(token, { userId: req.session.userId, sid: req.sessionID })
+      : undefined;
     delete req.session.emailToken;
     if (!result || result === 'taken') return invalid(res);
     res.render('compte/adresse-electronique-modifiee', { email: result.email });

@@ -28,12 +28,18 @@ export function signInRoutes(services: Services, limits: RateLimits, cookieName:
     const values = { email: value.email };
     if (errors.length) return res.status(422).render('compte/connexion', { values, errors, fieldErrors });
     const accountKey = normaliseEmail(value.email);
-    const user = await guarded(limits.signInFailuresByAccount, accountKey, () => services.accounts.authenticate(value.email, value.password), (u) => u !== undefined);
+    const user = await guarded(
+      limits.signInFailuresByAccount,
+      accountKey,
+      () => services.accounts.authenticate(value.email, value.password),
+      (u) => u !== undefined,
+    );
     if (!user) {
       const wrong = [{ field: 'email', message: WRONG }];
       return res.status(422).render('compte/connexion', { values, errors: wrong, fieldErrors: { email: WRONG } });
     }
-    if (user === 'inactive') return res.status(422).render('compte/connexion', { values, inactive: true, forceErrorTitle: true });
+    if (user === 'inactive')
+      return res.status(422).render('compte/connexion', { values, inactive: true, forceErrorTitle: true });
     const returnTo = safeReturnPath(req.session.returnTo);
     req.session.regenerate((error) => {
       if (error) return next(error);

@@ -19,7 +19,13 @@ function signIn(req: Request, user: User): Promise<void> {
   return new Promise((resolve, reject) => {
     req.session.regenerate((error) => {
       if (error) return reject(error as Error);
-      Object.assign(req.session, { userId: user.id, authAt: pendingAt ?? Date.now(), userAgent, mfa: true, mfaAt: Date.now() });
+      Object.assign(req.session, {
+        userId: user.id,
+        authAt: pendingAt ?? Date.now(),
+        userAgent,
+        mfa: true,
+        mfaAt: Date.now(),
+      });
       req.session.save((saveError) => (saveError ? reject(saveError as Error) : resolve()));
     });
   });
@@ -45,9 +51,13 @@ export function secondFactorRoutes(services: Services, limits: RateLimits): Rout
 
   const render = async (res: Response, user: User, status: number, error?: string) => {
     const state = await services.mfa.state(user.id);
-    const enrolment = state.enrolled ? undefined : { grouped: groupedSecret(state.secret), uri: otpauthUri(state.secret, user.email) };
+    const enrolment = state.enrolled
+      ? undefined
+      : { grouped: groupedSecret(state.secret), uri: otpauthUri(state.secret, user.email) };
     const errors = error ? [{ field: 'code', message: error }] : [];
-    res.status(status).render('compte/double-authentification', { enrolment, errors, fieldErrors: error ? { code: error } : {} });
+    res
+      .status(status)
+      .render('compte/double-authentification', { enrolment, errors, fieldErrors: error ? { code: error } : {} });
   };
 
   router.get(SECOND_FACTOR_PATH, async (req, res) => {
@@ -61,11 +71,19 @@ export function secondFactorRoutes(services: Services, limits: RateLimits): Rout
     const code = normaliseCode((req.body as { code?: unknown }).code);
     if (!code) return render(res, user, 422, MESSAGES.format); // nothing checked, nothing counted
     const passed = (r: MfaResult) => r === 'ok' || r === 'enrolled';
-    const result = await guarded(limits.secondFactorFailuresByAccount, user.id, () => services.mfa.verify(user.id, code), passed, { lastFailureRefused: true });
+    const result = await guarded(
+      limits.secondFactorFailuresByAccount,
+      user.id,
+      () => services.mfa.verify(user.id, code),
+      passed,
+      { lastFailureRefused: true },
+    );
     if (result === 'wrong' || result === 'reused') return render(res, user, 422, MESSAGES[result]);
     const returnTo = safeReturnPath(req.session.returnTo);
     await signIn(req, user);
-    if (result === 'enrolled') req.session.notice = 'La double authentification est activée : votre application vous donnera un code à chaque connexion.';
+    if (result === 'enrolled')
+      req.session.notice =
+        'La double authentification est activée : votre application vous donnera un code à chaque connexion.';
     res.redirect(303, returnTo ?? HOME_PATH);
   });
   return router;

@@ -43,7 +43,10 @@ export function emailLinkRoutes(services: Services, limits: RateLimits): Router 
   });
   router.post('/activation/renvoyer', async (req, res) => {
     const { value, errors, fieldErrors } = validateForm(emailOnlySchema, req.body);
-    if (errors.length) return res.status(422).render('compte/lien-invalide', { purpose: 'activation', values: req.body as object, errors, fieldErrors });
+    if (errors.length)
+      return res
+        .status(422)
+        .render('compte/lien-invalide', { purpose: 'activation', values: req.body as object, errors, fieldErrors });
     await consume(limits.emailsByAccount, `activation:${normaliseEmail(value.email)}`);
     await services.accounts.resendActivation(value.email);
     res.redirect(303, '/inscription/confirmation');
@@ -52,7 +55,8 @@ export function emailLinkRoutes(services: Services, limits: RateLimits): Router 
   router.get('/mot-de-passe-oublie', (_req, res) => res.render('compte/mot-de-passe-oublie', { values: {} }));
   router.post('/mot-de-passe-oublie', async (req, res) => {
     const { value, errors, fieldErrors } = validateForm(emailOnlySchema, req.body);
-    if (errors.length) return res.status(422).render('compte/mot-de-passe-oublie', { values: req.body as object, errors, fieldErrors });
+    if (errors.length)
+      return res.status(422).render('compte/mot-de-passe-oublie', { values: req.body as object, errors, fieldErrors });
     await consume(limits.emailsByAccount, `reset:${normaliseEmail(value.email)}`);
     await services.accounts.requestReset(value.email);
     res.redirect(303, '/mot-de-passe-oublie/envoye');
@@ -71,7 +75,9 @@ export function emailLinkRoutes(services: Services, limits: RateLimits): Router 
     const problem = services.accounts.passwordProblem(value.password, []);
     if (problem) {
       const errors = [{ field: 'password', message: problem }];
-      return res.status(422).render('compte/nouveau-mot-de-passe', { values: {}, errors, fieldErrors: { password: problem } });
+      return res
+        .status(422)
+        .render('compte/nouveau-mot-de-passe', { values: {}, errors, fieldErrors: { password: problem } });
     }
     if (!(await services.accounts.resetPassword(token, value.password))) return invalid(res, 'reset');
     req.session.regenerate(() => {

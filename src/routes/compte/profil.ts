@@ -19,21 +19,45 @@ export function accountRoutes(services: Services, limits: RateLimits): Router {
     const notice = req.session.notice;
     delete req.session.notice;
     res.render('compte/profil', {
-      values: { ...user, phone: user.phone ? formatPhone(user.phone) : '', idle: String(user.sessionIdleMinutes ?? 30) },
-      organisations: await services.organisations.organisationsOf(user.id), idleChoices: IDLE_CHOICES, notice,
+      values: {
+        ...user,
+        phone: user.phone ? formatPhone(user.phone) : '',
+        idle: String(user.sessionIdleMinutes ?? 30),
+      },
+      organisations: await services.organisations.organisationsOf(user.id),
+      idleChoices: IDLE_CHOICES,
+      notice,
     });
   });
   router.post('/compte', async (req, res) => {
     const user = currentUserOf(res);
     if ((req.body as { action?: string }).action === 'prolonger') {
       await keepSessionAlive(req);
-      return res.render('compte/profil', { values: req.body as object, fieldErrors: {}, idleChoices: IDLE_CHOICES, organisations: await services.organisations.organisationsOf(user.id), notice: SESSION_EXTENDED });
+      return res.render('compte/profil', {
+        values: req.body as object,
+        fieldErrors: {},
+        idleChoices: IDLE_CHOICES,
+        organisations: await services.organisations.organisationsOf(user.id),
+        notice: SESSION_EXTENDED,
+      });
     }
     const { value, errors, fieldErrors } = validateForm(profileSchema, req.body);
     if (errors.length) {
-      return res.status(422).render('compte/profil', { values: req.body as object, errors, fieldErrors, idleChoices: IDLE_CHOICES, organisations: await services.organisations.organisationsOf(user.id) });
+      return res.status(422).render('compte/profil', {
+        values: req.body as object,
+        errors,
+        fieldErrors,
+        idleChoices: IDLE_CHOICES,
+        organisations: await services.organisations.organisationsOf(user.id),
+      });
     }
-    await services.profile.update(user.id, { givenName: value.givenName, familyName: value.familyName, jobTitle: value.jobTitle || null, phone: value.phone || null, sessionIdleMinutes: value.idle });
+    await services.profile.update(user.id, {
+      givenName: value.givenName,
+      familyName: value.familyName,
+      jobTitle: value.jobTitle || null,
+      phone: value.phone || null,
+      sessionIdleMinutes: value.idle,
+    });
     req.session.notice = 'Vos informations ont été enregistrées.';
     res.redirect(303, '/compte');
   });
@@ -42,16 +66,29 @@ export function accountRoutes(services: Services, limits: RateLimits): Router {
   router.post('/compte/mot-de-passe', async (req, res) => {
     const user = currentUserOf(res);
     const { value, errors, fieldErrors } = validateForm(passwordChangeSchema, req.body);
-    const problem = services.accounts.passwordProblem(value.password ?? '', [user.email, user.givenName, user.familyName]);
+    const problem = services.accounts.passwordProblem(value.password ?? '', [
+      user.email,
+      user.givenName,
+      user.familyName,
+    ]);
     if (problem) {
       errors.push({ field: 'password', message: problem });
       fieldErrors.password = problem;
     }
     if (errors.length) return res.status(422).render('compte/mot-de-passe', { values: {}, errors, fieldErrors });
-    const changed = await guarded(limits.signInFailuresByAccount, normaliseEmail(user.email), () => services.accounts.changePassword(user, value.current, value.password, req.sessionID), (r) => r === 'ok');
+    const changed = await guarded(
+      limits.signInFailuresByAccount,
+      normaliseEmail(user.email),
+      () => services.accounts.changePassword(user, value.current, value.password, req.sessionID),
+      (r) => r === 'ok',
+    );
     if (changed === 'wrong_current') {
       const message = 'Le mot de passe actuel est incorrect';
-      return res.status(422).render('compte/mot-de-passe', { values: {}, errors: [{ field: 'current', message }], fieldErrors: { current: message } });
+      return res.status(422).render('compte/mot-de-passe', {
+        values: {},
+        errors: [{ field: 'current', message }],
+        fieldErrors: { current: message },
+      });
     }
     req.session.notice = 'Votre mot de passe a été modifié. Vos autres sessions ont été fermées.';
     res.redirect(303, '/compte');
@@ -59,7 +96,13 @@ export function accountRoutes(services: Services, limits: RateLimits): Router {
 
   router.get('/compte/sessions', async (req, res) => {
     const sessions = await services.profile.sessions(currentUserOf(res).id);
-    res.render('compte/sessions', { sessions: sessions.map((s) => ({ ...s, browser: describeUserAgent(s.userAgent), current: s.sid === req.sessionID })) });
+    res.render('compte/sessions', {
+      sessions: sessions.map((s) => ({
+        ...s,
+        browser: describeUserAgent(s.userAgent),
+        current: s.sid === req.sessionID,
+      })),
+    });
   });
   router.post('/compte/sessions/fermer-les-autres', async (req, res) => {
     const count = await services.profile.endOtherSessions(currentUserOf(res).id, req.sessionID);
@@ -75,7 +118,8 @@ export function accountRoutes(services: Services, limits: RateLimits): Router {
   router.post('/session/prolonger', async (req, res) => {
     await keepSessionAlive(req);
     res.vary('HX-Request').vary('Accept');
-    if (res.locals.isHtmx || req.accepts(['text/html', 'application/json']) === 'application/json') return res.status(204).end();
+    if (res.locals.isHtmx || req.accepts(['text/html', 'application/json']) === 'application/json')
+      return res.status(204).end();
     res.redirect(303, safeReturnPath((req.body as Record<string, unknown> | undefined)?.retour) ?? '/compte');
   });
   return router;

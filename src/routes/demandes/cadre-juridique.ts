@@ -29,15 +29,30 @@ export type TextOutcome = {
  * brouillon » would, so that attaching or removing a file never loses what was typed. A body without any of the
  * step's fields (not sent from the step's form) changes nothing.
  */
-export async function saveLegalText(services: Services, request: AccessRequest, fields: Record<string, unknown>, user: User): Promise<TextOutcome> {
+export async function saveLegalText(
+  services: Services,
+  request: AccessRequest,
+  fields: Record<string, unknown>,
+  user: User,
+): Promise<TextOutcome> {
   if (!LEGAL_STEP.fields.some((f) => f.name in fields)) return { errors: [], changed: false };
   const posted = Object.fromEntries(LEGAL_STEP.fields.map((f) => [f.name, fields[f.name] ?? '']));
   const unsaved = { version: fields.version, base: fields.base };
   const validated = validateForm(lenientSchema(LEGAL_STEP), fields);
-  const applied = await services.stepRules.apply(LEGAL_STEP, request, validated.value as Record<string, unknown>, false);
+  const applied = await services.stepRules.apply(
+    LEGAL_STEP,
+    request,
+    validated.value as Record<string, unknown>,
+    false,
+  );
   const errors = [...validated.errors, ...applied.errors];
   if (errors.length) return { errors, posted, unsaved, changed: false };
-  const outcome = await services.requests.save(request, LEGAL_STEP, { version: Number(fields.version), base: parseBase(fields.base), values: applied.value }, user.id);
+  const outcome = await services.requests.save(
+    request,
+    LEGAL_STEP,
+    { version: Number(fields.version), base: parseBase(fields.base), values: applied.value },
+    user.id,
+  );
   if (outcome.kind === 'locked') throw new HttpError(409, NOT_EDITABLE);
   if (outcome.kind === 'conflict') {
     const conflictErrors = outcome.conflicts.map((name) => ({
@@ -50,35 +65,57 @@ export async function saveLegalText(services: Services, request: AccessRequest, 
 }
 
 /** The legal step's page, as the step handler renders it, with the attachments. */
-export async function renderLegalStep(services: Services, res: Response, request: AccessRequest, extra: Record<string, unknown>, status: number): Promise<void> {
+export async function renderLegalStep(
+  services: Services,
+  res: Response,
+  request: AccessRequest,
+  extra: Record<string, unknown>,
+  status: number,
+): Promise<void> {
   const context = await services.stepRules.context(LEGAL_STEP, request);
   res.status(status).render('demandes/etape', {
-    request, step: LEGAL_STEP, steps: STEPS, stepNumber: STEPS.indexOf(LEGAL_STEP) + 1, values: request.answers[LEGAL_STEP.slug] ?? {}, fieldErrors: {},
-    ...context, ...extra,
+    request,
+    step: LEGAL_STEP,
+    steps: STEPS,
+    stepNumber: STEPS.indexOf(LEGAL_STEP) + 1,
+    values: request.answers[LEGAL_STEP.slug] ?? {},
+    fieldErrors: {},
+    ...context,
+    ...extra,
   });
 }
 
 /** Errors as the page shows them: the summary lists each, a field shows its messages together. */
 export function errorContext(errors: FieldError[]): { errors: FieldError[]; fieldErrors: Record<string, string> } {
   const fieldErrors: Record<string, string> = {};
-  for (const e of errors) fieldErrors[e.field] = fieldErrors[e.field] ? `${fieldErrors[e.field]} ${e.message}` : e.message;
+  for (const e of errors)
+    fieldErrors[e.field] = fieldErrors[e.field] ? `${fieldErrors[e.field]} ${e.message}` : e.message;
   return { errors, fieldErrors };
 }
 
-export type Upload = { fields: Record<string, unknown>; received: { name: string; file: ReceivedFile }[]; tooManyFiles: boolean };
+export type Upload = {
+  fields: Record<string, unknown>;
+  received: { name: string; file: ReceivedFile }[];
+  tooManyFiles: boolean;
+};
 
 /**
  * Reads the rest of an upload form: fields, and each chosen file to a temporary file. If the body does not arrive
  * whole, every temporary file is removed and the error rethrown: nothing of an interrupted upload remains.
  */
-export async function receiveUpload(services: Services, reader: MultipartReader | undefined, leading: Record<string, unknown>): Promise<Upload> {
+export async function receiveUpload(
+  services: Services,
+  reader: MultipartReader | undefined,
+  leading: Record<string, unknown>,
+): Promise<Upload> {
   const fields: Record<string, unknown> = { ...leading };
   const received: Upload['received'] = [];
   if (!reader) return { fields, received, tooManyFiles: false };
   try {
     for (let part = await reader.next(); part; part = await reader.next()) {
       if (part.kind === 'field') fields[part.name] = part.value;
-      else if (part.name !== UPLOAD_FIELD || part.filename === '') part.stream.resume(); // an empty file input still sends a part
+      else if (part.name !== UPLOAD_FIELD || part.filename === '')
+        part.stream.resume(); // an empty file input still sends a part
       else received.push({ name: part.filename, file: await services.attachments.receive(part.stream) });
     }
   } catch (error) {

@@ -2,25 +2,56 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { contentDisposition, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../../domain/attachments.ts';
 import { isEditable } from '../../domain/request-states.ts';
-import { addedNotice, NO_FILE_CHOSEN, NOT_EDITABLE, rejectionMessage, removedNotice, TOO_MANY_IN_ONE_GO, UPLOAD_FIELD } from '../../forms/attachments.ts';
+import {
+  addedNotice,
+  NO_FILE_CHOSEN,
+  NOT_EDITABLE,
+  rejectionMessage,
+  removedNotice,
+  TOO_MANY_IN_ONE_GO,
+  UPLOAD_FIELD,
+} from '../../forms/attachments.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
 import { HttpError } from '../../middleware/http-error.ts';
 import type { MultipartLimits } from '../../middleware/multipart.ts';
 import type { AccessRequest } from '../../repositories/requests.ts';
 import type { AddOutcome, Download } from '../../services/attachments.ts';
 import type { Services } from '../../services/index.ts';
-import { errorContext, LEGAL_STEP, receiveUpload, renderLegalStep, saveLegalText, type TextOutcome } from './cadre-juridique.ts';
+import {
+  errorContext,
+  LEGAL_STEP,
+  receiveUpload,
+  renderLegalStep,
+  saveLegalText,
+  type TextOutcome,
+} from './cadre-juridique.ts';
 
 /** The upload form's path, read by the multipart middleware before the CSRF check. */
 export const ATTACHMENT_UPLOAD_PATH = /^\/demandes\/\d{1,18}\/pieces-jointes\/?$/;
 /** Six files of 10 MB and the form's fields: beyond this, the connection is cut (the page cannot be answered). */
-export const UPLOAD_LIMITS: MultipartLimits = { fileBytes: MAX_ATTACHMENT_BYTES, files: MAX_ATTACHMENTS, bodyBytes: (MAX_ATTACHMENTS + 4) * MAX_ATTACHMENT_BYTES };
+export const UPLOAD_LIMITS: MultipartLimits = {
+  fileBytes: MAX_ATTACHMENT_BYTES,
+  files: MAX_ATTACHMENTS,
+  bodyBytes: (MAX_ATTACHMENTS + 4) * MAX_ATTACHMENT_BYTES,
+};
 
 const stepPath = (request: AccessRequest, fields: Record<string, unknown>) =>
   `/demandes/${request.id}/${LEGAL_STEP.slug}${fields.retour === 'recapitulatif' ? '?retour=recapitulatif' : ''}`;
 
 /** After an attachment changed: back to the step (303), or the step again with what went wrong (413/422). */
-async function respond(services: Services, req: Request, res: Response, request: AccessRequest, outcome: { text: TextOutcome; fileErrors: { field: string; message: string }[]; notice?: string; tooLarge?: boolean; fields: Record<string, unknown> }) {
+async function respond(
+  services: Services,
+  req: Request,
+  res: Response,
+  request: AccessRequest,
+  outcome: {
+    text: TextOutcome;
+    fileErrors: { field: string; message: string }[];
+    notice?: string;
+    tooLarge?: boolean;
+    fields: Record<string, unknown>;
+  },
+) {
   const { text, fileErrors, notice, fields } = outcome;
   if (!text.errors.length && !fileErrors.length) {
     if (notice) req.session.stepNotice = { requestId: request.id, step: LEGAL_STEP.slug, text: notice };
@@ -28,17 +59,38 @@ async function respond(services: Services, req: Request, res: Response, request:
     return res.redirect(303, stepPath(request, fields));
   }
   const current = (await services.requests.find(request.id, currentUserOf(res).id)) ?? request;
-  await renderLegalStep(services, res, current, {
-    ...errorContext([...text.errors, ...fileErrors]), ...(text.posted ? { values: text.posted } : {}), ...(text.unsaved ?? {}),
-    stepNotice: notice, saved: text.changed ? new Date().toISOString() : undefined, retour: fields.retour === 'recapitulatif' ? 'recapitulatif' : undefined,
-  }, outcome.tooLarge ? 413 : 422);
+  await renderLegalStep(
+    services,
+    res,
+    current,
+    {
+      ...errorContext([...text.errors, ...fileErrors]),
+      ...(text.posted ? { values: text.posted } : {}),
+      ...(text.unsaved ?? {}),
+      stepNotice: notice,
+      saved: text.changed ? new Date().toISOString() : undefined,
+      retour: fields.retour === 'recapitulatif' ? 'recapitulatif' : undefined,
+    },
+    outcome.tooLarge ? 413 : 422,
+  );
 }
 
 /** A file not served (ADR 0011): 409 while its antivirus scan is pending (retry soon), 410 once refused for a virus. */
-function unavailable(res: Response, request: AccessRequest, name: string, download: Exclude<Download, { kind: 'file' }>) {
+function unavailable(
+  res: Response,
+  request: AccessRequest,
+  name: string,
+  download: Exclude<Download, { kind: 'file' }>,
+) {
   const pending = download.kind === 'pending';
   res.status(pending ? 409 : 410).set({ 'Cache-Control': 'no-store', ...(pending ? { 'Retry-After': '10' } : {}) });
-  res.render('errors/piece-jointe-indisponible', { status: res.statusCode, name, pending, virus: download.kind === 'infected' ? download.virus : undefined, stepHref: `/demandes/${request.id}/${LEGAL_STEP.slug}` });
+  res.render('errors/piece-jointe-indisponible', {
+    status: res.statusCode,
+    name,
+    pending,
+    virus: download.kind === 'infected' ? download.virus : undefined,
+    stepHref: `/demandes/${request.id}/${LEGAL_STEP.slug}`,
+  });
 }
 
 /**
@@ -49,18 +101,25 @@ function unavailable(res: Response, request: AccessRequest, name: string, downlo
 export function attachmentRoutes(services: Services): Router {
   const router = Router();
   // The form's POST-only addresses, reloaded or reached again from a 422 page (session renewal): back to the step.
-  router.get(['/demandes/:id/pieces-jointes', '/demandes/:id/pieces-jointes/:pieceId/supprimer'], async (req, res, next) => {
-    const request = await services.requests.find(String(req.params.id), currentUserOf(res).id);
-    if (!request) return next(); // not a member: 404, as for the step itself
-    res.redirect(303, `/demandes/${request.id}/${LEGAL_STEP.slug}`);
-  });
+  router.get(
+    ['/demandes/:id/pieces-jointes', '/demandes/:id/pieces-jointes/:pieceId/supprimer'],
+    async (req, res, next) => {
+      const request = await services.requests.find(String(req.params.id), currentUserOf(res).id);
+      if (!request) return next(); // not a member: 404, as for the step itself
+      res.redirect(303, `/demandes/${request.id}/${LEGAL_STEP.slug}`);
+    },
+  );
 
   router.post('/demandes/:id/pieces-jointes', async (req, res, next) => {
     const user = currentUserOf(res);
     const request = await services.requests.find(req.params.id, user.id);
     if (!request) return next();
     if (!isEditable(request.status)) throw new HttpError(409, NOT_EDITABLE);
-    const { fields, received, tooManyFiles } = await receiveUpload(services, res.locals.multipart, req.body as Record<string, unknown>);
+    const { fields, received, tooManyFiles } = await receiveUpload(
+      services,
+      res.locals.multipart,
+      req.body as Record<string, unknown>,
+    );
     const outcomes: AddOutcome[] = [];
     try {
       for (const r of received) outcomes.push(await services.attachments.add(request, r.file, r.name, user.id));
@@ -73,7 +132,13 @@ export function attachmentRoutes(services: Services): Router {
     const fileErrors = rejected.map((o) => ({ field: UPLOAD_FIELD, message: rejectionMessage(o) }));
     if (tooManyFiles) fileErrors.push({ field: UPLOAD_FIELD, message: TOO_MANY_IN_ONE_GO });
     if (!received.length && !tooManyFiles) fileErrors.push({ field: UPLOAD_FIELD, message: NO_FILE_CHOSEN });
-    await respond(services, req, res, request, { text, fileErrors, fields, notice: added.length ? addedNotice(added) : undefined, tooLarge: rejected.some((o) => o.reason === 'too-large') });
+    await respond(services, req, res, request, {
+      text,
+      fileErrors,
+      fields,
+      notice: added.length ? addedNotice(added) : undefined,
+      tooLarge: rejected.some((o) => o.reason === 'too-large'),
+    });
   });
 
   router.post('/demandes/:id/pieces-jointes/:pieceId/supprimer', async (req, res, next) => {
@@ -85,7 +150,12 @@ export function attachmentRoutes(services: Services): Router {
     if (!removed) return next();
     const fields = req.body as Record<string, unknown>;
     const text = await saveLegalText(services, request, fields, user);
-    await respond(services, req, res, request, { text, fileErrors: [], fields, notice: removedNotice(removed.originalName) });
+    await respond(services, req, res, request, {
+      text,
+      fileErrors: [],
+      fields,
+      notice: removedNotice(removed.originalName),
+    });
   });
 
   router.get('/demandes/:id/pieces-jointes/:pieceId', async (req, res, next) => {
@@ -95,10 +165,16 @@ export function attachmentRoutes(services: Services): Router {
     if (!request || !attachment || !download) return next();
     if (download.kind !== 'file') return unavailable(res, request, attachment.originalName, download);
     res.set({
-      'Content-Type': attachment.mediaType, 'Content-Length': String(attachment.size), 'Content-Disposition': contentDisposition(attachment.originalName),
-      'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': 'sandbox', 'Cache-Control': 'private, no-store',
+      'Content-Type': attachment.mediaType,
+      'Content-Length': String(attachment.size),
+      'Content-Disposition': contentDisposition(attachment.originalName),
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': 'sandbox',
+      'Cache-Control': 'private, no-store',
     });
-    await pipeline(download.content, res).catch((err: unknown) => req.log?.warn({ err }, 'attachment download interrupted'));
+    await pipeline(download.content, res).catch((err: unknown) =>
+      req.log?.warn({ err }, 'attachment download interrupted'),
+    );
   });
   return router;
 }

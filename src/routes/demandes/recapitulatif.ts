@@ -10,16 +10,30 @@ import type { Services } from '../../services/index.ts';
 export function requestSummaryRoutes(services: Services): Router {
   const router = Router();
 
-  const render = async (res: Parameters<Parameters<Router['get']>[1]>[1], id: string, status = 200, extra: Record<string, unknown> = {}) => {
+  const render = async (
+    res: Parameters<Parameters<Router['get']>[1]>[1],
+    id: string,
+    status = 200,
+    extra: Record<string, unknown> = {},
+  ) => {
     const request = await services.requests.find(id, currentUserOf(res).id);
     if (!request) return false;
     const incomplete = await services.stepRules.incompleteSteps(request);
     const choiceLabels = await services.stepRules.allChoiceLabels(request);
     const attachments = (await services.attachments.list(request.id)).map((a) => attachmentView(request.id, a));
     res.status(status).render('demandes/recapitulatif', {
-      request, steps: STEPS, incomplete: incomplete.map((i) => i.step.slug), labels: STATUS_LABELS, editable: isEditable(request.status),
-      archivable: eventsFor(request.status, 'applicant').includes('archive'), copyable: isCopyable(request.status),
-      choiceLabels, contactRoles: CONTACT_ROLES, contactParts: CONTACT_PARTS, attachments, ...extra,
+      request,
+      steps: STEPS,
+      incomplete: incomplete.map((i) => i.step.slug),
+      labels: STATUS_LABELS,
+      editable: isEditable(request.status),
+      archivable: eventsFor(request.status, 'applicant').includes('archive'),
+      copyable: isCopyable(request.status),
+      choiceLabels,
+      contactRoles: CONTACT_ROLES,
+      contactParts: CONTACT_PARTS,
+      attachments,
+      ...extra,
     });
     return true;
   };
@@ -36,20 +50,31 @@ export function requestSummaryRoutes(services: Services): Router {
     if (!request) return next();
     if (!isEditable(request.status)) return res.redirect(303, `/demandes/${request.id}/recapitulatif`); // double click, replay
     const incomplete = await services.stepRules.incompleteSteps(request);
-    const errors = incomplete.map(({ step }) => ({ field: `etape-${step.slug}`, message: `Complétez l’étape « ${step.title} »` }));
-    if ((req.body as { certification?: string }).certification !== 'oui') errors.push({ field: 'certification', message: 'Cochez la case pour certifier l’exactitude des informations' });
+    const errors = incomplete.map(({ step }) => ({
+      field: `etape-${step.slug}`,
+      message: `Complétez l’étape « ${step.title} »`,
+    }));
+    if ((req.body as { certification?: string }).certification !== 'oui')
+      errors.push({ field: 'certification', message: 'Cochez la case pour certifier l’exactitude des informations' });
     if (errors.length) {
-      await render(res, request.id, 422, { errors, fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])) });
+      await render(res, request.id, 422, {
+        errors,
+        fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
+      });
       return;
     }
-    if ((await services.requests.submit(request, user)).kind === 'done') req.session.notice = 'Votre demande est transmise. Vous recevrez un courriel de confirmation.';
+    if ((await services.requests.submit(request, user)).kind === 'done')
+      req.session.notice = 'Votre demande est transmise. Vous recevrez un courriel de confirmation.';
     res.redirect(303, `/demandes/${request.id}/recapitulatif`);
   });
   router.post('/demandes/:id/archiver', async (req, res, next) => {
     const user = currentUserOf(res);
     const request = await services.requests.find(req.params.id, user.id);
     if (!request) return next();
-    req.session.notice = (await services.requests.archive(request, user)).kind === 'done' ? 'Le brouillon est archivé.' : 'Cette demande ne peut pas être archivée.';
+    req.session.notice =
+      (await services.requests.archive(request, user)).kind === 'done'
+        ? 'Le brouillon est archivé.'
+        : 'Cette demande ne peut pas être archivée.';
     res.redirect(303, `/demandes/${request.id}/recapitulatif`);
   });
 

@@ -11,7 +11,12 @@ import type { Services } from '../../services/index.ts';
  * a save meanwhile by someone else still leads to the conflict page) and a banner. The stash is used once; nothing is
  * saved until the user chooses to.
  */
-export async function restoredStep(services: Services, res: Response, request: AccessRequest, step: StepDefinition): Promise<Record<string, unknown>> {
+export async function restoredStep(
+  services: Services,
+  res: Response,
+  request: AccessRequest,
+  step: StepDefinition,
+): Promise<Record<string, unknown>> {
   const id = res.locals.stashId;
   if (!id || !isEditable(request.status)) return {};
   const stashed = await services.formStashes.take(id, currentUserOf(res).id, `/demandes/${request.id}/${step.slug}`);

@@ -28,7 +28,9 @@ export function devRoutes(services: Services, env: nunjucks.Environment): Router
   router.get('/dev/erreurs/:code', (req, res, next) => {
     const code = req.params.code;
     if (!ERROR_PAGE_CODES.includes(code)) return next();
-    res.status(Number(code)).render(`errors/${code}`, { status: Number(code), incidentId: code >= '500' ? 'exemple' : undefined });
+    res
+      .status(Number(code))
+      .render(`errors/${code}`, { status: Number(code), incidentId: code >= '500' ? 'exemple' : undefined });
   });
   return router;
 }

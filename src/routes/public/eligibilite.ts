@@ -21,7 +21,12 @@ export function eligibilityRoutes(services: Services): Router {
     const values = { siret: String((req.body as Partial<EligibilityForm>).siret ?? '') };
     const { value, errors, fieldErrors } = validateForm(eligibilitySchema, values);
     if (res.locals.isHtmx) {
-      return renderPageOrFragment(res, views, { values, fieldErrors, checked: errors.length === 0 }, errors.length ? 422 : 200);
+      return renderPageOrFragment(
+        res,
+        views,
+        { values, fieldErrors, checked: errors.length === 0 },
+        errors.length ? 422 : 200,
+      );
     }
     if (errors.length > 0) return renderPageOrFragment(res, views, { values, errors, fieldErrors }, 422);
     res.vary('HX-Request').redirect(303, `/eligibilite/${value.siret}`);
@@ -29,7 +34,10 @@ export function eligibilityRoutes(services: Services): Router {
   router.get('/eligibilite/:siret', async (req, res, next) => {
     const check = checkSiret(req.params.siret);
     if (!check.ok || check.siret !== req.params.siret) return next();
-    res.render('public/eligibilite-resultat', { siret: check.siret, result: await services.eligibility.check(check.siret) });
+    res.render('public/eligibilite-resultat', {
+      siret: check.siret,
+      result: await services.eligibility.check(check.siret),
+    });
   });
   return router;
 }

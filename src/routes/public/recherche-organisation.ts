@@ -13,8 +13,15 @@ export function directorySearchRoutes(services: Services): Router {
   const router = Router();
   router.get('/recherche-organisation', async (req, res) => {
     // a name to look for: control characters (a NUL byte would reach PostgreSQL) are not part of any name
-    const query = typeof req.query.nom === 'string' ? req.query.nom.replace(/\p{Cc}+/gu, ' ').trim().slice(0, 100) : '';
-    const back = typeof req.query.retour === 'string' && RETURN_PATHS.has(req.query.retour) ? req.query.retour : '/inscription';
+    const query =
+      typeof req.query.nom === 'string'
+        ? req.query.nom
+            .replace(/\p{Cc}+/gu, ' ')
+            .trim()
+            .slice(0, 100)
+        : '';
+    const back =
+      typeof req.query.retour === 'string' && RETURN_PATHS.has(req.query.retour) ? req.query.retour : '/inscription';
     const { results, tooShort } = await services.directory.search(query);
     renderPageOrFragment(res, views, { query, back, tooShort, results });
   });
