@@ -142,6 +142,7 @@ function summariseErrors(errors: FieldError[], values: Record<string, unknown>):
 export const contacts: StepDefinition = {
   slug: 'contacts',
   title: 'Contacts',
+  answersLayout: 'contact-blocks',
   fields,
   schema: Joi.object(
     Object.fromEntries(

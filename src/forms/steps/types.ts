@@ -25,4 +25,6 @@ export type StepDefinition = {
   /** The field whose answer names the request (its title in the lists and the emails). */
   titleField?: string;
   rules?: StepRuleKind;
+  /** How the answers read on the summary: one row per field (default), or one block per contact (role × parts). */
+  answersLayout?: 'contact-blocks';
 };
