@@ -17,36 +17,8 @@ export type Establishment = {
   active: boolean;
 };
 
-export async function findEstablishment(db: Knex, siret: string): Promise<Establishment | undefined> {
-  const row = await db('establishments as e')
-    .leftJoin('legal_categories as c', 'c.code', 'e.legal_category_code')
-    .where('e.siret', siret)
-    .first(
-      'e.siret',
-      'e.siren',
-      'e.name',
-      'e.sigle',
-      'e.enseigne',
-      'e.naf',
-      'e.street',
-      'e.city',
-      'e.active',
-      'e.legal_category_code as legalCategoryCode',
-      'c.label as legalCategoryLabel',
-      'c.eligible as legalCategoryEligible',
-      'e.naf_label as nafLabel',
-      'e.postal_code as postalCode',
-    );
-  return row as Establishment | undefined;
-}
-
-export const SEARCH_MIN_LENGTH = 3;
-/** Matches ranked per search, at most: a vague query (« saint ») matches tens of thousands of establishments. */
-const CANDIDATES = 2000;
-/** Lower than pg_trgm's default (0.6), so that one wrong letter in a short word still matches (« beauont »). */
-const TYPO_THRESHOLD = '0.5';
-
-const SEARCH_COLUMNS = [
+/** What the directory says of an establishment, for a SIRET lookup and for each search result alike. */
+const ESTABLISHMENT_COLUMNS = [
   'e.siret',
   'e.siren',
   'e.name',
@@ -63,12 +35,26 @@ const SEARCH_COLUMNS = [
   'e.postal_code as postalCode',
 ];
 
+export async function findEstablishment(db: Knex, siret: string): Promise<Establishment | undefined> {
+  const row = await db('establishments as e')
+    .leftJoin('legal_categories as c', 'c.code', 'e.legal_category_code')
+    .where('e.siret', siret)
+    .first(...ESTABLISHMENT_COLUMNS);
+  return row as Establishment | undefined;
+}
+
+export const SEARCH_MIN_LENGTH = 3;
+/** Matches ranked per search, at most: a vague query (« saint ») matches tens of thousands of establishments. */
+const CANDIDATES = 2000;
+/** Lower than pg_trgm's default (0.6), so that one wrong letter in a short word still matches (« beauont »). */
+const TYPO_THRESHOLD = '0.5';
+
 /** The columns of an Establishment, from the first CANDIDATES rows of `candidates` (a query on establishments). */
 function fromCandidates(db: Knex, candidates: Knex.QueryBuilder) {
   return db
     .from(candidates.select('*').limit(CANDIDATES).as('e'))
     .leftJoin('legal_categories as c', 'c.code', 'e.legal_category_code')
-    .select(SEARCH_COLUMNS);
+    .select(ESTABLISHMENT_COLUMNS);
 }
 
 /**
