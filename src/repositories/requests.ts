@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { prepared } from '../db/knex.ts';
 import { EDITABLE_STATUSES, type RequestStatus } from '../domain/request-states.ts';
 
 export type AccessRequest = {
@@ -45,7 +46,8 @@ export async function findRequestForMember(db: Knex, id: string, userId: string)
         .whereRaw('m.organisation_id = r.organisation_id')
         .where({ 'm.user_id': userId, 'm.status': 'active' }),
     )
-    .first();
+    .first()
+    .options(prepared('requests-for-member'));
 }
 
 export async function requestsOfOrganisations(db: Knex, organisationIds: string[]): Promise<AccessRequest[]> {
@@ -72,7 +74,11 @@ export async function lockRequest(
   db: Knex,
   id: string,
 ): Promise<{ status: RequestStatus; version: number; answers: Record<string, Record<string, unknown>> }> {
-  return db('access_requests').where({ id }).forUpdate().first('status', 'version', 'answers');
+  return db('access_requests')
+    .where({ id })
+    .forUpdate()
+    .first('status', 'version', 'answers')
+    .options(prepared('requests-lock'));
 }
 
 /**
@@ -93,7 +99,10 @@ export async function saveStep(
       updated_by: input.userId,
       ...(input.title !== undefined ? { title: input.title } : {}),
     })
-    .returning('version')) as { version: number }[];
+    .returning('version')
+    .options(prepared(input.title !== undefined ? 'requests-save-step-titled' : 'requests-save-step'))) as {
+    version: number;
+  }[];
   return rows[0]?.version;
 }
 
@@ -101,13 +110,15 @@ export async function recordRequestEvent(
   db: Knex,
   input: { requestId: string; userId: string; kind: string; version: number; details?: Record<string, unknown> },
 ): Promise<void> {
-  await db('request_events').insert({
-    request_id: input.requestId,
-    user_id: input.userId,
-    kind: input.kind,
-    version: input.version,
-    details: JSON.stringify(input.details ?? {}),
-  });
+  await db('request_events')
+    .insert({
+      request_id: input.requestId,
+      user_id: input.userId,
+      kind: input.kind,
+      version: input.version,
+      details: JSON.stringify(input.details ?? {}),
+    })
+    .options(prepared('request-events-insert'));
 }
 
 /**

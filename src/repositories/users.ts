@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { prepared } from '../db/knex.ts';
 
 export type User = {
   id: string;
@@ -29,7 +30,7 @@ const columns = [
 ];
 
 export async function findUserById(db: Knex, id: string): Promise<User | undefined> {
-  return db('users').where({ id }).first(columns);
+  return db('users').where({ id }).first(columns).options(prepared('users-by-id'));
 }
 
 export async function findUserByEmail(

@@ -3,6 +3,7 @@
  * the middleware named beside each field; read anywhere without a cast.
  */
 import 'express-session';
+import type { Logger } from '../logger.ts';
 import type { MultipartReader } from '../middleware/multipart.ts';
 import type { User } from '../repositories/users.ts';
 
@@ -41,6 +42,12 @@ declare module 'express-session' {
 
 declare global {
   namespace Express {
+    interface Request {
+      /** request-logging.ts: this request's id (X-Request-Id), shown on error pages as the incident number. */
+      id: string;
+      /** request-logging.ts: a logger whose lines carry this request's id, method and path. */
+      log?: Logger;
+    }
     interface Locals {
       /** security.ts: the nonce of this response's scripts. */
       cspNonce?: string;

@@ -5,6 +5,8 @@
  */
 import type { Page } from 'playwright-core';
 import { typographyProblems } from '../../src/domain/typography.ts';
+import { buildDsfrCss } from '../../src/middleware/assets.ts';
+import { purgeDsfr } from '../../src/rendering/dsfr-subset.ts';
 
 /** Playwright's default viewport: the contexts of the suite open at this size. */
 export const DESKTOP = { width: 1280, height: 720 };
@@ -39,12 +41,40 @@ async function overflowAt(page: Page, where: string, label: string): Promise<str
     : [];
 }
 
+/** A pseudo-class or pseudo-element, with its argument (two levels of parentheses): `:hover`, `::before`, `:not([x])`. */
+const PSEUDO = /::?[a-z-]+(?:\((?:[^()]|\([^()]*\))*\))?/gi;
+
+let removedRules: Promise<string[]> | undefined;
 /**
- * No horizontal page scroll at 1280 px, at 320 px (RGAA 10.11, WCAG 1.4.10), and at 320 px with the WCAG text spacing
- * (constructed style sheet: the strict CSP allows it, as it would a reader's own style sheet). Leaves the page at 1280.
+ * The DSFR selectors the subset left out, as they could match an element of a page at rest: without their pseudo-
+ * classes and pseudo-elements (a `:hover` or `::before` rule applies to the element its base selects).
+ */
+function removedSelectors(): Promise<string[]> {
+  removedRules ??= purgeDsfr(buildDsfrCss()).then(({ removed }) => [
+    ...new Set(removed.map((selector) => selector.replace(PSEUDO, '').trim()).filter(Boolean)),
+  ]);
+  return removedRules;
+}
+
+/** The page uses no DSFR rule that the subset removed: every element keeps the look the full DSFR would give it. */
+export async function removedRuleProblems(page: Page, where: string): Promise<string[]> {
+  const selectors = await removedSelectors();
+  const matched = (await page.evaluate(`(${JSON.stringify(selectors)}).filter((s) => {
+    try { return document.querySelector(s) !== null; } catch { return false; }
+  })`)) as string[];
+  return matched.map(
+    (selector) =>
+      `${where} : la règle DSFR « ${selector} » a été retirée du sous-ensemble servi, mais un élément de la page la vérifie`,
+  );
+}
+
+/**
+ * The page's look: no rule of the DSFR that the served subset removed applies to it; no horizontal page scroll at
+ * 1280 px, at 320 px (RGAA 10.11, WCAG 1.4.10), and at 320 px with the WCAG text spacing (constructed style sheet: the
+ * strict CSP allows it, as it would a reader's own style sheet). Leaves the page at 1280.
  */
 export async function layoutProblems(page: Page, where: string): Promise<string[]> {
-  const problems: string[] = [];
+  const problems: string[] = await removedRuleProblems(page, where);
   try {
     if (page.viewportSize()?.width !== DESKTOP.width) await page.setViewportSize(DESKTOP);
     problems.push(...(await overflowAt(page, where, 'à 1280 px')));

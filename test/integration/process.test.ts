@@ -65,7 +65,7 @@ describe('the server process', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     server.child.kill('SIGTERM');
     await server.waitFor(/shutting down/);
-    socket.end('1234');
+    socket.write('1234'); // the rest of the body; the answer (Connection: close) then closes the connection
     await closed;
     assert.match(response, /^HTTP\/1\.1 403/, `la requête en cours a reçu sa réponse ${server.output()}`);
     assert.equal(await server.exited, 0);

@@ -1,0 +1,47 @@
+import { gzip, gzipSync } from 'node:zlib';
+import type { Request, RequestHandler, Response } from 'express';
+
+/** Below this size, compression saves less than its own headers cost. */
+export const COMPRESS_FROM_BYTES = 1024;
+/** Up to this size a body is compressed at once on the event loop (about 0.15 ms for a 12 KB page); beyond, on the thread pool. */
+const AT_ONCE_UP_TO_BYTES = 64 * 1024;
+const COMPRESSIBLE = /^(?:text\/|application\/(?:json|javascript|xml)|image\/svg\+xml)/;
+
+function wantsGzip(req: Request): boolean {
+  return req.method !== 'HEAD' && req.acceptsEncodings('gzip', 'identity') === 'gzip';
+}
+
+/** A string with no type yet is HTML (what Express makes of it); a Buffer must say its type. */
+function compressible(res: Response, body: unknown, size: number): boolean {
+  const type = res.get('Content-Type');
+  return (
+    size >= COMPRESS_FROM_BYTES &&
+    !res.get('Content-Encoding') &&
+    (type === undefined ? typeof body === 'string' : COMPRESSIBLE.test(type)) &&
+    !/\bno-transform\b/.test(res.get('Cache-Control') ?? '')
+  );
+}
+
+/**
+ * Gzip for whole answers: a rendered page, a JSON body, a CSS or JS file, which Express sends with `res.send` in one
+ * piece. The body is compressed in one call rather than through a stream (the `compression` package): for a 12 KB
+ * page, 0.16 ms of CPU instead of 0.37 ms with a thread-pool round trip per chunk (ADR 0015). Streams (attachment
+ * downloads: PDF and images, already compressed) are left as they are. `Vary: Accept-Encoding` on every compressible
+ * answer, compressed or not, so that a cache never gives a gzip body to a client that did not ask for it.
+ */
+export const compressWholeAnswers: RequestHandler = (req, res, next) => {
+  const send = res.send.bind(res) as (body?: unknown) => Response;
+  res.send = ((body?: unknown) => {
+    const size = typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : 0;
+    if (size === 0 || !compressible(res, body, size)) return send(body);
+    res.vary('Accept-Encoding');
+    if (!wantsGzip(req)) return send(body);
+    if (typeof body === 'string' && !res.get('Content-Type')) res.type('html'); // what Express gives a string body
+    res.set('Content-Encoding', 'gzip');
+    const raw = body as string | Buffer;
+    if (size <= AT_ONCE_UP_TO_BYTES) return send(gzipSync(raw));
+    gzip(raw, (error, compressed) => (error ? next(error) : send(compressed)));
+    return res;
+  }) as Response['send'];
+  next();
+};
