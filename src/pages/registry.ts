@@ -10,14 +10,16 @@ import { STEPS } from '../forms/steps/index.ts';
 export type PageEntry = {
   path: string;
   label: string;
-  area: 'public' | 'compte' | 'admin' | 'dev';
+  area: 'public' | 'compte' | 'instruction' | 'admin' | 'dev';
   /**
    * Who can see it: the crawl signs in as such a user first (`second-factor`: a staff member who has typed the
    * password and not yet the code). Default: anyone.
    */
-  access?: 'user' | 'admin' | 'second-factor';
-  /** Concrete URLs for routes with parameters. */
+  access?: 'user' | 'instructor' | 'admin' | 'second-factor';
+  /** Concrete URLs for routes with parameters (or states of a page given by its query string). */
   examples?: string[];
+  /** URLs of the page's error state, answered with 400 (a refused filter): crawled too. */
+  refusedExamples?: string[];
   /** For routes whose examples exist only at run time: take them from the links of this page that match `path`. */
   examplesFrom?: string;
   /** Shown in the site map. */
@@ -117,6 +119,15 @@ export const PAGES: readonly PageEntry[] = [
     area: 'compte',
     access: 'user',
     examples: ['/demandes/1/recapitulatif'],
+  },
+  {
+    path: '/instruction',
+    label: 'Instruction des demandes',
+    area: 'instruction',
+    access: 'instructor',
+    // the whole list, a status with results, a search that finds nothing
+    examples: ['/instruction', '/instruction?statut=submitted&tri=modification', '/instruction?q=introuvable'],
+    refusedExamples: ['/instruction?du=31/02/2027&statut=inconnu'],
   },
   { path: '/admin/moderation', label: 'Modération des rattachements', area: 'admin', access: 'admin' },
   {

@@ -43,6 +43,11 @@ export async function listUseCases(db: Knex): Promise<UseCase[]> {
   return db('use_cases').where('startable_by_applicant', true).orderBy('position').select(useCaseColumns);
 }
 
+/** Every use case, including those only instructors open (filters of the instruction list). */
+export async function allUseCases(db: Knex): Promise<UseCase[]> {
+  return db('use_cases').orderBy('position').select(useCaseColumns);
+}
+
 export async function findUseCase(db: Knex, id: string): Promise<UseCase | undefined> {
   return db('use_cases').where({ id }).first(useCaseColumns);
 }

@@ -11,6 +11,7 @@ import { attachmentService } from './attachments.ts';
 import { catalogueService } from './catalogue.ts';
 import { eligibilityService } from './eligibility.ts';
 import { formStashService } from './form-stashes.ts';
+import { instructionService } from './instruction.ts';
 import { createMailer } from './emails.ts';
 import { mailService } from './mail.ts';
 import { mfaService } from './mfa.ts';
@@ -38,6 +39,7 @@ export function createServices(db: Db, config: Config, views: nunjucks.Environme
     profile: profileService(db),
     eligibility,
     formStashes: formStashService(db, config.sessionSecret),
+    instruction: instructionService(db),
     mail: mailService(db, config),
     mfa: mfaService(db, config.sessionSecret),
     organisations,

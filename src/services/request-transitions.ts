@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { refreshSearchText } from '../repositories/instruction.ts';
 import {
   EVENTS,
   nextStatus,
@@ -95,6 +96,7 @@ export function requestTransitions(mail: Mailer) {
         from: row.status,
       },
     });
+    await refreshSearchText(trx, request.id); // the instructors' search follows the title the request left with
     await NOTIFICATIONS[event]?.(mail, trx, { request: { ...request, status: to, version }, actor, details });
     return { kind: 'done', from: row.status, status: to, version };
   };

@@ -9,7 +9,13 @@ import { after, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PAGES } from '../../src/pages/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, createModerationCase, createRequest, type FixtureAccount } from '../helpers/fixtures.ts';
+import {
+  createAccount,
+  createModerationCase,
+  createRequest,
+  createSubmittedRequest,
+  type FixtureAccount,
+} from '../helpers/fixtures.ts';
 import { signIn as signInThroughForm } from './browser-session.ts';
 import { javaAvailable, MISSING_JAVA, NuBatch } from '../helpers/nu-checker.ts';
 import { contentProblems, layoutProblems } from '../helpers/page-checks.ts';
@@ -37,7 +43,7 @@ if (chromiumMissing && !process.env.CI)
 const STEP_TIMEOUT = 60_000;
 let app: TestApp | undefined;
 let browser: Browser | undefined;
-type Access = 'public' | 'user' | 'admin' | 'second-factor';
+type Access = 'public' | 'user' | 'instructor' | 'admin' | 'second-factor';
 const contexts = new Map<string, BrowserContext>();
 
 after(async () => {
@@ -51,6 +57,7 @@ const signIn = (context: BrowserContext, base: string, account: FixtureAccount, 
 
 /** Error pages previewed under /dev/erreurs/:code answer with their own status on purpose. */
 function expectedStatus(path: string): number {
+  if (PAGES.some((entry) => entry.refusedExamples?.includes(path))) return 400; // a refused filter: the form says why
   return Number(/^\/dev\/erreurs\/(\d{3})$/.exec(path)?.[1] ?? 200);
 }
 
@@ -79,6 +86,12 @@ await test(
     // Signed-in pages are crawled as a member of an organisation and as an admin (with a case in the moderation queue).
     const accounts: Record<Exclude<Access, 'public'>, FixtureAccount> = {
       user: await createAccount(app.db, { email: 'agent@clamart.fr', siret: '21920023500014' }),
+      instructor: await createAccount(app.db, {
+        email: 'instructrice@signup.localhost',
+        roles: ['instructor'],
+        givenName: 'Irène',
+        familyName: 'Instructrice',
+      }),
       admin: await createAccount(app.db, {
         email: 'support@signup.localhost',
         roles: ['admin'],
@@ -100,8 +113,9 @@ await test(
     });
     await createModerationCase(app.db, waiting.id, '21920023500014');
     await createRequest(app.db, accounts.user.id, '21920023500014');
+    await createSubmittedRequest(app.db, accounts.user.id, '21920023500014', { title: 'Marchés publics de Clamart' });
     for (const mode of MODES) {
-      for (const access of ['public', 'user', 'admin', 'second-factor'] as const) {
+      for (const access of ['public', 'user', 'instructor', 'admin', 'second-factor'] as const) {
         const context = await browser.newContext({ javaScriptEnabled: mode === 'js-on', locale: 'fr-FR' });
         if (mode === 'js-on') await context.addInitScript(CSP_LISTENER);
         if (access !== 'public') await signIn(context, base, accounts[access], access === 'second-factor');

@@ -1,3 +1,4 @@
+import { refreshSearchText } from '../../src/repositories/instruction.ts';
 import type { Db } from '../../src/db/knex.ts';
 import { hashPassword } from '../../src/domain/passwords.ts';
 import { isStaff } from '../../src/domain/staff.ts';
@@ -107,4 +108,23 @@ export async function createRequest(
     .insert({ organisation_id: organisationId, created_by: userId, updated_by: userId, use_case_id: useCaseId })
     .returning('id')) as { id: string }[];
   return (row as { id: string }).id;
+}
+
+/**
+ * A request as its applicant left it after « Soumettre »: submitted at `submittedAt`, with its title, and searchable
+ * by instructors (what the transition use case does on submission).
+ */
+export async function createSubmittedRequest(
+  db: Db,
+  userId: string,
+  siret: string,
+  input: { title: string; submittedAt?: Date; useCaseId?: string; status?: string },
+): Promise<string> {
+  const id = await createRequest(db, userId, siret, input.useCaseId);
+  const at = input.submittedAt ?? new Date();
+  await db('access_requests')
+    .where({ id })
+    .update({ status: input.status ?? 'submitted', title: input.title, submitted_at: at, updated_at: at });
+  await refreshSearchText(db, id);
+  return id;
 }

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PAGES } from '../../src/pages/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, createModerationCase, createRequest, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
+import {
+  createAccount,
+  createModerationCase,
+  createRequest,
+  createSubmittedRequest,
+  FIXTURE_PASSWORD,
+} from '../helpers/fixtures.ts';
 import { PageClient, type Page } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
@@ -19,12 +25,13 @@ async function signedIn(email: string, roles: string[] = []): Promise<PageClient
 
 /** Every concrete URL of the registry with who may see it; `examplesFrom` entries are resolved by following links. */
 async function registryUrls(
-  clients: Record<'public' | 'user' | 'admin' | 'second-factor', PageClient>,
+  clients: Record<'public' | 'user' | 'instructor' | 'admin' | 'second-factor', PageClient>,
 ): Promise<[string, PageClient][]> {
   const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr' });
   await createModerationCase(app.db, waiting.id, '21920023500014');
   const member = (await app.db('users').where({ email: 'agent@clamart.fr' }).first('id')) as { id: string };
   await createRequest(app.db, member.id, '21920023500014');
+  await createSubmittedRequest(app.db, member.id, '21920023500014', { title: 'Marchés publics de Clamart' });
   await clients.public.get('/dev/courriels');
   await clients.public.submit({});
   const urls: [string, PageClient][] = [];
@@ -84,6 +91,7 @@ describe('every page of the registry', () => {
     const clients = {
       public: new PageClient(app.app),
       user: await signedIn('agent@clamart.fr'),
+      instructor: await signedIn('instructrice@signup.localhost', ['instructor']),
       admin: await signedIn('support@signup.localhost', ['admin']),
       'second-factor': passwordOnly,
     };

@@ -1,13 +1,12 @@
 import { Router } from 'express';
 import { requireRole, requireSecondFactor } from '../../middleware/auth.ts';
 import type { AreaDeps } from '../area.ts';
+import { instructionListRoutes } from './liste.ts';
 
-/**
- * The review of submitted requests (instructors and reporters who passed the second factor). Empty for now: the
- * instruction pages go here, behind this guard; until then, `/instruction` is a 404 for everyone.
- */
-export function instructionArea(_deps: AreaDeps): Router {
+/** The review of submitted requests: instructors and reporters who passed the second factor; others get a 404. */
+export function instructionArea({ services }: AreaDeps): Router {
   const router = Router();
   router.use('/instruction', requireRole('instructor', 'reporter'), requireSecondFactor);
+  router.use(instructionListRoutes(services));
   return router;
 }

@@ -1,0 +1,114 @@
+/**
+ * The instructors' list as a URL: what each query parameter of `/instruction` means, checked, with a French message
+ * for anything a person (or a tampered link) could send that the list cannot honour. Pure: no database.
+ */
+import { checkCalendarDate } from './calendar-date.ts';
+import type { RequestStatus } from './request-states.ts';
+
+/** What instruction sees: every request that was submitted at least once and not withdrawn by its applicant. */
+export const INSTRUCTION_STATUSES: RequestStatus[] = [
+  'submitted',
+  'changes_requested',
+  'validated',
+  'refused',
+  'revoked',
+];
+export const ASSIGNMENTS = { moi: 'À moi', personne: 'À personne', autre: 'À quelqu’un d’autre' } as const;
+export type Assignment = keyof typeof ASSIGNMENTS;
+export const SORTS = { depot: 'Date de dépôt', modification: 'Dernière modification' } as const;
+export type Sort = keyof typeof SORTS;
+export const PAGE_SIZE = 25;
+export const SEARCH_MAX_LENGTH = 200;
+
+/** Where the previous page stopped: the sort column in microseconds since 1970 and the request number. */
+export type Cursor = { micros: string; id: string };
+
+export type ListFilters = {
+  status?: RequestStatus;
+  useCase?: string;
+  assignment?: Assignment;
+  /** ISO calendar dates, both included. */
+  from?: string;
+  to?: string;
+  search?: string;
+  sort: Sort;
+  after?: Cursor;
+};
+
+/** The form as typed, shown back in the fields (also when something is wrong). */
+export type ListForm = Record<'statut' | 'cas-usage' | 'attribution' | 'du' | 'au' | 'q' | 'tri', string>;
+
+export type ListProblem = { field: keyof ListForm | 'apres'; message: string };
+
+const CURSOR = /^(\d{1,17})\.(\d{1,18})$/;
+
+export function encodeCursor(cursor: Cursor): string {
+  return `${cursor.micros}.${cursor.id}`;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : Array.isArray(value) ? String(value[0] ?? '') : '';
+}
+
+function dateFilter(value: string, field: 'du' | 'au', label: string, problems: ListProblem[]): string | undefined {
+  if (!value.trim()) return undefined;
+  const checked = checkCalendarDate(value);
+  if (checked.ok) return checked.iso;
+  problems.push({ field, message: `${label} : écrivez la date au format JJ/MM/AAAA, par exemple 01/03/2027` });
+  return undefined;
+}
+
+/** The list's filters from the query string, or the problems to show (the list is then not searched). */
+export function parseListQuery(
+  query: Record<string, unknown>,
+  useCaseIds: ReadonlySet<string>,
+): { form: ListForm; filters: ListFilters; problems: ListProblem[] } {
+  const form: ListForm = {
+    statut: text(query.statut),
+    'cas-usage': text(query['cas-usage']),
+    attribution: text(query.attribution),
+    du: text(query.du),
+    au: text(query.au),
+    q: text(query.q),
+    tri: text(query.tri),
+  };
+  const problems: ListProblem[] = [];
+  const filters: ListFilters = { sort: 'depot' };
+  if (form.statut && !(INSTRUCTION_STATUSES as string[]).includes(form.statut))
+    problems.push({ field: 'statut', message: 'Statut : choisissez un statut de la liste' });
+  else if (form.statut) filters.status = form.statut as RequestStatus;
+  if (form['cas-usage'] && !useCaseIds.has(form['cas-usage']))
+    problems.push({ field: 'cas-usage', message: 'Cas d’usage : choisissez un cas d’usage de la liste' });
+  else if (form['cas-usage']) filters.useCase = form['cas-usage'];
+  if (form.attribution && !(form.attribution in ASSIGNMENTS))
+    problems.push({ field: 'attribution', message: 'Attribution : choisissez une option de la liste' });
+  else if (form.attribution) filters.assignment = form.attribution as Assignment;
+  if (form.tri && !(form.tri in SORTS))
+    problems.push({ field: 'tri', message: 'Tri : choisissez un ordre de la liste' });
+  else if (form.tri) filters.sort = form.tri as Sort;
+  filters.from = dateFilter(form.du, 'du', 'Déposée à partir du', problems);
+  filters.to = dateFilter(form.au, 'au', 'Déposée jusqu’au', problems);
+  if (filters.from && filters.to && filters.from > filters.to)
+    problems.push({ field: 'au', message: 'Déposée jusqu’au : choisissez une date après celle de début' });
+  const search = form.q.replace(/\s+/g, ' ').trim();
+  if (search.length > SEARCH_MAX_LENGTH) {
+    problems.push({ field: 'q', message: `Recherche : ${SEARCH_MAX_LENGTH} caractères au plus` });
+    form.q = form.q.slice(0, SEARCH_MAX_LENGTH);
+  } else if (search) filters.search = search;
+  const after = text(query.apres);
+  if (after) {
+    const match = CURSOR.exec(after);
+    if (match) filters.after = { micros: match[1]!, id: match[2]! };
+    else
+      problems.push({ field: 'apres', message: 'Le lien de page suivante est incomplet : revenez à la première page' });
+  }
+  return { form, filters, problems };
+}
+
+/** The query string of the same list (filters kept), for the next page or another sort. */
+export function listQuery(form: ListForm, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...form, ...extra })) if (value) params.set(key, value);
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}

@@ -1,0 +1,111 @@
+import type { Knex } from 'knex';
+import { INSTRUCTION_STATUSES, type ListFilters } from '../domain/instruction-list.ts';
+import type { RequestStatus } from '../domain/request-states.ts';
+
+export type InstructionRow = {
+  id: string;
+  title: string | null;
+  status: RequestStatus;
+  organisationName: string;
+  siret: string;
+  useCaseLabel: string;
+  applicantName: string;
+  applicantEmail: string;
+  submittedAt: Date;
+  updatedAt: Date;
+  assigneeName: string | null;
+  /** The sort column in microseconds since 1970 (text: beyond 2^53 in JavaScript), for the next page's cursor. */
+  sortMicros: string;
+};
+
+const SORT_COLUMNS = { depot: 'r.submitted_at', modification: 'r.updated_at' } as const;
+
+/** Every filter but the status and the cursor: what the counts per status are taken over. */
+function filtered(db: Knex, filters: ListFilters, viewerId: string): Knex.QueryBuilder {
+  const query = db('access_requests as r').whereIn('r.status', INSTRUCTION_STATUSES).whereNotNull('r.submitted_at');
+  if (filters.useCase) query.where('r.use_case_id', filters.useCase);
+  if (filters.assignment === 'moi') query.where('r.assigned_to', viewerId);
+  if (filters.assignment === 'personne') query.whereNull('r.assigned_to');
+  if (filters.assignment === 'autre') query.whereNot('r.assigned_to', viewerId); // NULL is not "someone else"
+  // Calendar days in Paris, the instructors' time: from the first day's midnight to the last day's end.
+  if (filters.from)
+    query.whereRaw("r.submitted_at >= (?::date)::timestamp AT TIME ZONE 'Europe/Paris'", [filters.from]);
+  if (filters.to) query.whereRaw("r.submitted_at < (?::date + 1)::timestamp AT TIME ZONE 'Europe/Paris'", [filters.to]);
+  // The folded search holds only a-z, 0-9 and single spaces (directory_normalise): no LIKE wildcard to escape.
+  if (filters.search)
+    query.whereRaw("r.search_text LIKE '%' || directory_normalise(?) || '%' AND directory_normalise(?) <> ''", [
+      filters.search,
+      filters.search,
+    ]);
+  return query;
+}
+
+/**
+ * One page of the list, newest first by the chosen date, then by number: keyset pagination (the rows after the
+ * cursor, never an OFFSET), `limit + 1` rows so that the caller knows whether a next page exists.
+ */
+export async function instructionPage(
+  db: Knex,
+  filters: ListFilters,
+  viewerId: string,
+  limit: number,
+): Promise<InstructionRow[]> {
+  const column = SORT_COLUMNS[filters.sort];
+  const query = filtered(db, filters, viewerId)
+    .join('organisations as o', 'o.id', 'r.organisation_id')
+    .join('use_cases as uc', 'uc.id', 'r.use_case_id')
+    .join('users as a', 'a.id', 'r.created_by')
+    .leftJoin('users as i', 'i.id', 'r.assigned_to')
+    .select(
+      'r.id',
+      'r.title',
+      'r.status',
+      'o.name as organisationName',
+      'o.siret',
+      'uc.label as useCaseLabel',
+      'a.email as applicantEmail',
+      'r.submitted_at as submittedAt',
+      'r.updated_at as updatedAt',
+    )
+    .select(db.raw(`a.given_name || ' ' || a.family_name as "applicantName"`))
+    .select(db.raw(`i.given_name || ' ' || i.family_name as "assigneeName"`))
+    .select(db.raw('(extract(epoch from ??) * 1000000)::bigint::text as "sortMicros"', [column]))
+    .orderBy([
+      { column, order: 'desc' },
+      { column: 'r.id', order: 'desc' },
+    ])
+    .limit(limit + 1);
+  if (filters.status) query.where('r.status', filters.status);
+  if (filters.after)
+    query.whereRaw("(??, r.id) < (timestamptz 'epoch' + ? * interval '1 microsecond', ?)", [
+      column,
+      filters.after.micros,
+      filters.after.id,
+    ]);
+  return (await query) as InstructionRow[];
+}
+
+/** How many requests of each status match the other filters (the status filter's choices show them). */
+export async function instructionCounts(
+  db: Knex,
+  filters: ListFilters,
+  viewerId: string,
+): Promise<Record<RequestStatus, number>> {
+  const rows = (await filtered(db, filters, viewerId).select('r.status').count('* as count').groupBy('r.status')) as {
+    status: RequestStatus;
+    count: string;
+  }[];
+  const counts = Object.fromEntries(INSTRUCTION_STATUSES.map((s) => [s, 0])) as Record<RequestStatus, number>;
+  for (const row of rows) counts[row.status] = Number(row.count);
+  return counts;
+}
+
+/** Rewrites what instructors search for one request (after a change of state: a submission carries the new title). */
+export async function refreshSearchText(db: Knex, requestId: string): Promise<void> {
+  await db.raw(
+    `UPDATE access_requests r SET search_text = directory_normalise(concat_ws(' ', r.id::text, r.title, o.name,
+       o.siret, u.given_name, u.family_name, u.email))
+     FROM organisations o, users u WHERE r.id = ? AND o.id = r.organisation_id AND u.id = r.created_by`,
+    [requestId],
+  );
+}

@@ -1,0 +1,55 @@
+import type { Knex } from 'knex';
+import {
+  encodeCursor,
+  listQuery,
+  PAGE_SIZE,
+  parseListQuery,
+  type ListForm,
+  type ListProblem,
+} from '../domain/instruction-list.ts';
+import type { RequestStatus } from '../domain/request-states.ts';
+import { allUseCases, type UseCase } from '../repositories/catalogue.ts';
+import { instructionCounts, instructionPage, type InstructionRow } from '../repositories/instruction.ts';
+import type { User } from '../repositories/users.ts';
+
+export type InstructionList = {
+  form: ListForm;
+  problems: ListProblem[];
+  useCases: UseCase[];
+  rows: InstructionRow[];
+  /** Requests per status under the other filters; undefined when the filters were refused. */
+  counts?: Record<RequestStatus, number>;
+  /** The query string of the next page, when there is one; of the first page, when this is not it. */
+  next?: string;
+  first?: string;
+};
+
+/** The review of submitted requests, as instructors and reporters see it. */
+export function instructionService(db: Knex) {
+  return {
+    /** One page of the list for the query string of `/instruction`, or the problems with it. */
+    async list(query: Record<string, unknown>, viewer: User): Promise<InstructionList> {
+      const useCases = await allUseCases(db);
+      const { form, filters, problems } = parseListQuery(query, new Set(useCases.map((u) => u.id)));
+      if (problems.length) return { form, problems, useCases, rows: [] };
+      const [found, counts] = await Promise.all([
+        instructionPage(db, filters, viewer.id, PAGE_SIZE),
+        instructionCounts(db, filters, viewer.id),
+      ]);
+      const rows = found.slice(0, PAGE_SIZE);
+      const last = rows.at(-1);
+      return {
+        form,
+        problems,
+        useCases,
+        rows,
+        counts,
+        next:
+          found.length > PAGE_SIZE && last
+            ? listQuery(form, { apres: encodeCursor({ micros: last.sortMicros, id: last.id }) })
+            : undefined,
+        first: filters.after ? listQuery(form) || '?' : undefined,
+      };
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The instructors' list (`/instruction`): who reaches it, what each filter keeps, the folded search, keyset pages that
+ * neither skip nor repeat a request, and a French answer for every refused filter or tampered page link.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { CLAMART, createAccount, createRequest, createSubmittedRequest } from '../helpers/fixtures.ts';
+import { PageClient, type Page } from '../helpers/page-client.ts';
+import { signedInClient } from '../helpers/sign-in.ts';
+
+const RHONE = '22690001700014';
+let app: TestApp;
+let instructor: PageClient;
+let instructorId: string;
+const ids: Record<string, string> = {};
+
+before(async () => {
+  app = await startTestApp();
+  const agent = await createAccount(app.db, { email: 'agent@clamart.fr', siret: CLAMART, givenName: 'Hélène' });
+  const other = await createAccount(app.db, { email: 'agent@rhone.fr', siret: RHONE });
+  instructorId = (await createAccount(app.db, { email: 'instructrice@api-entreprise.gouv.fr', roles: ['instructor'] }))
+    .id;
+  instructor = await signedInClient(app.app, 'instructrice@api-entreprise.gouv.fr');
+  await createRequest(app.db, agent.id, CLAMART); // a draft: never listed
+  // 30 submitted requests, one a minute, of two organisations: more than one page.
+  for (let n = 0; n < 30; n += 1) {
+    const at = new Date(Date.UTC(2027, 2, 1, 9, n));
+    const [who, siret] = n % 3 === 0 ? [other.id, RHONE] : [agent.id, CLAMART];
+    ids[n] = await createSubmittedRequest(app.db, who, siret, { title: `Demande ${n} des marchés`, submittedAt: at });
+  }
+  ids.refused = await createSubmittedRequest(app.db, agent.id, CLAMART, {
+    title: 'Aides à l’économie',
+    submittedAt: new Date(Date.UTC(2027, 1, 10, 9)),
+    status: 'refused',
+  });
+  await app.db('access_requests').where({ id: ids[5] }).update({ assigned_to: instructorId });
+});
+after(() => app.stop());
+
+const numbers = (page: Page) =>
+  page
+    .$('tbody th[scope="row"]')
+    .toArray()
+    .map((th) => page.$(th).text().trim());
+
+describe('the instruction list', () => {
+  it('is for instructors and reporters; an applicant gets a 404 and a visitor is sent to sign in', async () => {
+    const applicant = await signedInClient(app.app, 'agent@clamart.fr');
+    assert.equal((await applicant.get('/instruction')).status, 404);
+    const visitor = new PageClient(app.app);
+    assert.equal((await visitor.get('/instruction')).location, '/connexion');
+    await createAccount(app.db, { email: 'rapporteur@api-entreprise.gouv.fr', roles: ['reporter'] });
+    const reporter = await signedInClient(app.app, 'rapporteur@api-entreprise.gouv.fr');
+    assert.equal((await reporter.get('/instruction')).status, 200);
+    const page = await instructor.get('/');
+    assert.equal(page.$('header a[href="/instruction"]').text().trim(), 'Instruction');
+  });
+
+  it('lists submitted requests newest first, 25 a page, and the next page follows without a gap or a repeat', async () => {
+    const first = await instructor.get('/instruction');
+    assert.equal(first.status, 200);
+    assert.match(first.$('caption').text(), /Demandes à instruire/);
+    assert.equal(first.$('th[aria-sort="descending"]').text().trim(), 'Déposée le');
+    const firstNumbers = numbers(first);
+    assert.equal(firstNumbers.length, 25);
+    assert.equal(firstNumbers[0], ids[29]);
+    const next = first.$('a:contains("Page suivante")').attr('href');
+    assert.ok(next?.startsWith('/instruction?apres='), next);
+    const second = await instructor.get(next!);
+    const all = [...firstNumbers, ...numbers(second)];
+    assert.deepEqual(
+      all,
+      [...Array(30).keys()]
+        .reverse()
+        .map((n) => ids[n])
+        .concat(ids.refused!),
+    );
+    assert.equal(second.$('a:contains("Page suivante")').length, 0);
+    assert.equal(second.$('a:contains("Première page")').attr('href'), '/instruction');
+    assert.match(first.$('.signup-status-counts').text(), /En cours d’instruction\u00a0: 30/);
+  });
+
+  it('filters by status, use case, assignment and submission dates, keeping the filters in the next page link', async () => {
+    assert.deepEqual(numbers(await instructor.get('/instruction?statut=refused')), [ids.refused]);
+    assert.deepEqual(numbers(await instructor.get('/instruction?attribution=moi')), [ids[5]]);
+    assert.equal(numbers(await instructor.get('/instruction?attribution=personne')).length, 25);
+    assert.deepEqual(numbers(await instructor.get('/instruction?du=10/02/2027&au=10/02/2027')), [ids.refused]);
+    assert.equal(numbers(await instructor.get('/instruction?cas-usage=aides_publiques')).length, 0);
+    const filtered = await instructor.get('/instruction?statut=submitted&tri=modification');
+    assert.equal(filtered.$('th[aria-sort="descending"]').text().trim(), 'Modifiée le');
+    assert.match(
+      filtered.$('a:contains("Page suivante")').attr('href') ?? '',
+      /statut=submitted&tri=modification&apres=/,
+    );
+    assert.match(
+      filtered.$('title').text(),
+      /^Demandes à instruire \(en cours d’instruction, par dernière modification\)/,
+    );
+  });
+
+  it('searches number, title, organisation, SIRET and applicant, accents and case folded', async () => {
+    assert.deepEqual(numbers(await instructor.get('/instruction?q=AIDES A L ECONOMIE')), [ids.refused]);
+    assert.deepEqual(numbers(await instructor.get('/instruction?q=Demande%207%20DES')), [ids[7]]);
+    assert.deepEqual(numbers(await instructor.get(`/instruction?q=${ids[25]}%20demande`)), [ids[25]]);
+    assert.equal(numbers(await instructor.get(`/instruction?q=${RHONE}`)).length, 10);
+    assert.equal(numbers(await instructor.get('/instruction?q=helene')).length, 21);
+    assert.equal(numbers(await instructor.get('/instruction?q=agent@rhone.fr')).length, 10);
+    const none = await instructor.get('/instruction?q=introuvable');
+    assert.equal(none.status, 200);
+    assert.match(none.$('main').text(), /Aucune demande ne correspond à ces critères/);
+  });
+
+  it('answers a French 400 for refused filters, a tampered page link and an overlong search, keeping what was typed', async () => {
+    const refused = await instructor.get('/instruction?statut=inconnu&du=31/02/2027&tri=x&cas-usage=nope');
+    assert.equal(refused.status, 400);
+    assert.equal(refused.$('#resume-erreurs li').length, 4);
+    assert.equal(refused.$('#du').attr('value'), '31/02/2027');
+    assert.match(refused.$('title').text(), /^Erreur/);
+    for (const cursor of ['x', '1.2.3', '99999999999999999999.1', "1.1' OR 1=1"]) {
+      const page = await instructor.get(`/instruction?apres=${encodeURIComponent(cursor)}`);
+      assert.equal(page.status, 400, cursor);
+      assert.match(page.$('main').text(), /Le lien de page suivante est incomplet/, cursor);
+    }
+    // 10,000 characters: the longest search a URL of this server can carry (its headers stop at 16 KB).
+    const long = await instructor.get(`/instruction?q=${'a'.repeat(10_000)}`);
+    assert.equal(long.status, 400);
+    assert.match(long.$('#resume-erreurs').text(), /200 caractères au plus/);
+  });
+});
