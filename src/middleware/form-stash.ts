@@ -1,3 +1,4 @@
+import { parse } from 'cookie';
 import type { Request, RequestHandler } from 'express';
 import type { Config } from '../config.ts';
 import { findStep, type StepDefinition } from '../forms/steps/index.ts';
@@ -27,11 +28,8 @@ export function stashCookieName(config: Config): string {
 }
 
 function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.get('Cookie') ?? '').split(';')) {
-    const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
-  }
-  return undefined;
+  const header = req.headers.cookie;
+  return header === undefined ? undefined : parse(header)[name];
 }
 
 function signedIn(req: Request): boolean {

@@ -19,7 +19,7 @@ export type InstructionList = {
   rows: InstructionRow[];
   /** Requests per status under the other filters; undefined when the filters were refused. */
   counts?: Record<RequestStatus, number>;
-  /** The query string of the next page, when there is one; of the first page, when this is not it. */
+  /** The query string of the next page, when there is one; of the first page (maybe empty), when this is not it. */
   next?: string;
   first?: string;
 };
@@ -48,7 +48,7 @@ export function instructionService(db: Knex) {
           found.length > PAGE_SIZE && last
             ? listQuery(form, { apres: encodeCursor({ micros: last.sortMicros, id: last.id }) })
             : undefined,
-        first: filters.after ? listQuery(form) || '?' : undefined,
+        first: filters.after ? listQuery(form) : undefined,
       };
     },
   };

@@ -36,7 +36,6 @@ export function instructionListRoutes(services: Services): Router {
       linkProblem: list.problems.find((p) => p.field === 'apres')?.message,
       errorFor: Object.fromEntries(list.problems.map((p) => [p.field, p.message])),
       statuses,
-      statusItems: statuses,
       useCaseItems: list.useCases.map((u) => ({ value: u.id, text: u.label })),
       labels: STATUS_LABELS,
       assignments: Object.entries(ASSIGNMENTS).map(([value, text]) => ({ value, text })),
