@@ -26,9 +26,12 @@ const STATES: Record<RequestStatus, StateRow> = {
   revoked: { editable: false, copyable: false, on: {} },
 };
 
-/** Who may send each event, and the timestamp column it sets besides `updated_at`. */
-export const EVENTS: Record<RequestEvent, { by: ActorRole; stamp?: 'submitted_at' }> = {
-  submit: { by: 'applicant', stamp: 'submitted_at' },
+/**
+ * Who may send each event, the timestamp column it sets besides `updated_at`, and whether its event row keeps the
+ * answers as they were (`snapshot`: each submission, so that instruction sees what changed since the previous one).
+ */
+export const EVENTS: Record<RequestEvent, { by: ActorRole; stamp?: 'submitted_at'; snapshot?: true }> = {
+  submit: { by: 'applicant', stamp: 'submitted_at', snapshot: true },
   archive: { by: 'applicant' },
   request_changes: { by: 'instructor' },
   validate: { by: 'instructor' },

@@ -41,15 +41,15 @@ export function removedNotice(name: string): string {
 
 /**
  * An attachment as pages list it: its name, « PDF – 2,4 Mo », its antivirus status as a text badge, and where to
- * download it (`href` only when it may be served: not while pending, never once infected).
+ * download it (`href`, under `base`: the applicant's request or its instruction page; only when it may be served: not while pending, never once infected).
  */
-export function attachmentView(requestId: string, attachment: Attachment) {
+export function attachmentView(requestId: string, attachment: Attachment, base = `/demandes/${requestId}`) {
   const status = attachment.scanStatus;
   return {
     id: attachment.id,
     name: attachment.originalName,
     sizeLabel: formatSize(attachment.size),
-    href: isServable(status) ? `/demandes/${requestId}/pieces-jointes/${attachment.id}` : undefined,
+    href: isServable(status) ? `${base}/pieces-jointes/${attachment.id}` : undefined,
     status,
     scan: SCAN_BADGES[status],
     infected: status === 'infected',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DECISION_KINDS, DECISIONS } from '../domain/decisions.ts';
 import { STEPS } from '../forms/steps/index.ts';
 
 /**
@@ -20,6 +21,8 @@ export type PageEntry = {
   examples?: string[];
   /** URLs of the page's error state, answered with 400 (a refused filter): crawled too. */
   refusedExamples?: string[];
+  /** URLs answered with 409: the page says why the action is no longer possible (a request decided meanwhile). */
+  conflictExamples?: string[];
   /** For routes whose examples exist only at run time: take them from the links of this page that match `path`. */
   examplesFrom?: string;
   /** Shown in the site map. */
@@ -129,6 +132,24 @@ export const PAGES: readonly PageEntry[] = [
     examples: ['/instruction', '/instruction?statut=submitted&tri=modification', '/instruction?q=introuvable'],
     refusedExamples: ['/instruction?du=31/02/2027&statut=inconnu'],
   },
+  {
+    path: '/instruction/demandes/:id',
+    label: 'Instruction d’une demande',
+    area: 'instruction',
+    access: 'instructor',
+    // The crawl's requests (test/browser/crawl.test.ts): n° 2 submitted twice (what changed), 3 sent back for
+    // changes, 4 validated, 5 refused, 6 revoked.
+    examples: [2, 3, 4, 5, 6].map((n) => `/instruction/demandes/${n}`),
+  },
+  ...DECISION_KINDS.map((kind): PageEntry => ({
+    path: `/instruction/demandes/:id/${kind}`,
+    label: DECISIONS[kind].title,
+    area: 'instruction',
+    access: 'instructor',
+    examples: [kind === 'revoquer' ? '/instruction/demandes/4/revoquer' : `/instruction/demandes/2/${kind}`],
+    // a refused request can no longer be decided
+    conflictExamples: kind === 'valider' ? ['/instruction/demandes/5/valider'] : undefined,
+  })),
   { path: '/admin/moderation', label: 'Modération des rattachements', area: 'admin', access: 'admin' },
   {
     path: '/admin/moderation/:id',
@@ -138,6 +159,14 @@ export const PAGES: readonly PageEntry[] = [
     examplesFrom: '/admin/moderation',
   },
   { path: '/admin/utilisateurs', label: 'Utilisateurs et rôles', area: 'admin', access: 'admin' },
+  { path: '/admin/modeles', label: 'Modèles de décision', area: 'admin', access: 'admin' },
+  {
+    path: '/admin/modeles/:id',
+    label: 'Un modèle de décision',
+    area: 'admin',
+    access: 'admin',
+    examplesFrom: '/admin/modeles',
+  },
   { path: '/admin/journal', label: 'Journal des actions d’administration', area: 'admin', access: 'admin' },
   { path: '/dev/courriels', label: 'Courriels envoyés (développement)', area: 'dev' },
   { path: '/dev/courriels/:id', label: 'Un courriel (développement)', area: 'dev', examplesFrom: '/dev/courriels' },

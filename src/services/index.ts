@@ -9,6 +9,8 @@ import { directoryService } from './directory.ts';
 import { profileService } from './profile.ts';
 import { attachmentService } from './attachments.ts';
 import { catalogueService } from './catalogue.ts';
+import { conversationService } from './conversation.ts';
+import { decisionTemplateService } from './decision-templates.ts';
 import { eligibilityService } from './eligibility.ts';
 import { formStashService } from './form-stashes.ts';
 import { instructionService } from './instruction.ts';
@@ -18,6 +20,7 @@ import { mfaService } from './mfa.ts';
 import { moderationService } from './moderation.ts';
 import { organisationService } from './organisations.ts';
 import { requestService } from './requests.ts';
+import { reviewService } from './review.ts';
 import { stepRules } from './step-rules.ts';
 import { attachmentFiles } from '../storage/attachment-files.ts';
 
@@ -32,9 +35,12 @@ export function createServices(db: Db, config: Config, views: nunjucks.Environme
   const attachments = attachmentService(db, attachmentFiles(config.uploadDir), logger, {
     scanning: config.clamdUrl !== undefined,
   });
+  const rules = stepRules(db, attachments);
   return {
     administration: administrationService(db),
     catalogue: catalogueService(db),
+    conversation: conversationService(db, mailer),
+    decisionTemplates: decisionTemplateService(db, config.baseUrl.origin),
     directory: directoryService(db),
     profile: profileService(db),
     eligibility,
@@ -47,7 +53,8 @@ export function createServices(db: Db, config: Config, views: nunjucks.Environme
     attachments,
     moderation: moderationService(db, mailer),
     requests: requestService(db, mailer),
-    stepRules: stepRules(db, attachments),
+    review: reviewService(db, mailer, rules, attachments),
+    stepRules: rules,
   };
 }
 

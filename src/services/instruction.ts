@@ -9,6 +9,7 @@ import {
 } from '../domain/instruction-list.ts';
 import type { RequestStatus } from '../domain/request-states.ts';
 import { allUseCases, type UseCase } from '../repositories/catalogue.ts';
+import { unreadCounts } from '../repositories/conversation.ts';
 import { instructionCounts, instructionPage, type InstructionRow } from '../repositories/instruction.ts';
 import type { User } from '../repositories/users.ts';
 
@@ -16,7 +17,7 @@ export type InstructionList = {
   form: ListForm;
   problems: ListProblem[];
   useCases: UseCase[];
-  rows: InstructionRow[];
+  rows: (InstructionRow & { unread: number })[];
   /** Requests per status under the other filters; undefined when the filters were refused. */
   counts?: Record<RequestStatus, number>;
   /** The query string of the next page, when there is one; of the first page (maybe empty), when this is not it. */
@@ -36,7 +37,14 @@ export function instructionService(db: Knex) {
         instructionPage(db, filters, viewer.id, PAGE_SIZE),
         instructionCounts(db, filters, viewer.id),
       ]);
-      const rows = found.slice(0, PAGE_SIZE);
+      const page = found.slice(0, PAGE_SIZE);
+      const unread = await unreadCounts(
+        db,
+        page.map((r) => r.id),
+        viewer.id,
+        'instructor',
+      );
+      const rows = page.map((r) => ({ ...r, unread: unread.get(r.id) ?? 0 }));
       const last = rows.at(-1);
       return {
         form,

@@ -8,15 +8,10 @@ import {
   type RequestEvent,
   type RequestStatus,
 } from '../domain/request-states.ts';
-import {
-  changeStatus,
-  instructorEmails,
-  lockRequest,
-  recordRequestEvent,
-  type AccessRequest,
-} from '../repositories/requests.ts';
+import { changeStatus, lockRequest, recordRequestEvent, type AccessRequest } from '../repositories/requests.ts';
 import type { User } from '../repositories/users.ts';
 import type { Mailer } from './emails.ts';
+import { NOTIFICATIONS } from './request-notifications.ts';
 
 /** Who sends the event, and as what (the role is checked against the state table). */
 export type Actor = { user: User; as: ActorRole };
@@ -37,21 +32,6 @@ export type TransitionOutcome =
   /** The table does not allow it from the current state, or not to this actor. */
   | { kind: 'refused'; status: RequestStatus }
   | { kind: 'stale'; status: RequestStatus; version: number };
-
-type Notify = (
-  mail: Mailer,
-  trx: Knex,
-  context: { request: AccessRequest; actor: Actor; details: TransitionDetails },
-) => Promise<void>;
-
-/** The emails each event sends, in the transaction of the change (outbox rows): none is sent for a change rolled back. */
-const NOTIFICATIONS: Partial<Record<RequestEvent, Notify>> = {
-  async submit(mail, trx, { request, actor }) {
-    await mail(trx, 'demande-soumise', actor.user.email, { user: actor.user, request });
-    for (const email of await instructorEmails(trx))
-      await mail(trx, 'nouvelle-demande', email, { request, applicant: actor.user });
-  },
-};
 
 /**
  * The one way a request changes state. In the caller's transaction: locks the row, reads the allowed move from the
@@ -94,10 +74,18 @@ export function requestTransitions(mail: Mailer) {
         ...details.data,
         ...(details.reason !== undefined ? { reason: details.reason } : {}),
         from: row.status,
+        // What was submitted, kept as it was: instructors see what changed between two submissions.
+        ...(EVENTS[event].snapshot ? { answers: row.answers } : {}),
       },
     });
     await refreshSearchText(trx, request.id); // the instructors' search follows the title the request left with
-    await NOTIFICATIONS[event]?.(mail, trx, { request: { ...request, status: to, version }, actor, details });
+    await NOTIFICATIONS[event]?.(mail, trx, {
+      request: { ...request, answers: row.answers, status: to, version },
+      actor,
+      from: row.status,
+      reason: details.reason,
+      data: details.data,
+    });
     return { kind: 'done', from: row.status, status: to, version };
   };
 }

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { mergeAnswers, sameAnswer, type Answers } from '../domain/merge.ts';
 import { isCopyable, isEditable } from '../domain/request-states.ts';
-import type { StepDefinition } from '../forms/steps/index.ts';
+import { STEPS, type StepDefinition } from '../forms/steps/index.ts';
+import { latestDecision } from '../repositories/instruction-detail.ts';
 import { organisationsOfUser } from '../repositories/organisations.ts';
 import {
   findRequestForMember,
@@ -34,6 +35,22 @@ export function requestService(db: Knex, mail: Mailer) {
       db.transaction((trx) => transition(trx, request, 'submit', { user, as: 'applicant' })),
 
     find: (id: string, userId: string) => findRequestForMember(db, id, userId),
+
+    /**
+     * The decision the applicant reads on the request's pages: the latest one, while it stands (changes asked are
+     * gone once the request is submitted again), with the labels of the fields an instructor flagged.
+     */
+    async decision(request: AccessRequest) {
+      if (request.status === 'draft' || request.status === 'submitted' || request.status === 'archived')
+        return undefined;
+      const event = await latestDecision(db, request.id);
+      if (!event || event.kind !== request.status) return undefined;
+      const flagged = STEPS.filter((step) => event.flagged?.[step.slug]?.length).map((step) => ({
+        step,
+        fields: step.fields.filter((f) => event.flagged![step.slug]!.includes(f.name)),
+      }));
+      return { ...event, flagged };
+    },
 
     async listFor(userId: string): Promise<AccessRequest[]> {
       const active = (await organisationsOfUser(db, userId)).filter((o) => o.status === 'active').map((o) => o.id);

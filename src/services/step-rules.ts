@@ -126,3 +126,5 @@ export function stepRules(db: Knex, attachments: AttachmentService) {
     },
   };
 }
+
+export type StepRules = ReturnType<typeof stepRules>;

@@ -12,8 +12,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import {
   createAccount,
   createModerationCase,
-  createRequest,
-  createSubmittedRequest,
+  createRegistryRequests,
   type FixtureAccount,
 } from '../helpers/fixtures.ts';
 import { signIn as signInThroughForm } from './browser-session.ts';
@@ -58,6 +57,7 @@ const signIn = (context: BrowserContext, base: string, account: FixtureAccount, 
 /** Error pages previewed under /dev/erreurs/:code answer with their own status on purpose. */
 function expectedStatus(path: string): number {
   if (PAGES.some((entry) => entry.refusedExamples?.includes(path))) return 400; // a refused filter: the form says why
+  if (PAGES.some((entry) => entry.conflictExamples?.includes(path))) return 409; // no longer possible: the page says why
   return Number(/^\/dev\/erreurs\/(\d{3})$/.exec(path)?.[1] ?? 200);
 }
 
@@ -112,8 +112,7 @@ await test(
       familyName: 'Martin',
     });
     await createModerationCase(app.db, waiting.id, '21920023500014');
-    await createRequest(app.db, accounts.user.id, '21920023500014');
-    await createSubmittedRequest(app.db, accounts.user.id, '21920023500014', { title: 'Marchés publics de Clamart' });
+    await createRegistryRequests(app.db, accounts.user.id, '21920023500014');
     for (const mode of MODES) {
       for (const access of ['public', 'user', 'instructor', 'admin', 'second-factor'] as const) {
         const context = await browser.newContext({ javaScriptEnabled: mode === 'js-on', locale: 'fr-FR' });

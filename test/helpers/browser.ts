@@ -65,7 +65,7 @@ export async function registryUrls(
         .map((u) => u.pathname);
       result.set(entry, [...new Set(paths.filter((p) => pattern.test(p)))]);
     } else if (entry.examples) {
-      result.set(entry, [...entry.examples, ...(entry.refusedExamples ?? [])]);
+      result.set(entry, [...entry.examples, ...(entry.refusedExamples ?? []), ...(entry.conflictExamples ?? [])]);
     } else {
       result.set(entry, entry.path.includes(':') ? [] : [entry.path]);
     }

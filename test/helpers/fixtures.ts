@@ -110,6 +110,33 @@ export async function createRequest(
   return (row as { id: string }).id;
 }
 
+/** Every step of a « marchés publics » request answered, as « Soumettre » accepts it (contacts at @clamart.fr). */
+export const COMPLETE_ANSWERS = {
+  demarche: {
+    title: 'Aides au commerce de proximité',
+    description: 'Instruction des demandes d’aide par le service économique.',
+    goLiveDate: '2027-03-01',
+    volume: 'faible',
+  },
+  donnees: { scopes: ['attestation_fiscale_dgfip'] },
+  'cadre-juridique': {
+    nature: 'decret',
+    reference: 'Article R2143-13 du Code de la commande publique',
+    url: 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000037730589',
+  },
+  'donnees-personnelles': { recipients: 'Service des marchés', retentionMonths: 36, retentionJustification: '' },
+  contacts: Object.fromEntries(
+    ['dpo', 'controller', 'business', 'technical'].flatMap((r) => [
+      [`${r}GivenName`, 'Léa'],
+      [`${r}FamilyName`, 'Petit'],
+      [`${r}Email`, `${r}.lea@clamart.fr`],
+      [`${r}Phone`, '+33123456789'],
+      [`${r}JobTitle`, 'Agente'],
+    ]),
+  ),
+  cgu: { accept: 'oui', dpoInformed: 'oui' },
+};
+
 /**
  * A request as its applicant left it after « Soumettre »: submitted at `submittedAt`, with its title, and searchable
  * by instructors (what the transition use case does on submission).
@@ -118,13 +145,67 @@ export async function createSubmittedRequest(
   db: Db,
   userId: string,
   siret: string,
-  input: { title: string; submittedAt?: Date; useCaseId?: string; status?: string },
+  input: { title: string; submittedAt?: Date; useCaseId?: string; status?: string; answers?: object },
 ): Promise<string> {
   const id = await createRequest(db, userId, siret, input.useCaseId);
   const at = input.submittedAt ?? new Date();
   await db('access_requests')
     .where({ id })
-    .update({ status: input.status ?? 'submitted', title: input.title, submitted_at: at, updated_at: at });
+    .update({
+      status: input.status ?? 'submitted',
+      title: input.title,
+      submitted_at: at,
+      updated_at: at,
+      ...(input.answers ? { answers: JSON.stringify(input.answers) } : {}),
+    });
   await refreshSearchText(db, id);
   return id;
+}
+
+/** A submission as the transition use case records it (its event row keeps the answers): what « what changed » reads. */
+export async function recordSubmission(
+  db: Db,
+  requestId: string,
+  userId: string,
+  answers: object,
+  from = 'draft',
+): Promise<void> {
+  await db('request_events').insert({
+    request_id: requestId,
+    user_id: userId,
+    kind: 'submitted',
+    version: 1,
+    details: JSON.stringify({ from, answers }),
+  });
+}
+
+/**
+ * The requests the page registry's examples name (src/pages/registry.ts), on a fresh database: n° 1 a draft, n° 2
+ * submitted twice with a changed title (instruction shows what changed), n° 3 to 6 sent back for changes, validated,
+ * refused and revoked.
+ */
+export async function createRegistryRequests(db: Db, userId: string, siret: string): Promise<void> {
+  await createRequest(db, userId, siret);
+  const answers = {
+    ...COMPLETE_ANSWERS,
+    demarche: { ...COMPLETE_ANSWERS.demarche, title: 'Marchés publics de Clamart' },
+  };
+  const second = await createSubmittedRequest(db, userId, siret, { title: 'Marchés publics de Clamart', answers });
+  await recordSubmission(db, second, userId, COMPLETE_ANSWERS);
+  await recordSubmission(db, second, userId, answers, 'changes_requested');
+  for (const status of ['changes_requested', 'validated', 'refused', 'revoked'])
+    await createSubmittedRequest(db, userId, siret, { title: `Demande ${status}`, status, answers });
+  await createDecisionTemplate(db);
+}
+
+/** A refusal's template, as an admin would write it on /admin/modeles (the first one of a fresh database is n° 1). */
+export async function createDecisionTemplate(db: Db): Promise<string> {
+  const [row] = (await db('decision_templates')
+    .insert({
+      kind: 'refuser',
+      title: 'Cadre juridique manquant',
+      body: 'La demande n° {numero} « {titre} » ne cite aucun texte qui autorise {organisation} à recevoir ces données.',
+    })
+    .returning('id')) as { id: string }[];
+  return row!.id;
 }

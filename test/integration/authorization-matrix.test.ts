@@ -7,16 +7,40 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { CLAMART, createAccount, createModerationCase, createRequest, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
+import {
+  CLAMART,
+  createAccount,
+  createDecisionTemplate,
+  createModerationCase,
+  createRequest,
+  FIXTURE_PASSWORD,
+} from '../helpers/fixtures.ts';
 import { SECOND_FACTOR_PATH } from '../helpers/second-factor.ts';
 import { pdf, postMultipart } from '../helpers/multipart.ts';
 import { PageClient, type Page } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
 /** `passwordOnly`: an admin who typed the password but not the second factor (not signed in: sent to the code page). */
-const ACTORS = ['owner', 'member', 'pending', 'stranger', 'instructor', 'admin', 'passwordOnly', 'anonymous'] as const;
+const ACTORS = [
+  'owner',
+  'member',
+  'pending',
+  'stranger',
+  'instructor',
+  'reporter',
+  'admin',
+  'passwordOnly',
+  'anonymous',
+] as const;
 type Actor = (typeof ACTORS)[number];
 const MEMBERS: Actor[] = ['owner', 'member'];
+/** Instruction reads every submitted request; only instructors act on one. */
+const READERS: Actor[] = ['instructor', 'reporter'];
+const INSTRUCTORS: Actor[] = ['instructor'];
+const DECISION_ROUTES = ['valider', 'refuser', 'modifications', 'revoquer'].flatMap((kind) => [
+  [`GET /instruction/demandes/:id/${kind}`, INSTRUCTORS] as const,
+  [`POST /instruction/demandes/:id/${kind}`, INSTRUCTORS] as const,
+]);
 
 /** Who may use each route (everyone else: 404, or the sign-in page when anonymous). */
 const EXPECTED: Record<string, Actor[]> = {
@@ -32,9 +56,19 @@ const EXPECTED: Record<string, Actor[]> = {
   'GET /demandes/:id/pieces-jointes/:pieceId': MEMBERS,
   'GET /demandes/:id/pieces-jointes/:pieceId/supprimer': MEMBERS,
   'POST /demandes/:id/pieces-jointes/:pieceId/supprimer': MEMBERS,
+  'POST /demandes/:id/messages': MEMBERS,
+  'GET /instruction/demandes/:id': READERS,
+  'GET /instruction/demandes/:id/pieces-jointes/:pieceId': READERS,
+  ...Object.fromEntries(DECISION_ROUTES),
+  'POST /instruction/demandes/:id/messages': INSTRUCTORS,
+  'POST /instruction/demandes/:id/notes': INSTRUCTORS,
+  'POST /instruction/demandes/:id/attribution': INSTRUCTORS,
   'GET /admin/moderation/:id': ['admin'],
   'POST /admin/moderation/:id': ['admin'],
   'POST /admin/utilisateurs/:id/roles': ['admin'],
+  'GET /admin/modeles/:id': ['admin'],
+  'POST /admin/modeles/:id': ['admin'],
+  'POST /admin/modeles/:id/supprimer': ['admin'],
 };
 /** Routes with an identifier that are public on purpose, or absent in production. */
 const PUBLIC = new Set([
@@ -72,6 +106,7 @@ before(async () => {
     pending: await createAccount(app.db, { email: 'attente@clamart.fr', siret: CLAMART, membership: 'pending' }),
     stranger: await createAccount(app.db, { email: 'agent@rhone.fr', siret: '22690001700014' }),
     instructor: await createAccount(app.db, { email: 'instructeur@api-entreprise.gouv.fr', roles: ['instructor'] }),
+    reporter: await createAccount(app.db, { email: 'rapporteur@api-entreprise.gouv.fr', roles: ['reporter'] }),
     admin: await createAccount(app.db, { email: 'admin@api-entreprise.gouv.fr', roles: ['admin'] }),
   };
   ids = Object.fromEntries(Object.entries(accounts).map(([actor, a]) => [actor, a.id])) as Record<Actor, string>;
@@ -96,8 +131,11 @@ before(async () => {
 });
 after(() => app.stop());
 
-/** A fresh request of the owner's organisation, with one attachment, a moderation case and a user to change. */
-async function fixture(): Promise<Record<string, string>> {
+/**
+ * A fresh request of the owner's organisation, with one attachment, a moderation case and a user to change;
+ * `submitted`: then sent to instruction (what instruction routes and messages need).
+ */
+async function fixture(submitted = false): Promise<Record<string, string>> {
   const id = await createRequest(app.db, ids.owner, CLAMART);
   const owner = clients.owner;
   await owner.get(`/demandes/${id}/cadre-juridique`);
@@ -106,10 +144,13 @@ async function fixture(): Promise<Record<string, string>> {
     { name: 'pieces', filename: 'deliberation.pdf', content: pdf() },
   ]);
   const piece = (await app.db('attachments').where({ request_id: id }).first('id')) as { id: string };
+  if (submitted)
+    await app.db('access_requests').where({ id }).update({ status: 'submitted', submitted_at: app.db.fn.now() });
   const outsider = await createAccount(app.db, { email: `nouvelle${id}@autre-domaine.fr` });
   const moderation = await createModerationCase(app.db, outsider.id, CLAMART);
+  const modele = await createDecisionTemplate(app.db);
   await owner.get('/compte');
-  return { id, pieceId: String(piece.id), etape: 'demarche', moderation, user: outsider.id };
+  return { id, pieceId: String(piece.id), etape: 'demarche', moderation, user: outsider.id, modele };
 }
 
 const toSecondFactor = (page: Page) => page.status === 303 && page.location === SECOND_FACTOR_PATH;
@@ -125,7 +166,16 @@ function pathFor(route: string, f: Record<string, string>): string {
   const admin = route.includes('/admin/');
   return route
     .replace(/^\S+ /, '')
-    .replace(':id', admin ? (route.includes('utilisateurs') ? f.user! : f.moderation!) : f.id!)
+    .replace(
+      ':id',
+      admin
+        ? route.includes('utilisateurs')
+          ? f.user!
+          : route.includes('modeles')
+            ? f.modele!
+            : f.moderation!
+        : f.id!,
+    )
     .replace(':pieceId', f.pieceId!)
     .replace(':etape', f.etape!)
     .replace(':code', f.code ?? '404')
@@ -210,12 +260,14 @@ describe('route × actor matrix', () => {
   for (const route of Object.keys(EXPECTED)) {
     it(route, async () => {
       const denied = ACTORS.filter((a) => !EXPECTED[route]!.includes(a));
-      const shared = await fixture();
+      const submitted = route.includes('/instruction/') || route.endsWith('/messages');
+      const shared = await fixture(submitted);
       const state = async () => ({
         request: await app.db('access_requests').where({ id: shared.id }).first('status', 'version', 'answers'),
         attachments: (await app.db('attachments').where({ request_id: shared.id }).select('id')).length,
         moderation: await app.db('moderation_cases').where({ id: shared.moderation }).first('status'),
         roles: (await app.db('users').where({ id: shared.user }).first('roles')).roles,
+        template: await app.db('decision_templates').where({ id: shared.modele }).first('kind', 'title', 'body'),
       });
       const before_ = await state();
       for (const actor of denied) {
@@ -231,7 +283,7 @@ describe('route × actor matrix', () => {
       }
       assert.deepEqual(await state(), before_, 'un refus ne change rien');
       for (const actor of EXPECTED[route]!) {
-        const page = await call(actor, route, await fixture());
+        const page = await call(actor, route, await fixture(submitted));
         assert.ok(
           page.status !== 404 && page.status < 500 && !toSignIn(page),
           `${actor}: ${page.status} ${page.location ?? ''}`,

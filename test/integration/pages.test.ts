@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PAGES } from '../../src/pages/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import {
-  createAccount,
-  createModerationCase,
-  createRequest,
-  createSubmittedRequest,
-  FIXTURE_PASSWORD,
-} from '../helpers/fixtures.ts';
+import { createAccount, createModerationCase, createRegistryRequests, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
 import { PageClient, type Page } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
@@ -30,8 +24,7 @@ async function registryUrls(
   const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr' });
   await createModerationCase(app.db, waiting.id, '21920023500014');
   const member = (await app.db('users').where({ email: 'agent@clamart.fr' }).first('id')) as { id: string };
-  await createRequest(app.db, member.id, '21920023500014');
-  await createSubmittedRequest(app.db, member.id, '21920023500014', { title: 'Marchés publics de Clamart' });
+  await createRegistryRequests(app.db, member.id, '21920023500014');
   await clients.public.get('/dev/courriels');
   await clients.public.submit({});
   const urls: [string, PageClient][] = [];

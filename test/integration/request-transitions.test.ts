@@ -61,7 +61,8 @@ describe('the transition use case', () => {
     assert.deepEqual([stored.status, stored.version, stored.submitted_at instanceof Date], ['submitted', 2, true]);
     assert.deepEqual(
       (await events(request.id)).map((e) => [e.kind, e.version, e.details]),
-      [['submitted', 2, { certifiedBy: user.id, from: 'draft' }]],
+      // the answers as submitted, kept for instruction's « what changed » (an empty draft here)
+      [['submitted', 2, { certifiedBy: user.id, from: 'draft', answers: {} }]],
     );
     assert.deepEqual(sent.sort(), [
       'agent@clamart.fr:demande-soumise',

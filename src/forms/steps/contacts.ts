@@ -151,3 +151,13 @@ export const contacts: StepDefinition = {
   ),
   summariseErrors,
 };
+
+/** The contacts' addresses a request names (each once, in the order of the roles): who hears of a revocation. */
+export function contactEmails(answers: Record<string, Record<string, unknown>>): string[] {
+  const step = answers[contacts.slug] ?? {};
+  const email = CONTACT_PARTS.find((part) => part.key === 'Email')!;
+  const emails = CONTACT_ROLES.map((role) => step[fieldName(role, email)])
+    .filter((v): v is string => typeof v === 'string' && v.includes('@'))
+    .map((v) => v.trim().toLowerCase());
+  return [...new Set(emails)];
+}

@@ -1,7 +1,6 @@
 import type { Response } from 'express';
-import { checkCalendarDate } from '../../domain/calendar-date.ts';
+import { shownValue } from '../../domain/answer-text.ts';
 import { STATUS_LABELS } from '../../domain/request-states.ts';
-import { frenchDate } from '../../domain/french-dates.ts';
 import { STEPS, type StepDefinition } from '../../forms/steps/index.ts';
 import type { AccessRequest } from '../../repositories/requests.ts';
 import type { Services } from '../../services/index.ts';
@@ -18,18 +17,6 @@ export type ConflictView = {
   version?: unknown;
   base?: string;
 };
-
-/** What people read for stored codes: the labels of choices, and of the catalogue's scopes on the data step. */
-/** A stored or typed answer as a sentence: labels for codes, dates in words, lists joined, « (vide) » when empty. */
-export function shownValue(value: unknown, names: Record<string, string> = {}, field = ''): string {
-  const date = (v: unknown) => {
-    const check = checkCalendarDate(String(v));
-    return check.ok ? frenchDate(check.iso) : String(v);
-  };
-  const one = (v: unknown) => names[String(v)] ?? (field.endsWith('Date') ? date(v) : String(v));
-  if (Array.isArray(value)) return value.length ? value.map(one).join(', ') : '(vide)';
-  return value === undefined || value === null || value === '' ? '(vide)' : one(value);
-}
 
 /** The 409 page: the fields both sides changed, each with a choice; the others, already merged, travel hidden. */
 export async function renderConflict(services: Services, res: Response, view: ConflictView) {

@@ -18,8 +18,10 @@ export async function renderStep(
   const context = await services.stepRules.context(step, request);
   // a request no longer editable shows its answers read-only, as the summary does: with the labels of its choices
   if (extra.readOnly) context.choiceLabels = { [step.slug]: await services.stepRules.choiceLabels(step, request) };
+  const decision = await services.requests.decision(request);
   res.status(status).render('demandes/etape', {
     request,
+    decision,
     step,
     steps: STEPS,
     stepNumber: STEPS.indexOf(step) + 1,

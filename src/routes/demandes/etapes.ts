@@ -29,8 +29,15 @@ export function requestRoutes(services: Services): Router {
     const user = currentUserOf(res);
     const notice = req.session.notice;
     delete req.session.notice;
+    const requests = await services.requests.listFor(user.id);
+    const unread = await services.conversation.unread(
+      requests.map((r) => r.id),
+      user,
+      'applicant',
+    );
     res.render('demandes/index', {
-      requests: await services.requests.listFor(user.id),
+      requests,
+      unread: Object.fromEntries(unread),
       labels: STATUS_LABELS,
       organisations: await services.organisations.organisationsOf(user.id),
       notice,

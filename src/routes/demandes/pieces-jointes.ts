@@ -1,6 +1,5 @@
-import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
-import { contentDisposition, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../../domain/attachments.ts';
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '../../domain/attachments.ts';
 import { isEditable } from '../../domain/request-states.ts';
 import {
   addedNotice,
@@ -15,7 +14,8 @@ import { currentUserOf } from '../../middleware/auth.ts';
 import { HttpError } from '../../middleware/http-error.ts';
 import type { MultipartLimits } from '../../middleware/multipart.ts';
 import type { AccessRequest } from '../../repositories/requests.ts';
-import type { AddOutcome, Download } from '../../services/attachments.ts';
+import type { AddOutcome } from '../../services/attachments.ts';
+import { sendAttachment } from '../attachment-download.ts';
 import type { Services } from '../../services/index.ts';
 import {
   errorContext,
@@ -76,23 +76,6 @@ async function respond(
 }
 
 /** A file not served (ADR 0011): 409 while its antivirus scan is pending (retry soon), 410 once refused for a virus. */
-function unavailable(
-  res: Response,
-  request: AccessRequest,
-  name: string,
-  download: Exclude<Download, { kind: 'file' }>,
-) {
-  const pending = download.kind === 'pending';
-  res.status(pending ? 409 : 410).set({ 'Cache-Control': 'no-store', ...(pending ? { 'Retry-After': '10' } : {}) });
-  res.render('errors/piece-jointe-indisponible', {
-    status: res.statusCode,
-    name,
-    pending,
-    virus: download.kind === 'infected' ? download.virus : undefined,
-    stepHref: `/demandes/${request.id}/${LEGAL_STEP.slug}`,
-  });
-}
-
 /**
  * The PDF attachments of the legal step: attach (multipart, from the step's own form, whose text fields are saved
  * with it), remove while the request is editable, and download for members of the request's organisation only.
@@ -163,18 +146,11 @@ export function attachmentRoutes(services: Services): Router {
     const attachment = request && (await services.attachments.find(request.id, req.params.pieceId));
     const download = attachment && (await services.attachments.download(attachment));
     if (!request || !attachment || !download) return next();
-    if (download.kind !== 'file') return unavailable(res, request, attachment.originalName, download);
-    res.set({
-      'Content-Type': attachment.mediaType,
-      'Content-Length': String(attachment.size),
-      'Content-Disposition': contentDisposition(attachment.originalName),
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': 'sandbox',
-      'Cache-Control': 'private, no-store',
+    await sendAttachment(req, res, attachment, download, {
+      href: `/demandes/${request.id}/${LEGAL_STEP.slug}`,
+      label: 'Retour à l’étape « Cadre juridique » de la demande',
+      applicant: true,
     });
-    await pipeline(download.content, res).catch((err: unknown) =>
-      req.log?.warn({ err }, 'attachment download interrupted'),
-    );
   });
   return router;
 }

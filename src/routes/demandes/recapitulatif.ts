@@ -21,8 +21,14 @@ export function requestSummaryRoutes(services: Services): Router {
     const incomplete = await services.stepRules.incompleteSteps(request);
     const choiceLabels = await services.stepRules.allChoiceLabels(request);
     const attachments = (await services.attachments.list(request.id)).map((a) => attachmentView(request.id, a));
+    const user = currentUserOf(res);
     res.status(status).render('demandes/recapitulatif', {
       request,
+      decision: await services.requests.decision(request),
+      // Instruction sees a request once submitted: from then on, both sides can write.
+      messages: request.status === 'draft' ? undefined : await services.conversation.thread(request.id, user),
+      typed: {},
+      errorFor: {},
       steps: STEPS,
       incomplete: incomplete.map((i) => i.step.slug),
       labels: STATUS_LABELS,
@@ -67,6 +73,25 @@ export function requestSummaryRoutes(services: Services): Router {
       req.session.notice = 'Votre demande est transmise. Vous recevrez un courriel de confirmation.';
     res.redirect(303, `/demandes/${request.id}/recapitulatif`);
   });
+  router.post('/demandes/:id/messages', async (req, res, next) => {
+    const user = currentUserOf(res);
+    const request = await services.requests.find(req.params.id, user.id);
+    if (!request || request.status === 'draft') return next();
+    const body = req.body as { message?: unknown };
+    const posted = await services.conversation.post(request, 'applicant', user, body.message);
+    if (posted.kind === 'invalid') {
+      const errors = [{ field: 'message', message: posted.message }];
+      await render(res, request.id, 422, {
+        errors,
+        errorFor: { message: posted.message },
+        typed: { message: body.message },
+      });
+      return;
+    }
+    req.session.notice = 'Votre message est envoyé à l’instruction.';
+    res.redirect(303, `/demandes/${request.id}/recapitulatif#messages`);
+  });
+
   router.post('/demandes/:id/archiver', async (req, res, next) => {
     const user = currentUserOf(res);
     const request = await services.requests.find(req.params.id, user.id);
