@@ -27,7 +27,7 @@ export function createRuntime(config: Config, logger: Logger, databaseUrl: strin
   const assets = staticAssets();
   const views = createViewEnvironment(config, assets.urls);
   const sessions = createSessions(config, db);
-  const services = createServices(db, config, views, logger);
+  const services = createServices(db, config, views, logger, databaseUrl);
   const app = createApp({ config, db, logger, services, views, assets, sessions });
   return {
     app,

@@ -14,6 +14,7 @@ import { decisionTemplateService } from './decision-templates.ts';
 import { eligibilityService } from './eligibility.ts';
 import { formStashService } from './form-stashes.ts';
 import { instructionService } from './instruction.ts';
+import { instructionExportService } from './instruction-export.ts';
 import { createMailer } from './emails.ts';
 import { mailService } from './mail.ts';
 import { mfaService } from './mfa.ts';
@@ -25,7 +26,13 @@ import { stepRules } from './step-rules.ts';
 import { attachmentFiles } from '../storage/attachment-files.ts';
 
 /** Builds every use case once, from the database handle, the configuration and the views; routes receive this object. */
-export function createServices(db: Db, config: Config, views: nunjucks.Environment, logger: Logger) {
+export function createServices(
+  db: Db,
+  config: Config,
+  views: nunjucks.Environment,
+  logger: Logger,
+  databaseUrl: string,
+) {
   const mailer = createMailer(config, views);
   const fallback = config.sireneApiUrl
     ? httpDirectoryFallback(db, config.sireneApiUrl, config.sireneApiTimeoutMs, logger)
@@ -46,6 +53,7 @@ export function createServices(db: Db, config: Config, views: nunjucks.Environme
     eligibility,
     formStashes: formStashService(db, config.sessionSecret),
     instruction: instructionService(db),
+    instructionExport: instructionExportService(db, databaseUrl, logger),
     mail: mailService(db, config),
     mfa: mfaService(db, config.sessionSecret),
     organisations,

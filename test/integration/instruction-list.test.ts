@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CLAMART, createAccount, createRequest, createSubmittedRequest } from '../helpers/fixtures.ts';
 import { PageClient, type Page } from '../helpers/page-client.ts';
@@ -126,5 +127,57 @@ describe('the instruction list', () => {
     const long = await instructor.get(`/instruction?q=${'a'.repeat(10_000)}`);
     assert.equal(long.status, 400);
     assert.match(long.$('#resume-erreurs').text(), /200 caractères au plus/);
+  });
+});
+
+describe('the CSV export', () => {
+  it('streams every request of the filtered list, UTF-8 with a BOM and « ; », in the list order, formulas neutralised', async () => {
+    const agent = (await app.db('users').where({ email: 'agent@clamart.fr' }).first('id')) as { id: string };
+    const hostile = await createSubmittedRequest(app.db, agent.id, CLAMART, {
+      title: '=HYPERLINK("https://pirate.example";"cliquez")',
+      submittedAt: new Date(Date.UTC(2027, 2, 2, 9)),
+    });
+    const list = await instructor.get('/instruction?statut=submitted');
+    const href = list.$('a:contains("Exporter ces demandes en CSV")').attr('href');
+    assert.equal(href, '/instruction/export?statut=submitted');
+    const res = await instructor.agent
+      .get(href!)
+      .buffer(true)
+      .parse((stream, done) => {
+        let body = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => (body += chunk));
+        stream.on('end', () => done(null, body));
+      });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8');
+    assert.match(res.headers['content-disposition'] ?? '', /^attachment; filename="demandes-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const text = res.body as string;
+    assert.ok(text.startsWith('\ufeff'), 'BOM');
+    const records = parse(text.slice(1), { delimiter: ';' }) as string[][];
+    assert.deepEqual(records[0], [
+      'Numéro',
+      'Intitulé',
+      'Statut',
+      'Cas d’usage',
+      'Organisation',
+      'SIRET',
+      'Demandeur',
+      'Adresse électronique du demandeur',
+      'Déposée le',
+      'Modifiée le',
+      'Attribuée à',
+    ]);
+    assert.equal(records.length - 1, 31, 'toutes les pages : 30 soumises et la nouvelle');
+    assert.equal(records[1]![0], hostile);
+    assert.equal(records[1]![1], '\'=HYPERLINK("https://pirate.example";"cliquez")');
+    assert.equal(records[1]![8], '02/03/2027 10:00', 'heure de Paris');
+    assert.equal(records[1]![2], 'En cours d’instruction');
+    assert.ok(text.includes('\r\n'));
+    const refused = await instructor.agent.get('/instruction/export?statut=inconnu');
+    assert.equal(refused.status, 303);
+    assert.equal(refused.headers.location, '/instruction?statut=inconnu');
+    const applicant = await signedInClient(app.app, 'agent@clamart.fr');
+    assert.equal((await applicant.get('/instruction/export')).status, 404);
   });
 });

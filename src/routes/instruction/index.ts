@@ -4,6 +4,7 @@ import type { AreaDeps } from '../area.ts';
 import { instructionDecisionRoutes } from './decisions.ts';
 import { instructionRequestRoutes } from './demande.ts';
 import { instructionExchangeRoutes } from './echanges.ts';
+import { instructionExportRoutes } from './export.ts';
 import { instructionListRoutes } from './liste.ts';
 
 /** The review of submitted requests: instructors and reporters who passed the second factor; others get a 404. */
@@ -11,6 +12,7 @@ export function instructionArea({ services }: AreaDeps): Router {
   const router = Router();
   router.use('/instruction', requireRole('instructor', 'reporter'), requireSecondFactor);
   router.use(instructionListRoutes(services));
+  router.use(instructionExportRoutes(services));
   router.use(instructionRequestRoutes(services));
   router.use(instructionDecisionRoutes(services));
   router.use(instructionExchangeRoutes(services));

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ASSIGNMENTS, INSTRUCTION_STATUSES, SORTS, type Assignment } from '../../domain/instruction-list.ts';
+import { ASSIGNMENTS, INSTRUCTION_STATUSES, listQuery, SORTS, type Assignment } from '../../domain/instruction-list.ts';
 import { STATUS_LABELS, type RequestStatus } from '../../domain/request-states.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
 import type { Services } from '../../services/index.ts';
@@ -36,6 +36,7 @@ export function instructionListRoutes(services: Services): Router {
       linkProblem: list.problems.find((p) => p.field === 'apres')?.message,
       errorFor: Object.fromEntries(list.problems.map((p) => [p.field, p.message])),
       statuses,
+      exportHref: `/instruction/export${listQuery(list.form)}`,
       useCaseItems: list.useCases.map((u) => ({ value: u.id, text: u.label })),
       labels: STATUS_LABELS,
       assignments: Object.entries(ASSIGNMENTS).map(([value, text]) => ({ value, text })),
