@@ -7,6 +7,7 @@
 import * as cheerio from 'cheerio';
 import { createDb, type Db } from '../src/db/knex.ts';
 import { hashPassword } from '../src/domain/passwords.ts';
+import { sessionCookie } from './staff-session.ts';
 
 /** The embedded PostgreSQL's credentials (src/db/embedded.ts) and the database SignUp creates in it (src/db/resolve.ts). */
 export function embeddedDatabaseUrl(port: number): string {
@@ -58,16 +59,6 @@ async function createApplicants(db: Db, count: number): Promise<{ email: string;
     result.push({ email, requestId: request!.id });
   }
   return result;
-}
-
-function sessionCookie(response: Response, previous?: string): string {
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0]!)
-    .find((c) => c.startsWith('signup='));
-  const value = cookie ?? previous;
-  if (!value) throw new Error(`no session cookie (HTTP ${response.status})`);
-  return value;
 }
 
 async function get(url: string, cookie?: string): Promise<{ response: Response; html: string }> {

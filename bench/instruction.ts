@@ -4,12 +4,18 @@
  * over six years, 40 % of the reviewed ones assigned to one of 10 instructors; then times each list query as the
  * page runs it (the page of 25 rows and the counts per status), 30 times each after 3 unrecorded runs: p50/p95 in
  * milliseconds, measured from the client over one connection. `EXPLAIN (ANALYZE)` of each page query is printed, so
- * that the figures come with the plans that make them. See bench/README.md.
+ * that the figures come with the plans that make them. Then the same list states through HTTP, as an instructor signed
+ * in with the second factor reads them (the whole page: session, list, counts, unread counters, rendering), and the
+ * CSV export of the whole list: its time, its rows, and SignUp's resident memory before, during (sampled every 100 ms)
+ * and at its peak. See bench/README.md.
  */
-import knexFactory from 'knex';
+import { readFileSync } from 'node:fs';
+import knexFactory, { type Knex } from 'knex';
 import { parseListQuery } from '../src/domain/instruction-list.ts';
 import { instructionCounts, instructionPage } from '../src/repositories/instruction.ts';
+import { hashPassword } from '../src/domain/passwords.ts';
 import { embeddedDatabaseUrl } from './autosave-setup.ts';
+import { staffSession } from './staff-session.ts';
 import { positiveInteger } from './measure.ts';
 import { startSignUp } from './signup-process.ts';
 
@@ -80,6 +86,57 @@ async function time(run: () => Promise<unknown>): Promise<{ p50: number; p95: nu
   return { p50: percentile(durations, 50), p95: percentile(durations, 95) };
 }
 
+/** Resident memory of a process in MB: now (VmRSS) and its peak since it started (VmHWM). */
+function memory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+  return { rss: field('VmRSS'), peak: field('VmHWM') };
+}
+
+async function httpFigures(signUp: Awaited<ReturnType<typeof startSignUp>>, db: Knex, viewerId: string) {
+  const password = 'mot de passe du banc d’essai, assez long';
+  await db('users')
+    .where({ id: viewerId })
+    .update({ password_hash: await hashPassword(password) });
+  const email = ((await db('users').where({ id: viewerId }).first('email')) as { email: string }).email;
+  const base = `http://127.0.0.1:${signUp.ports.http}`;
+  const cookie = await staffSession(base, email, password);
+  console.log(`\nthrough HTTP, signed in as an instructor: ${RUNS} GETs of each page after 3 unrecorded\n`);
+  console.log('list state                               p50 ms   p95 ms   status');
+  for (const [name, query] of SCENARIOS) {
+    const url = `${base}/instruction?${new URLSearchParams(query).toString()}`;
+    let status = 0;
+    const timing = await time(async () => {
+      const response = await fetch(url, { headers: { cookie } });
+      status = response.status;
+      await response.arrayBuffer();
+    });
+    console.log(
+      `${name.padEnd(40)} ${timing.p50.toFixed(1).padStart(6)}   ${timing.p95.toFixed(1).padStart(6)}   ${status}`,
+    );
+  }
+  const before = memory(signUp.pid);
+  let sampled = before.rss;
+  const sampler = setInterval(() => (sampled = Math.max(sampled, memory(signUp.pid).rss)), 100);
+  const started = performance.now();
+  const response = await fetch(`${base}/instruction/export`, { headers: { cookie } });
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    for (const byte of chunk) if (byte === 10) lines += 1;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const after = memory(signUp.pid);
+  console.log(
+    `\nexport of the whole list: HTTP ${response.status}, ${lines - 1} rows, ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s (${Math.round((lines - 1) / seconds)} rows/s)`,
+  );
+  console.log(
+    `SignUp resident memory: ${before.rss.toFixed(0)} MB before, at most ${sampled.toFixed(0)} MB during (sampled), peak since start ${before.peak.toFixed(0)} MB before and ${after.peak.toFixed(0)} MB after`,
+  );
+}
+
 const signUp = await startSignUp();
 try {
   await signUp.ready;
@@ -125,6 +182,7 @@ try {
       console.log(plan.rows.map((row) => `    ${row['QUERY PLAN']}`).join('\n'));
     }
   }
+  await httpFigures(signUp, connected, viewer.id);
   await connected.destroy();
 } finally {
   await signUp.stop();

@@ -105,10 +105,35 @@ export function parseListQuery(
   return { form, filters, problems };
 }
 
+/**
+ * Whether the counts per status can be read from the counters the database keeps (by status, use case and assignee):
+ * yes unless a date range or a search narrows the list, whose matches are then counted.
+ */
+export function countedByCounters(filters: ListFilters): boolean {
+  return !filters.from && !filters.to && !filters.search;
+}
+
 /** The query string of the same list (filters kept), for the next page or another sort. */
 export function listQuery(form: ListForm, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries({ ...form, ...extra })) if (value) params.set(key, value);
   const query = params.toString();
   return query ? `?${query}` : '';
+}
+
+/**
+ * What the live region says after the list changed: how many requests the filters find (more than `sample`: said as
+ * such, the counts then being those of the most recent ones).
+ */
+export function resultAnnouncement(
+  counts: Partial<Record<RequestStatus, number>>,
+  status: RequestStatus | undefined,
+  sampled: boolean,
+  sample: number,
+): string {
+  const format = (n: number) => new Intl.NumberFormat('fr-FR').format(n);
+  if (sampled) return `Plus de ${format(sample)} demandes correspondent à ces filtres`;
+  const total = status ? (counts[status] ?? 0) : Object.values(counts).reduce((sum, n) => sum + n, 0);
+  if (total === 0) return 'Aucune demande ne correspond à ces critères';
+  return total === 1 ? '1 demande trouvée' : `${format(total)} demandes trouvées`;
 }

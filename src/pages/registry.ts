@@ -133,6 +133,12 @@ export const PAGES: readonly PageEntry[] = [
     refusedExamples: ['/instruction?du=31/02/2027&statut=inconnu'],
   },
   {
+    path: '/instruction/statistiques',
+    label: 'Statistiques de l’instruction',
+    area: 'instruction',
+    access: 'instructor',
+  },
+  {
     path: '/instruction/demandes/:id',
     label: 'Instruction d’une demande',
     area: 'instruction',

@@ -30,6 +30,8 @@ const HTMX_CONFIG = JSON.stringify({
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
     { code: '422', swap: true },
+    // a refused filter of the instructors' list: the results say why
+    { code: '400', swap: true },
     { code: '409', swap: true },
     { code: '[45]..', swap: false, error: true },
   ],
@@ -62,6 +64,8 @@ function addFilters(env: nunjucks.Environment): void {
   env.addFilter('heure', (value: Date | string | number) => frenchTime(new Date(value)));
   env.addFilter('date', frenchDate);
   env.addFilter('telephone', (value: string) => formatPhone(value));
+  // « 12 345 »: numbers as French text (a narrow no-break space between thousands).
+  env.addFilter('nombre', (value: number) => new Intl.NumberFormat('fr-FR').format(value));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { INSTRUCTION_STATUSES } from '../domain/instruction-list.ts';
 import type { RequestStatus } from '../domain/request-states.ts';
-import type { AccessRequest } from './requests.ts';
+import { REQUEST_COLUMNS, type AccessRequest } from './requests.ts';
 
 /** A request as instruction reads it: the applicant's request plus who submitted it, where from, and who took it. */
 export type InstructedRequest = AccessRequest & {
@@ -39,17 +39,8 @@ export async function findInstructedRequest(db: Knex, id: string): Promise<Instr
     .whereIn('r.status', INSTRUCTION_STATUSES)
     .whereNotNull('r.submitted_at')
     .first(
-      'r.id',
-      'r.organisation_id as organisationId',
-      'o.name as organisationName',
+      ...REQUEST_COLUMNS,
       'o.siret',
-      'r.use_case_id as useCaseId',
-      'uc.label as useCaseLabel',
-      'r.status',
-      'r.version',
-      'r.answers',
-      'r.title',
-      'r.updated_at as updatedAt',
       'r.submitted_at as submittedAt',
       'r.created_at as createdAt',
       'r.assigned_to as assignedTo',

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { INSTRUCTION_STATUSES, type ListFilters } from '../domain/instruction-list.ts';
+import { countedByCounters, INSTRUCTION_STATUSES, type ListFilters } from '../domain/instruction-list.ts';
 import type { RequestStatus } from '../domain/request-states.ts';
 
 export type InstructionRow = {
@@ -40,6 +40,19 @@ function filtered(db: Knex, filters: ListFilters, viewerId: string): Knex.QueryB
   return query;
 }
 
+/** The list's rows with what each shows: organisation, use case, applicant and assignee (the page and the export). */
+function withListColumns(db: Knex, query: Knex.QueryBuilder): Knex.QueryBuilder {
+  return query
+    .join('organisations as o', 'o.id', 'r.organisation_id')
+    .join('use_cases as uc', 'uc.id', 'r.use_case_id')
+    .join('users as a', 'a.id', 'r.created_by')
+    .leftJoin('users as i', 'i.id', 'r.assigned_to')
+    .select('r.id', 'r.title', 'r.status', 'uc.label as useCaseLabel', 'o.name as organisationName', 'o.siret')
+    .select('a.email as applicantEmail')
+    .select(db.raw(`a.given_name || ' ' || a.family_name as "applicantName"`))
+    .select(db.raw(`i.given_name || ' ' || i.family_name as "assigneeName"`));
+}
+
 /**
  * One page of the list, newest first by the chosen date, then by number: keyset pagination (the rows after the
  * cursor, never an OFFSET), `limit + 1` rows so that the caller knows whether a next page exists.
@@ -51,24 +64,8 @@ export async function instructionPage(
   limit: number,
 ): Promise<InstructionRow[]> {
   const column = SORT_COLUMNS[filters.sort];
-  const query = filtered(db, filters, viewerId)
-    .join('organisations as o', 'o.id', 'r.organisation_id')
-    .join('use_cases as uc', 'uc.id', 'r.use_case_id')
-    .join('users as a', 'a.id', 'r.created_by')
-    .leftJoin('users as i', 'i.id', 'r.assigned_to')
-    .select(
-      'r.id',
-      'r.title',
-      'r.status',
-      'o.name as organisationName',
-      'o.siret',
-      'uc.label as useCaseLabel',
-      'a.email as applicantEmail',
-      'r.submitted_at as submittedAt',
-      'r.updated_at as updatedAt',
-    )
-    .select(db.raw(`a.given_name || ' ' || a.family_name as "applicantName"`))
-    .select(db.raw(`i.given_name || ' ' || i.family_name as "assigneeName"`))
+  const query = withListColumns(db, filtered(db, filters, viewerId))
+    .select('r.submitted_at as submittedAt', 'r.updated_at as updatedAt')
     .select(db.raw('(extract(epoch from ??) * 1000000)::bigint::text as "sortMicros"', [column]))
     .orderBy([
       { column, order: 'desc' },
@@ -91,15 +88,7 @@ export async function instructionPage(
  */
 export function instructionExportQuery(db: Knex, filters: ListFilters, viewerId: string): Knex.QueryBuilder {
   const column = SORT_COLUMNS[filters.sort];
-  const query = filtered(db, filters, viewerId)
-    .join('organisations as o', 'o.id', 'r.organisation_id')
-    .join('use_cases as uc', 'uc.id', 'r.use_case_id')
-    .join('users as a', 'a.id', 'r.created_by')
-    .leftJoin('users as i', 'i.id', 'r.assigned_to')
-    .select('r.id', 'r.title', 'r.status', 'uc.label as useCaseLabel', 'o.name as organisationName', 'o.siret')
-    .select('a.email as applicantEmail')
-    .select(db.raw(`a.given_name || ' ' || a.family_name as "applicantName"`))
-    .select(db.raw(`i.given_name || ' ' || i.family_name as "assigneeName"`))
+  const query = withListColumns(db, filtered(db, filters, viewerId))
     .select(db.raw(`to_char(r.submitted_at AT TIME ZONE 'Europe/Paris', 'DD/MM/YYYY HH24:MI') as "submittedAt"`))
     .select(db.raw(`to_char(r.updated_at AT TIME ZONE 'Europe/Paris', 'DD/MM/YYYY HH24:MI') as "updatedAt"`))
     .orderBy([
@@ -110,19 +99,50 @@ export function instructionExportQuery(db: Knex, filters: ListFilters, viewerId:
   return query;
 }
 
-/** How many requests of each status match the other filters (the status filter's choices show them). */
-export async function instructionCounts(
-  db: Knex,
-  filters: ListFilters,
-  viewerId: string,
-): Promise<Record<RequestStatus, number>> {
-  const rows = (await filtered(db, filters, viewerId).select('r.status').count('* as count').groupBy('r.status')) as {
+/** A list narrowed by dates or a search counts its matches up to this many: counting further costs more than it tells. */
+export const COUNT_SAMPLE = 10_000;
+
+export type StatusCounts = {
+  counts: Record<RequestStatus, number>;
+  /** More than COUNT_SAMPLE requests match the dates or the search: the counts are those of COUNT_SAMPLE of them. */
+  sampled: boolean;
+};
+
+/**
+ * How many requests of each status match the other filters (the status filter's choices show them). Under the use
+ * case and assignment filters, sums of the counters the database keeps (migration 20261202200001); a date range or a
+ * search counts its matches, at most COUNT_SAMPLE + 1 of them, so that no page counts a million rows.
+ */
+export async function instructionCounts(db: Knex, filters: ListFilters, viewerId: string): Promise<StatusCounts> {
+  const counts = Object.fromEntries(INSTRUCTION_STATUSES.map((s) => [s, 0])) as Record<RequestStatus, number>;
+  if (countedByCounters(filters)) {
+    const query = db('request_counts')
+      .whereIn('status', INSTRUCTION_STATUSES)
+      .select('status')
+      .sum('count as count')
+      .groupBy('status');
+    if (filters.useCase) query.where('use_case_id', filters.useCase);
+    if (filters.assignment === 'moi') query.where('assigned_to', viewerId);
+    if (filters.assignment === 'personne') query.where('assigned_to', 0);
+    if (filters.assignment === 'autre') query.whereNot('assigned_to', viewerId).whereNot('assigned_to', 0);
+    const rows = (await query) as { status: RequestStatus; count: string }[];
+    for (const row of rows) counts[row.status] = Number(row.count);
+    return { counts, sampled: false };
+  }
+  const matches = filtered(db, filters, viewerId)
+    .select('r.status')
+    .limit(COUNT_SAMPLE + 1)
+    .as('t');
+  const rows = (await db.from(matches).select('t.status').count('* as count').groupBy('t.status')) as {
     status: RequestStatus;
     count: string;
   }[];
-  const counts = Object.fromEntries(INSTRUCTION_STATUSES.map((s) => [s, 0])) as Record<RequestStatus, number>;
-  for (const row of rows) counts[row.status] = Number(row.count);
-  return counts;
+  let total = 0;
+  for (const row of rows) {
+    counts[row.status] = Number(row.count);
+    total += Number(row.count);
+  }
+  return { counts, sampled: total > COUNT_SAMPLE };
 }
 
 /** Rewrites what instructors search for one request (after a change of state: a submission carries the new title). */

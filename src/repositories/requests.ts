@@ -16,23 +16,26 @@ export type AccessRequest = {
   updatedByName: string | null;
 };
 
+/** A request's columns as `AccessRequest` names them (`r` the request, `o` its organisation, `uc` its use case). */
+export const REQUEST_COLUMNS = [
+  'r.id',
+  'r.organisation_id as organisationId',
+  'o.name as organisationName',
+  'r.use_case_id as useCaseId',
+  'uc.label as useCaseLabel',
+  'r.status',
+  'r.version',
+  'r.answers',
+  'r.title',
+  'r.updated_at as updatedAt',
+];
+
 function base(db: Knex) {
   return db('access_requests as r')
     .join('organisations as o', 'o.id', 'r.organisation_id')
     .join('use_cases as uc', 'uc.id', 'r.use_case_id')
     .leftJoin('users as u', 'u.id', 'r.updated_by')
-    .select(
-      'r.id',
-      'r.organisation_id as organisationId',
-      'o.name as organisationName',
-      'r.use_case_id as useCaseId',
-      'uc.label as useCaseLabel',
-      'r.status',
-      'r.version',
-      'r.answers',
-      'r.title',
-      'r.updated_at as updatedAt',
-    )
+    .select(REQUEST_COLUMNS)
     .select(db.raw(`u.given_name || ' ' || u.family_name as "updatedByName"`));
 }
 

@@ -15,6 +15,7 @@ import { eligibilityService } from './eligibility.ts';
 import { formStashService } from './form-stashes.ts';
 import { instructionService } from './instruction.ts';
 import { instructionExportService } from './instruction-export.ts';
+import { instructionStatisticsService } from './instruction-statistics.ts';
 import { createMailer } from './emails.ts';
 import { mailService } from './mail.ts';
 import { mfaService } from './mfa.ts';
@@ -54,6 +55,7 @@ export function createServices(
     formStashes: formStashService(db, config.sessionSecret),
     instruction: instructionService(db),
     instructionExport: instructionExportService(db, databaseUrl, logger),
+    instructionStatistics: instructionStatisticsService(db),
     mail: mailService(db, config),
     mfa: mfaService(db, config.sessionSecret),
     organisations,

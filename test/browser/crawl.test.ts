@@ -62,7 +62,7 @@ function expectedStatus(path: string): number {
 }
 
 function fail(problems: string[]): void {
-  if (problems.length > 0) assert.fail(`${problems.length} problème(s) :\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0) assert.fail(`${problems.length} problème(s) :\n  - ${problems.join('\n  - ')}`);
 }
 
 const totals = { axe: 0, html: 0, nu: 0, csp: 0, layout: 0, content: 0 };
@@ -197,7 +197,7 @@ await test(
     }
 
     await t.test(
-      '/eligibilite : erreur sans JS (422, titre « Erreur : », axe, HTML)',
+      '/eligibilite : erreur sans JS (422, titre « Erreur : », axe, HTML)',
       { timeout: STEP_TIMEOUT },
       async () => {
         const page = await contextFor('js-off').newPage();
@@ -217,7 +217,7 @@ await test(
           if (response.status() !== 422) problems.push(`${where} : HTTP ${response.status()} au lieu de 422`);
           const title = await page.title();
           if (!title.startsWith('Erreur : '))
-            problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : »`);
+            problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : »`);
           problems.push(...(await domProblems(page, where)));
           problems.push(...count('axe', (await runAxe(page, where, 'js-off')).violations));
           await nuState(page, where);
@@ -407,6 +407,36 @@ await test(
       },
     );
 
+    // Each decision page sent without what it requires: 422, « Erreur : » title, error summary, axe, HTML (both checkers).
+    for (const [path, button] of [
+      ['/instruction/demandes/2/refuser', 'Refuser la demande'],
+      ['/instruction/demandes/2/modifications', 'Demander les modifications'],
+      ['/instruction/demandes/4/revoquer', 'Révoquer l’habilitation'],
+    ] as const) {
+      await t.test(`${path} : erreur sans motif (js-off)`, { timeout: STEP_TIMEOUT }, async () => {
+        const page = await contextFor('js-off', 'instructor').newPage();
+        try {
+          await page.goto(base + path);
+          const [response] = await Promise.all([
+            page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path),
+            page.getByRole('button', { name: button, exact: true }).click(),
+          ]);
+          await page.waitForLoadState('load');
+          const where = `${path} POST sans motif (js-off)`;
+          const problems: string[] = [];
+          if (response.status() !== 422) problems.push(`${where} : HTTP ${response.status()} au lieu de 422`);
+          if (!(await page.title()).startsWith('Erreur : ')) problems.push(`${where} : titre sans « Erreur : »`);
+          problems.push(...(await domProblems(page, where)));
+          problems.push(...count('axe', (await runAxe(page, where, 'js-off')).violations));
+          await nuState(page, where);
+          problems.push(...count('html', await htmlErrors(await response.text(), where)));
+          fail(problems);
+        } finally {
+          await page.close();
+        }
+      });
+    }
+
     await t.test('lien d’évitement : Tab puis Entrée mène dans main (js-off)', { timeout: STEP_TIMEOUT }, async () => {
       const page = await contextFor('js-off').newPage();
       try {
@@ -435,7 +465,7 @@ await test(
     for (const [path, html] of serverHtml) nu.add(`${path} (HTML du serveur)`, html);
     const nuSkip = !javaAvailable() && !process.env.CI ? MISSING_JAVA : false;
     await t.test(
-      `vérificateur Nu (W3C) : ${nu.size} documents (HTML du serveur de chaque page, DOM de chaque état)`,
+      `vérificateur Nu (W3C) : ${nu.size} documents (HTML du serveur de chaque page, DOM de chaque état)`,
       { skip: nuSkip, timeout: 300_000 },
       async () => {
         assert.ok(javaAvailable(), MISSING_JAVA);

@@ -125,6 +125,9 @@ describe('decisions', () => {
     const step = await applicant.get(`/demandes/${id}/demarche`);
     assert.match(step.$('#decision').text(), /Votre démarche\u00a0: Date de mise en service prévue/);
     assert.equal(step.$('#goLiveDate').length, 1);
+    assert.match(step.$('#goLiveDate-messages').text(), /À modifier/, 'le champ le dit, en mots');
+    assert.match(step.$('#goLiveDate').attr('aria-describedby') ?? '', /goLiveDate-messages/);
+    assert.equal(step.$('#title-messages .signup-flag').length, 0, 'les autres champs, non');
     const edited = await applicant.submit(
       { title: 'Aides au commerce de proximité', goLiveDate: '01/06/2027', action: 'continuer' },
       { selector: STEP_FORM },
@@ -290,5 +293,41 @@ describe('decision templates', () => {
     await admin.get(href);
     assert.equal((await admin.submit({}, { selector: `form[action="${href}/supprimer"]` })).status, 303);
     assert.equal((await admin.get(href)).status, 404);
+  });
+});
+
+describe('statistics', () => {
+  it('count requests per status and per month, the delays to a first and a final decision, the share sent back; applicants read the expected delay', async () => {
+    const page = await instructor.get('/instruction/statistiques');
+    assert.equal(page.status, 200);
+    const cells = (caption: RegExp) => {
+      const table = page.$('table').filter((_i, t) => caption.test(page.$(t).find('caption').text()));
+      return table
+        .find('tbody tr')
+        .toArray()
+        .map((tr) =>
+          page
+            .$(tr)
+            .children()
+            .toArray()
+            .map((c) => page.$(c).text().trim()),
+        );
+    };
+    const statuses = Object.fromEntries(cells(/par statut/));
+    const real = async (status: string) =>
+      String((await app.db('access_requests').where({ status }).whereNotNull('submitted_at')).length);
+    assert.equal(statuses['Validée'], await real('validated'));
+    assert.equal(statuses['Refusée'], await real('refused'));
+    const months = cells(/par mois/);
+    assert.equal(months.length, 12);
+    const allSubmitted = await app.db('access_requests').whereNotNull('submitted_at');
+    assert.equal(Number(months.at(-1)![1]!.replace(/\s/g, '')), allSubmitted.length, 'toutes soumises ce mois-ci');
+    const [year] = cells(/Délais/);
+    assert.equal(year![0], '12 derniers mois');
+    assert.equal(year![3], 'moins d’un jour', 'les décisions des tests suivent de peu la soumission');
+    assert.match(year![6]!, /^\d+(,\d)?\u202f%$/);
+    const id = await submitted();
+    const summary = await applicant.get(`/demandes/${id}/recapitulatif`);
+    assert.match(summary.$('#delai-attendu').text(), /moins d’un jour/);
   });
 });

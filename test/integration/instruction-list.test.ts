@@ -130,6 +130,23 @@ describe('the instruction list', () => {
   });
 });
 
+describe('the list with htmx', () => {
+  it('answers the results alone, with the new title and what the live region says, and a refused filter with its reason', async () => {
+    const htmx = { 'HX-Request': 'true' };
+    const found = await instructor.get(`/instruction?q=Demande%207%20DES`, htmx);
+    assert.equal(found.status, 200);
+    assert.match(found.headers.vary ?? '', /HX-Request/i);
+    assert.equal(found.$('h1').length, 0, 'les résultats seuls');
+    assert.deepEqual(numbers(found), [ids[7]]);
+    assert.equal(found.$('#statut-formulaire[data-hx-swap-oob]').text().trim(), '1 demande trouvée');
+    assert.match(found.$('title').text(), /^Demandes à instruire \(recherche/);
+    const refused = await instructor.get('/instruction?du=31/02/2027', htmx);
+    assert.equal(refused.status, 400);
+    assert.match(refused.$('#resultats-liste [class*="fr-alert--error"]').text(), /JJ\/MM\/AAAA/);
+    assert.match(refused.$('title').text(), /^Erreur/);
+  });
+});
+
 describe('the CSV export', () => {
   it('streams every request of the filtered list, UTF-8 with a BOM and « ; », in the list order, formulas neutralised', async () => {
     const agent = (await app.db('users').where({ email: 'agent@clamart.fr' }).first('id')) as { id: string };
@@ -179,5 +196,52 @@ describe('the CSV export', () => {
     assert.equal(refused.headers.location, '/instruction?statut=inconnu');
     const applicant = await signedInClient(app.app, 'agent@clamart.fr');
     assert.equal((await applicant.get('/instruction/export')).status, 404);
+  });
+});
+
+describe('the counts per status', () => {
+  it('are the counters the database keeps for the whole list, under the use case and assignment filters too, and a search or dates count up to 10 000 matches', async () => {
+    const counters = Object.fromEntries(
+      (
+        (await app.db('request_counts').select('status').sum('count as count').groupBy('status')) as {
+          status: string;
+          count: string;
+        }[]
+      ).map((r) => [r.status, Number(r.count)]),
+    );
+    const real = Object.fromEntries(
+      (
+        (await app
+          .db('access_requests')
+          .whereNotNull('submitted_at')
+          .groupBy('status')
+          .select('status')
+          .count('* as count')) as { status: string; count: string }[]
+      ).map((r) => [r.status, Number(r.count)]),
+    );
+    for (const status of Object.keys(real)) assert.equal(counters[status], real[status], status);
+    const agent = (await app.db('users').where({ email: 'agent@clamart.fr' }).first('id')) as { id: string };
+    const organisation = (await app.db('organisations').where({ siret: CLAMART }).first('id')) as { id: string };
+    await app.db.raw(
+      `INSERT INTO access_requests (organisation_id, created_by, use_case_id, status, title, submitted_at)
+         SELECT ?, ?, 'aides_publiques', 'validated', 'Aide n° ' || n, now() - n * interval '1 minute'
+         FROM generate_series(1, 10005) n`,
+      [organisation.id, agent.id],
+    );
+    const whole = await instructor.get('/instruction');
+    assert.match(whole.$('.signup-status-counts').text(), /Validée\u00a0: 10\u202f005/);
+    assert.equal(whole.$('#comptes-partiels').length, 0, 'les compteurs de la liste entière sont exacts');
+    const byUseCase = await instructor.get('/instruction?cas-usage=aides_publiques');
+    assert.match(byUseCase.$('.signup-status-counts').text(), /Validée\u00a0: 10\u202f005/);
+    assert.match(byUseCase.$('.signup-status-counts').text(), /En cours d’instruction\u00a0: 0/);
+    assert.equal(byUseCase.$('#comptes-partiels').length, 0);
+    assert.match(
+      (await instructor.get('/instruction?attribution=moi')).$('.signup-status-counts').text(),
+      /En cours d’instruction\u00a0: 1/,
+    );
+    const dated = await instructor.get('/instruction?du=01/01/2020');
+    assert.match(dated.$('#comptes-partiels').text(), /Plus de 10\u202f000 demandes/);
+    const exact = await instructor.get('/instruction?cas-usage=aides_publiques&q=Aide%20n%C2%B0%2042');
+    assert.equal(exact.$('#comptes-partiels').length, 0);
   });
 });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { totp, timeStep } from '../../src/domain/totp.ts';
 import { PAGES } from '../../src/pages/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { createAccount, createModerationCase, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
+import { createAccount, createDecisionTemplate, createModerationCase, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
 import { PageClient, errorSummaryTargets, type Page } from '../helpers/page-client.ts';
 import { FIXTURE_TOTP_SECRET, SECOND_FACTOR_PATH } from '../helpers/second-factor.ts';
 
@@ -49,12 +49,16 @@ describe('second factor of staff accounts', () => {
     const admin = await createAccount(app.db, { email: 'support@signup.localhost', roles: ['admin'] });
     const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr' });
     const caseId = await createModerationCase(app.db, waiting.id, '21920023500014');
+    const templateId = await createDecisionTemplate(app.db);
     const { client, location } = await passwordOnly(admin.email);
     assert.equal(location, SECOND_FACTOR_PATH, 'le mot de passe seul mène à la double authentification');
 
     const adminPages = PAGES.filter((entry) => entry.access === 'admin' && entry.path.startsWith('/admin'));
     assert.ok(adminPages.length >= 4);
-    const urls = adminPages.flatMap((entry) => entry.examples ?? [entry.path.replace(':id', caseId)]);
+    const urls = adminPages.flatMap(
+      (entry) =>
+        entry.examples ?? [entry.path.replace(':id', entry.path.startsWith('/admin/modeles') ? templateId : caseId)],
+    );
     for (const url of ['/admin', ...urls]) {
       const page = await client.get(url);
       assert.equal(page.status, 303, url);

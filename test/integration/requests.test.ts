@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { CLAMART, createAccount, createRequest } from '../helpers/fixtures.ts';
+import { CLAMART, COMPLETE_ANSWERS, createAccount, createRequest } from '../helpers/fixtures.ts';
 import { errorSummaryTargets, PageClient } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
@@ -384,26 +384,7 @@ describe('the data, legal and contacts steps', () => {
 });
 
 describe('summary and submission', () => {
-  const complete = {
-    demarche,
-    donnees: { scopes: ['attestation_fiscale_dgfip'] },
-    'cadre-juridique': {
-      nature: 'decret',
-      reference: 'Article R2143-13 du Code de la commande publique',
-      url: 'https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000037730589',
-    },
-    'donnees-personnelles': { recipients: 'Service des marchés', retentionMonths: 36, retentionJustification: '' },
-    contacts: Object.fromEntries(
-      ['dpo', 'controller', 'business', 'technical'].flatMap((r) => [
-        [`${r}GivenName`, 'Léa'],
-        [`${r}FamilyName`, 'Petit'],
-        [`${r}Email`, `${r}.lea@clamart.fr`],
-        [`${r}Phone`, '+33123456789'],
-        [`${r}JobTitle`, 'Agente'],
-      ]),
-    ),
-    cgu: { accept: 'oui', dpoInformed: 'oui' },
-  };
+  const complete = COMPLETE_ANSWERS;
 
   it('lists every answer with « Modifier » links that come back to the summary, and refuses an incomplete request', async () => {
     const { account, client } = await member();

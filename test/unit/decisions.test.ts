@@ -4,6 +4,7 @@ import { answerChanges, shownValue } from '../../src/domain/answer-text.ts';
 import { fillTemplate, parseTemplate } from '../../src/domain/decision-templates.ts';
 import { decisionsFor, parseDecision } from '../../src/domain/decisions.ts';
 import { eventText } from '../../src/domain/timeline.ts';
+import { delayText, lastMonths, monthText, shareText } from '../../src/domain/instruction-statistics.ts';
 
 const STEPS = [
   {
@@ -101,5 +102,19 @@ describe('decision templates', () => {
     );
     assert.match(problems[2]!.message, /\{nom\}[\s\S]*\{numero\}, \{titre\}, \{organisation\}, \{lien\}/);
     assert.deepEqual(parseTemplate({ genre: 'refuser', intitule: 'A', texte: 'B {numero}' }).problems, []);
+  });
+});
+
+describe('instruction figures', () => {
+  it('read as French text: delays in days, months in words, shares in percent', () => {
+    assert.equal(delayText(null), '–');
+    assert.equal(delayText(3600), 'moins d’un jour');
+    assert.equal(delayText(86_400), '1 jour');
+    assert.equal(delayText(2.54 * 86_400), '2,5 jours');
+    assert.equal(monthText('2026-11'), 'novembre 2026');
+    assert.equal(shareText(1, 3), '33,3\u202f%');
+    assert.equal(shareText(0, 0), '–');
+    assert.deepEqual(lastMonths(new Date('2027-01-15T12:00:00Z'), 3), ['2026-11', '2026-12', '2027-01']);
+    assert.deepEqual(lastMonths(new Date('2026-12-31T23:30:00Z'), 1), ['2027-01'], 'le mois de Paris');
   });
 });

@@ -22,6 +22,8 @@ export async function renderStep(
   res.status(status).render('demandes/etape', {
     request,
     decision,
+    // the fields instruction asked to change, marked in words next to each (not by colour only)
+    flaggedFields: decision?.flagged.find((group) => group.step.slug === step.slug)?.fields.map((f) => f.name) ?? [],
     step,
     steps: STEPS,
     stepNumber: STEPS.indexOf(step) + 1,

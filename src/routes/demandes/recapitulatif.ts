@@ -25,6 +25,10 @@ export function requestSummaryRoutes(services: Services): Router {
     res.status(status).render('demandes/recapitulatif', {
       request,
       decision: await services.requests.decision(request),
+      // what to expect, before submitting and while instruction reads it
+      expectedDelay: ['draft', 'changes_requested', 'submitted'].includes(request.status)
+        ? await services.instructionStatistics.expectedDelay()
+        : undefined,
       // Instruction sees a request once submitted: from then on, both sides can write.
       messages: request.status === 'draft' ? undefined : await services.conversation.thread(request.id, user),
       typed: {},

@@ -6,6 +6,7 @@ import { instructionRequestRoutes } from './demande.ts';
 import { instructionExchangeRoutes } from './echanges.ts';
 import { instructionExportRoutes } from './export.ts';
 import { instructionListRoutes } from './liste.ts';
+import { instructionStatisticsRoutes } from './statistiques.ts';
 
 /** The review of submitted requests: instructors and reporters who passed the second factor; others get a 404. */
 export function instructionArea({ services }: AreaDeps): Router {
@@ -13,6 +14,7 @@ export function instructionArea({ services }: AreaDeps): Router {
   router.use('/instruction', requireRole('instructor', 'reporter'), requireSecondFactor);
   router.use(instructionListRoutes(services));
   router.use(instructionExportRoutes(services));
+  router.use(instructionStatisticsRoutes(services));
   router.use(instructionRequestRoutes(services));
   router.use(instructionDecisionRoutes(services));
   router.use(instructionExchangeRoutes(services));

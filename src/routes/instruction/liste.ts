@@ -1,7 +1,15 @@
 import { Router } from 'express';
-import { ASSIGNMENTS, INSTRUCTION_STATUSES, listQuery, SORTS, type Assignment } from '../../domain/instruction-list.ts';
+import {
+  ASSIGNMENTS,
+  INSTRUCTION_STATUSES,
+  listQuery,
+  resultAnnouncement,
+  SORTS,
+  type Assignment,
+} from '../../domain/instruction-list.ts';
 import { STATUS_LABELS, type RequestStatus } from '../../domain/request-states.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
+import { COUNT_SAMPLE } from '../../services/instruction.ts';
 import type { Services } from '../../services/index.ts';
 import type { InstructionList } from '../../services/instruction.ts';
 
@@ -28,20 +36,30 @@ export function instructionListRoutes(services: Services): Router {
     const list = await services.instruction.list(req.query, currentUserOf(res));
     const title = list.problems.length ? TITLE : listTitle(list);
     const statuses = INSTRUCTION_STATUSES.map((status) => ({ value: status, text: STATUS_LABELS[status].text }));
-    res.status(list.problems.length ? 400 : 200).render('instruction/index', {
-      ...list,
-      // A tampered page link is no field of the form: said in an alert of its own.
-      pageTitle: title,
-      errors: list.problems.filter((p) => p.field !== 'apres'),
-      linkProblem: list.problems.find((p) => p.field === 'apres')?.message,
-      errorFor: Object.fromEntries(list.problems.map((p) => [p.field, p.message])),
-      statuses,
-      exportHref: `/instruction/export${listQuery(list.form)}`,
-      useCaseItems: list.useCases.map((u) => ({ value: u.id, text: u.label })),
-      labels: STATUS_LABELS,
-      assignments: Object.entries(ASSIGNMENTS).map(([value, text]) => ({ value, text })),
-      sorts: Object.entries(SORTS).map(([value, text]) => ({ value, text })),
-    });
+    const errors = list.problems.filter((p) => p.field !== 'apres');
+    const announcement = list.counts
+      ? resultAnnouncement(list.counts, list.form.statut as RequestStatus, list.countsSampled ?? false, COUNT_SAMPLE)
+      : `Le filtre n’est pas appliqué : ${list.problems.map((p) => p.message).join(' ; ')}`;
+    // With htmx (the filters as they change), only the results; otherwise the whole page.
+    res.vary('HX-Request');
+    res
+      .status(list.problems.length ? 400 : 200)
+      .render(res.locals.isHtmx ? 'partials/instruction-resultats' : 'instruction/index', {
+        announcement,
+        ...list,
+        // A tampered page link is no field of the form: said in an alert of its own.
+        pageTitle: title,
+        errors,
+        linkProblem: list.problems.find((p) => p.field === 'apres')?.message,
+        errorFor: Object.fromEntries(list.problems.map((p) => [p.field, p.message])),
+        statuses,
+        countSample: COUNT_SAMPLE,
+        exportHref: `/instruction/export${listQuery(list.form)}`,
+        useCaseItems: list.useCases.map((u) => ({ value: u.id, text: u.label })),
+        labels: STATUS_LABELS,
+        assignments: Object.entries(ASSIGNMENTS).map(([value, text]) => ({ value, text })),
+        sorts: Object.entries(SORTS).map(([value, text]) => ({ value, text })),
+      });
   });
   return router;
 }
