@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { totp, timeStep } from '../../src/domain/totp.ts';
 import { PAGES } from '../../src/pages/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import * as cheerio from 'cheerio';
+import { qrCodeSvg } from '../../src/rendering/qr-code.ts';
 import { createAccount, createDecisionTemplate, createModerationCase, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
 import { PageClient, errorSummaryTargets, type Page } from '../helpers/page-client.ts';
 import { FIXTURE_TOTP_SECRET, SECOND_FACTOR_PATH } from '../helpers/second-factor.ts';
@@ -200,6 +202,19 @@ describe('second factor of staff accounts', () => {
     assert.ok(
       page.$('main').text().includes(`otpauth://totp/SignUp%3Ainstructrice%40signup.localhost?secret=${secret}`),
     );
+    // The QR code: an inline SVG drawn on the server, labelled, encoding the same otpauth address as the text beside it.
+    const qr = page.$('figure.signup-qr svg');
+    assert.equal(qr.attr('role'), 'img');
+    assert.equal(qr.attr('aria-labelledby'), 'qr-legende');
+    assert.match(page.$('#qr-legende').text(), /Code QR de configuration/);
+    const uri = `otpauth://totp/SignUp%3Ainstructrice%40signup.localhost?secret=${secret}&issuer=SignUp&algorithm=SHA1&digits=6&period=30`;
+    const expected = cheerio.load(await qrCodeSvg(page.$('details code').text() || uri, 'qr-legende'));
+    assert.equal(
+      qr.find('path').last().attr('d'),
+      expected('path').last().attr('d'),
+      'même contenu que l’adresse affichée',
+    );
+    assert.equal(page.$('script').filter((_i, el) => !page.$(el).attr('src')).length, 0, 'aucun script en ligne');
     const input = page.$('#code');
     assert.match(page.$('label[for="code"]').text().trim(), /^Code à 6 chiffres\s/);
     assert.equal(input.attr('autocomplete'), 'one-time-code');

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { isStaff } from '../../domain/staff.ts';
 import { groupedSecret, normaliseCode, otpauthUri } from '../../domain/totp.ts';
+import { qrCodeSvg } from '../../rendering/qr-code.ts';
 import { awaitingSecondFactor, HOME_PATH, SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
 import type { User } from '../../repositories/users.ts';
 import { guarded, type RateLimits } from '../../middleware/rate-limit.ts';
@@ -51,9 +52,11 @@ export function secondFactorRoutes(services: Services, limits: RateLimits): Rout
 
   const render = async (res: Response, user: User, status: number, error?: string) => {
     const state = await services.mfa.state(user.id);
-    const enrolment = state.enrolled
-      ? undefined
-      : { grouped: groupedSecret(state.secret), uri: otpauthUri(state.secret, user.email) };
+    const enrolling = async (secret: string) => {
+      const uri = otpauthUri(secret, user.email);
+      return { grouped: groupedSecret(secret), uri, qrCode: await qrCodeSvg(uri, 'qr-legende') };
+    };
+    const enrolment = state.enrolled ? undefined : await enrolling(state.secret);
     const errors = error ? [{ field: 'code', message: error }] : [];
     res
       .status(status)

@@ -1,10 +1,13 @@
 import { Router } from 'express';
-import { eventsFor, isCopyable, isEditable, STATUS_LABELS } from '../../domain/request-states.ts';
+import { INSTRUCTION_STATUSES } from '../../domain/instruction-list.ts';
+import { eventsFor, isCopyable, isEditable, STATUS_LABELS, type RequestStatus } from '../../domain/request-states.ts';
 import { STEPS } from '../../forms/steps/index.ts';
 import { CONTACT_PARTS, CONTACT_ROLES } from '../../forms/steps/contacts.ts';
 import { attachmentView } from '../../forms/attachments.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
 import type { Services } from '../../services/index.ts';
+
+const readByInstruction = (request: { status: RequestStatus }) => INSTRUCTION_STATUSES.includes(request.status);
 
 /** The summary of every answer with « Modifier » links, and the submission (once, after a full check). */
 export function requestSummaryRoutes(services: Services): Router {
@@ -29,8 +32,8 @@ export function requestSummaryRoutes(services: Services): Router {
       expectedDelay: ['draft', 'changes_requested', 'submitted'].includes(request.status)
         ? await services.instructionStatistics.expectedDelay()
         : undefined,
-      // Instruction sees a request once submitted: from then on, both sides can write.
-      messages: request.status === 'draft' ? undefined : await services.conversation.thread(request.id, user),
+      // Both sides can write while instruction sees the request: once submitted, unless withdrawn as a draft.
+      messages: readByInstruction(request) ? await services.conversation.thread(request.id, user) : undefined,
       typed: {},
       errorFor: {},
       steps: STEPS,
@@ -80,7 +83,7 @@ export function requestSummaryRoutes(services: Services): Router {
   router.post('/demandes/:id/messages', async (req, res, next) => {
     const user = currentUserOf(res);
     const request = await services.requests.find(req.params.id, user.id);
-    if (!request || request.status === 'draft') return next();
+    if (!request || !readByInstruction(request)) return next();
     const body = req.body as { message?: unknown };
     const posted = await services.conversation.post(request, 'applicant', user, body.message);
     if (posted.kind === 'invalid') {
