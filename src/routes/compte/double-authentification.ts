@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { isStaff } from '../../domain/staff.ts';
 import { groupedSecret, normaliseCode, otpauthUri } from '../../domain/totp.ts';
-import { qrCodeSvg } from '../../rendering/qr-code.ts';
+import { qrDrawing } from '../../rendering/qr-code.ts';
 import { awaitingSecondFactor, HOME_PATH, SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
 import type { User } from '../../repositories/users.ts';
 import { guarded, type RateLimits } from '../../middleware/rate-limit.ts';
@@ -52,11 +52,11 @@ export function secondFactorRoutes(services: Services, limits: RateLimits): Rout
 
   const render = async (res: Response, user: User, status: number, error?: string) => {
     const state = await services.mfa.state(user.id);
-    const enrolling = async (secret: string) => {
+    const enrolling = (secret: string) => {
       const uri = otpauthUri(secret, user.email);
-      return { grouped: groupedSecret(secret), uri, qrCode: await qrCodeSvg(uri, 'qr-legende') };
+      return { grouped: groupedSecret(secret), uri, qrCode: qrDrawing(uri) };
     };
-    const enrolment = state.enrolled ? undefined : await enrolling(state.secret);
+    const enrolment = state.enrolled ? undefined : enrolling(state.secret);
     const errors = error ? [{ field: 'code', message: error }] : [];
     res
       .status(status)
