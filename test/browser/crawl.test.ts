@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { PAGES } from '../../src/pages/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import {
@@ -145,6 +145,18 @@ await test(
     const nu = new NuBatch();
     const nuState = async (page: Page, where: string) =>
       nu.add(where, `<!DOCTYPE html>\n${await page.evaluate(() => document.documentElement.outerHTML)}`);
+    /** A form sent with errors, without JS: 422, « Erreur : » title, the page checks, axe and both HTML checkers. */
+    const errorStateProblems = async (page: Page, response: Response, where: string): Promise<string[]> => {
+      const problems: string[] = [];
+      if (response.status() !== 422) problems.push(`${where} : HTTP ${response.status()} au lieu de 422`);
+      const title = await page.title();
+      if (!title.startsWith('Erreur : ')) problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : »`);
+      problems.push(...(await domProblems(page, where)));
+      problems.push(...count('axe', (await runAxe(page, where, 'js-off')).violations));
+      await nuState(page, where);
+      problems.push(...count('html', await htmlErrors(await response.text(), where)));
+      return problems;
+    };
     let incomplete = 0;
     for (const path of urls) {
       for (const mode of MODES) {
@@ -212,17 +224,7 @@ await test(
           ]);
           await page.waitForSelector('#siret-groupe.fr-input-group--error');
           await page.waitForLoadState('load');
-          const where = '/eligibilite POST siret=123 (js-off)';
-          const problems: string[] = [];
-          if (response.status() !== 422) problems.push(`${where} : HTTP ${response.status()} au lieu de 422`);
-          const title = await page.title();
-          if (!title.startsWith('Erreur : '))
-            problems.push(`${where} : titre « ${title} » sans le préfixe « Erreur : »`);
-          problems.push(...(await domProblems(page, where)));
-          problems.push(...count('axe', (await runAxe(page, where, 'js-off')).violations));
-          await nuState(page, where);
-          problems.push(...count('html', await htmlErrors(await response.text(), where)));
-          fail(problems);
+          fail(await errorStateProblems(page, response, '/eligibilite POST siret=123 (js-off)'));
         } finally {
           await page.close();
         }
@@ -422,15 +424,7 @@ await test(
             page.getByRole('button', { name: button, exact: true }).click(),
           ]);
           await page.waitForLoadState('load');
-          const where = `${path} POST sans motif (js-off)`;
-          const problems: string[] = [];
-          if (response.status() !== 422) problems.push(`${where} : HTTP ${response.status()} au lieu de 422`);
-          if (!(await page.title()).startsWith('Erreur : ')) problems.push(`${where} : titre sans « Erreur : »`);
-          problems.push(...(await domProblems(page, where)));
-          problems.push(...count('axe', (await runAxe(page, where, 'js-off')).violations));
-          await nuState(page, where);
-          problems.push(...count('html', await htmlErrors(await response.text(), where)));
-          fail(problems);
+          fail(await errorStateProblems(page, response, `${path} POST sans motif (js-off)`));
         } finally {
           await page.close();
         }

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CLAMART, COMPLETE_ANSWERS, createAccount, createRequest } from '../helpers/fixtures.ts';
 import { emailsTo } from '../helpers/mailbox.ts';
-import { errorSummaryTargets, type PageClient } from '../helpers/page-client.ts';
+import { errorSummaryTargets, type Page, type PageClient } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
 const STEP_FORM = 'form[action^="/demandes/"]:has(button[value="continuer"])';
@@ -44,6 +44,20 @@ async function submitted(): Promise<string> {
   );
   assert.equal(sent.status, 303);
   return id;
+}
+
+/** The text of each cell of each body row of the tables in `scope`, row by row. */
+function bodyCells(page: Page, scope: ReturnType<Page['$']>): string[][] {
+  return scope
+    .find('tbody tr')
+    .toArray()
+    .map((tr) =>
+      page
+        .$(tr)
+        .children()
+        .toArray()
+        .map((cell) => page.$(cell).text().trim()),
+    );
 }
 
 const templates = async (address: string) => (await emailsTo(app.db, address)).map((m) => m.template);
@@ -143,17 +157,7 @@ describe('decisions', () => {
     );
     assert.equal((await templates('irene@api-entreprise.gouv.fr')).filter((t) => t === 'demande-modifiee').length, 1);
     const page = await instructor.get(`/instruction/demandes/${id}`);
-    const rows = page
-      .$('#changements tbody tr')
-      .toArray()
-      .map((tr) =>
-        page
-          .$(tr)
-          .children()
-          .toArray()
-          .map((cell) => page.$(cell).text().trim())
-          .join(' | '),
-      );
+    const rows = bodyCells(page, page.$('#changements')).map((cells) => cells.join(' | '));
     assert.deepEqual(rows, ['Votre démarche | Date de mise en service prévue | 1er mars 2027 | 1er juin 2027']);
     assert.match(
       page.$('#historique').text(),
@@ -300,19 +304,11 @@ describe('statistics', () => {
   it('count requests per status and per month, the delays to a first and a final decision, the share sent back; applicants read the expected delay', async () => {
     const page = await instructor.get('/instruction/statistiques');
     assert.equal(page.status, 200);
-    const cells = (caption: RegExp) => {
-      const table = page.$('table').filter((_i, t) => caption.test(page.$(t).find('caption').text()));
-      return table
-        .find('tbody tr')
-        .toArray()
-        .map((tr) =>
-          page
-            .$(tr)
-            .children()
-            .toArray()
-            .map((c) => page.$(c).text().trim()),
-        );
-    };
+    const cells = (caption: RegExp) =>
+      bodyCells(
+        page,
+        page.$('table').filter((_i, t) => caption.test(page.$(t).find('caption').text())),
+      );
     const statuses = Object.fromEntries(cells(/par statut/));
     const real = async (status: string) =>
       String((await app.db('access_requests').where({ status }).whereNotNull('submitted_at')).length);
