@@ -9,6 +9,7 @@ import { createViewEnvironment } from './rendering/nunjucks.ts';
 import { createServices, type Services } from './services/index.ts';
 import { accountTasks } from './jobs/account-tasks.ts';
 import { runDueJobs, startWorker, type Worker } from './jobs/runner.ts';
+import { reminderTasks } from './jobs/reminder-tasks.ts';
 
 export type Runtime = {
   app: ReturnType<typeof createApp>;
@@ -20,6 +21,11 @@ export type Runtime = {
   runJobs: () => Promise<void>;
   close: () => Promise<void>;
 };
+
+/** The job queue's tasks that belong to the services (the others are the runner's own: emails, antivirus). */
+export function serviceTasks(services: Services) {
+  return { ...accountTasks(services.accounts), ...reminderTasks(services.reminders) };
+}
 
 /** Wires configuration, database, views, services and the Express app; `close` releases everything it opened. */
 export function createRuntime(config: Config, logger: Logger, databaseUrl: string): Runtime {
@@ -34,8 +40,8 @@ export function createRuntime(config: Config, logger: Logger, databaseUrl: strin
     db,
     views,
     services,
-    startWorker: () => startWorker(db, databaseUrl, config, logger, accountTasks(services.accounts)),
-    runJobs: () => runDueJobs(db, databaseUrl, config, logger, accountTasks(services.accounts)),
+    startWorker: () => startWorker(db, databaseUrl, config, logger, serviceTasks(services)),
+    runJobs: () => runDueJobs(db, databaseUrl, config, logger, serviceTasks(services)),
     close: async () => {
       sessions.close();
       await db.destroy();

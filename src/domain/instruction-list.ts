@@ -5,13 +5,17 @@
 import { checkCalendarDate } from './calendar-date.ts';
 import type { RequestStatus } from './request-states.ts';
 
-/** What instruction sees: every request that was submitted at least once and not withdrawn by its applicant. */
+/**
+ * What instruction sees: every request that was submitted at least once, whatever became of it (archived: withdrawn
+ * by its applicant, or left six months without the changes asked).
+ */
 export const INSTRUCTION_STATUSES: RequestStatus[] = [
   'submitted',
   'changes_requested',
   'validated',
   'refused',
   'revoked',
+  'archived',
 ];
 export const ASSIGNMENTS = { moi: 'À moi', personne: 'À personne', autre: 'À quelqu’un d’autre' } as const;
 export type Assignment = keyof typeof ASSIGNMENTS;

@@ -6,9 +6,12 @@
  */
 export type RequestStatus =
   'draft' | 'submitted' | 'changes_requested' | 'validated' | 'refused' | 'archived' | 'revoked';
-export type RequestEvent = 'submit' | 'request_changes' | 'validate' | 'refuse' | 'archive' | 'revoke';
-/** Who sends an event: the applicant (a member of the request's organisation) or an instructor. */
-export type ActorRole = 'applicant' | 'instructor';
+export type RequestEvent = 'submit' | 'request_changes' | 'validate' | 'refuse' | 'archive' | 'expire' | 'revoke';
+/**
+ * Who sends an event: the applicant (a member of the request's organisation), an instructor, or the service itself
+ * (the worker's reminders archive a request left waiting for changes).
+ */
+export type ActorRole = 'applicant' | 'instructor' | 'system';
 
 type StateRow = { editable: boolean; copyable: boolean; on: Partial<Record<RequestEvent, RequestStatus>> };
 
@@ -19,7 +22,11 @@ const STATES: Record<RequestStatus, StateRow> = {
     copyable: false,
     on: { request_changes: 'changes_requested', validate: 'validated', refuse: 'refused' },
   },
-  changes_requested: { editable: true, copyable: false, on: { submit: 'submitted', archive: 'archived' } },
+  changes_requested: {
+    editable: true,
+    copyable: false,
+    on: { submit: 'submitted', archive: 'archived', expire: 'archived' },
+  },
   validated: { editable: false, copyable: true, on: { revoke: 'revoked' } },
   refused: { editable: false, copyable: true, on: {} },
   archived: { editable: false, copyable: false, on: {} },
@@ -33,6 +40,7 @@ const STATES: Record<RequestStatus, StateRow> = {
 export const EVENTS: Record<RequestEvent, { by: ActorRole; stamp?: 'submitted_at'; snapshot?: true }> = {
   submit: { by: 'applicant', stamp: 'submitted_at', snapshot: true },
   archive: { by: 'applicant' },
+  expire: { by: 'system' },
   request_changes: { by: 'instructor' },
   validate: { by: 'instructor' },
   refuse: { by: 'instructor' },

@@ -7,9 +7,13 @@ import { createTransport } from '../mail/transport.ts';
 import { attachmentFiles } from '../storage/attachment-files.ts';
 import { clamdScanner } from '../storage/clamd.ts';
 import { SCAN_CRONTAB, scanTasks } from './scan-attachment.ts';
+import { REMINDERS_CRONTAB } from './reminder-tasks.ts';
 import { sendEmailTask } from './send-email.ts';
 
 export type Worker = { stop: () => Promise<void> };
+
+/** graphile-worker's crontab: the antivirus sweep and the request reminders (tasks of the services, see runtime.ts). */
+export const CRONTAB = [SCAN_CRONTAB, REMINDERS_CRONTAB].join('\n');
 
 /** The outbox's delivery task, the antivirus scan of attachments, plus the tasks of the services (`extra`). */
 export function taskList(db: Db, config: Config, logger: Logger, extra: TaskList = {}): TaskList {
@@ -90,7 +94,7 @@ export async function startWorker(
     concurrency: 2,
     noHandleSignals: true,
     pollInterval: 2000,
-    crontab: SCAN_CRONTAB,
+    crontab: CRONTAB,
     logger: workerLogger(logger),
     taskList: taskList(db, config, logger, extra),
   });

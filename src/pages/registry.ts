@@ -144,8 +144,8 @@ export const PAGES: readonly PageEntry[] = [
     area: 'instruction',
     access: 'instructor',
     // The crawl's requests (test/browser/crawl.test.ts): n° 2 submitted twice (what changed), 3 sent back for
-    // changes, 4 validated, 5 refused, 6 revoked.
-    examples: [2, 3, 4, 5, 6].map((n) => `/instruction/demandes/${n}`),
+    // changes, 4 validated, 5 refused, 6 revoked, 7 archived.
+    examples: [2, 3, 4, 5, 6, 7].map((n) => `/instruction/demandes/${n}`),
   },
   ...DECISION_KINDS.map((kind): PageEntry => ({
     path: `/instruction/demandes/:id/${kind}`,

@@ -164,11 +164,11 @@ export async function requestRecipients(
 
 export type DecisionEvent = { kind: string; createdAt: Date; reason?: string; flagged?: Record<string, string[]> };
 
-/** The latest decision on a request (changes asked, validated, refused, revoked), with its reason: what applicants read. */
+/** The latest decision on a request (changes asked, validated, refused, revoked, archived), with its reason: what applicants read. */
 export async function latestDecision(db: Knex, requestId: string): Promise<DecisionEvent | undefined> {
   const row = (await db('request_events')
     .where({ request_id: requestId })
-    .whereIn('kind', ['changes_requested', 'validated', 'refused', 'revoked'])
+    .whereIn('kind', ['changes_requested', 'validated', 'refused', 'revoked', 'archived'])
     .orderBy('id', 'desc')
     .first('kind', 'created_at as createdAt', 'details')) as
     { kind: string; createdAt: Date; details: { reason?: string; flagged?: Record<string, string[]> } } | undefined;

@@ -53,6 +53,11 @@ export async function findRequestForMember(db: Knex, id: string, userId: string)
     .options(prepared('requests-for-member'));
 }
 
+/** A request whatever its state and whoever asks (the worker's reminders); undefined when there is none. */
+export async function findRequest(db: Knex, id: string): Promise<AccessRequest | undefined> {
+  return base(db).where('r.id', id).first();
+}
+
 export async function requestsOfOrganisations(db: Knex, organisationIds: string[]): Promise<AccessRequest[]> {
   return base(db).whereIn('r.organisation_id', organisationIds).orderBy('r.updated_at', 'desc');
 }
@@ -111,7 +116,13 @@ export async function saveStep(
 
 export async function recordRequestEvent(
   db: Knex,
-  input: { requestId: string; userId: string; kind: string; version: number; details?: Record<string, unknown> },
+  input: {
+    requestId: string;
+    userId: string | null;
+    kind: string;
+    version: number;
+    details?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await db('request_events')
     .insert({
@@ -135,7 +146,7 @@ export async function changeStatus(
     from: RequestStatus;
     to: RequestStatus;
     version: number;
-    userId: string;
+    userId: string | null;
     stamp?: 'submitted_at';
   },
 ): Promise<number | undefined> {

@@ -23,6 +23,7 @@ import { moderationService } from './moderation.ts';
 import { organisationService } from './organisations.ts';
 import { requestService } from './requests.ts';
 import { reviewService } from './review.ts';
+import { reminderService } from './reminders.ts';
 import { stepRules } from './step-rules.ts';
 import { attachmentFiles } from '../storage/attachment-files.ts';
 
@@ -63,6 +64,7 @@ export function createServices(
     attachments,
     moderation: moderationService(db, mailer),
     requests: requestService(db, mailer),
+    reminders: reminderService(db, mailer, logger),
     review: reviewService(db, mailer, rules, attachments),
     stepRules: rules,
   };

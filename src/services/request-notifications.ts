@@ -9,7 +9,8 @@ import type { Mailer } from './emails.ts';
 
 export type NotifyContext = {
   request: AccessRequest;
-  actor: { user: User };
+  /** The user who sent the event; none when the service itself did (an archive after months without changes). */
+  actor: { user?: User };
   from: RequestStatus;
   reason?: string;
   data?: Record<string, unknown>;
@@ -45,6 +46,7 @@ function toApplicant(template: string): Notify {
       request,
       user: applicant,
       reason,
+      data,
       flagged: flaggedLabels(data?.flagged),
     });
   };
@@ -56,6 +58,7 @@ function toApplicant(template: string): Notify {
  */
 export const NOTIFICATIONS: Partial<Record<RequestEvent, Notify>> = {
   async submit(mail, trx, { request, actor, from }) {
+    if (!actor.user) return; // only an applicant submits (state table)
     await mail(trx, 'demande-soumise', actor.user.email, { user: actor.user, request });
     // Sent back with changes: told apart from a new request, and to the instructor who took it when there is one.
     const resubmitted = from === 'changes_requested';
@@ -69,6 +72,7 @@ export const NOTIFICATIONS: Partial<Record<RequestEvent, Notify>> = {
   validate: toApplicant('demande-validee'),
   refuse: toApplicant('demande-refusee'),
   request_changes: toApplicant('modifications-demandees'),
+  expire: toApplicant('demande-archivee'),
   async revoke(mail, trx, { request, reason }) {
     const { applicant } = await requestRecipients(trx, request.id);
     await mailEach(mail, trx, 'habilitation-revoquee', [applicant.email, ...contactEmails(request.answers)], {

@@ -13,8 +13,8 @@ import type { User } from '../repositories/users.ts';
 import type { Mailer } from './emails.ts';
 import { NOTIFICATIONS } from './request-notifications.ts';
 
-/** Who sends the event, and as what (the role is checked against the state table). */
-export type Actor = { user: User; as: ActorRole };
+/** Who sends the event, and as what (the role is checked against the state table); the service itself has no user. */
+export type Actor = { user: User; as: Exclude<ActorRole, 'system'> } | { user?: undefined; as: 'system' };
 
 export type TransitionDetails = {
   /** Why (a refusal, a request for changes): kept on the event row and given to the emails. */
@@ -61,13 +61,13 @@ export function requestTransitions(mail: Mailer) {
       from: row.status,
       to,
       version: row.version,
-      userId: actor.user.id,
+      userId: actor.user?.id ?? null,
       stamp: EVENTS[event].stamp,
     });
     if (version === undefined) return { kind: 'stale', status: row.status, version: row.version }; // unreachable under the lock
     await recordRequestEvent(trx, {
       requestId: request.id,
-      userId: actor.user.id,
+      userId: actor.user?.id ?? null,
       kind: to,
       version,
       details: {

@@ -41,8 +41,7 @@ export function requestService(db: Knex, mail: Mailer) {
      * gone once the request is submitted again), with the labels of the fields an instructor flagged.
      */
     async decision(request: AccessRequest) {
-      if (request.status === 'draft' || request.status === 'submitted' || request.status === 'archived')
-        return undefined;
+      if (request.status === 'draft' || request.status === 'submitted') return undefined;
       const event = await latestDecision(db, request.id);
       if (!event || event.kind !== request.status) return undefined;
       const flagged = STEPS.filter((step) => event.flagged?.[step.slug]?.length).map((step) => ({

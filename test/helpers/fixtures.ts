@@ -181,8 +181,8 @@ export async function recordSubmission(
 
 /**
  * The requests the page registry's examples name (src/pages/registry.ts), on a fresh database: n° 1 a draft, n° 2
- * submitted twice with a changed title (instruction shows what changed), n° 3 to 6 sent back for changes, validated,
- * refused and revoked.
+ * submitted twice with a changed title (instruction shows what changed), n° 3 to 7 sent back for changes, validated,
+ * refused, revoked and archived (left six months without the changes asked).
  */
 export async function createRegistryRequests(db: Db, userId: string, siret: string): Promise<void> {
   await createRequest(db, userId, siret);
@@ -193,7 +193,7 @@ export async function createRegistryRequests(db: Db, userId: string, siret: stri
   const second = await createSubmittedRequest(db, userId, siret, { title: 'Marchés publics de Clamart', answers });
   await recordSubmission(db, second, userId, COMPLETE_ANSWERS);
   await recordSubmission(db, second, userId, answers, 'changes_requested');
-  for (const status of ['changes_requested', 'validated', 'refused', 'revoked'])
+  for (const status of ['changes_requested', 'validated', 'refused', 'revoked', 'archived'])
     await createSubmittedRequest(db, userId, siret, { title: `Demande ${status}`, status, answers });
   await createDecisionTemplate(db);
 }

@@ -7,7 +7,9 @@ import { attachmentView } from '../../forms/attachments.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
 import type { Services } from '../../services/index.ts';
 
-const readByInstruction = (request: { status: RequestStatus }) => INSTRUCTION_STATUSES.includes(request.status);
+/** Both sides write to each other while instruction may still act on the request: not on a draft nor once archived. */
+const readByInstruction = (request: { status: RequestStatus }) =>
+  request.status !== 'archived' && INSTRUCTION_STATUSES.includes(request.status);
 
 /** The summary of every answer with « Modifier » links, and the submission (once, after a full check). */
 export function requestSummaryRoutes(services: Services): Router {
@@ -32,7 +34,6 @@ export function requestSummaryRoutes(services: Services): Router {
       expectedDelay: ['draft', 'changes_requested', 'submitted'].includes(request.status)
         ? await services.instructionStatistics.expectedDelay()
         : undefined,
-      // Both sides can write while instruction sees the request: once submitted, unless withdrawn as a draft.
       messages: readByInstruction(request) ? await services.conversation.thread(request.id, user) : undefined,
       typed: {},
       errorFor: {},
