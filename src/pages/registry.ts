@@ -91,6 +91,14 @@ export const PAGES: readonly PageEntry[] = [
     area: 'compte',
     access: 'second-factor',
   },
+  {
+    path: '/compte/double-authentification/code-de-secours',
+    label: 'Utiliser un code de secours',
+    area: 'compte',
+    access: 'second-factor',
+  },
+  // a staff member's recovery codes (the codes themselves, shown once after a POST, are checked by the browser journey)
+  { path: '/compte/codes-de-secours', label: 'Mes codes de secours', area: 'compte', access: 'instructor' },
   { path: '/compte/mot-de-passe', label: 'Changer mon mot de passe', area: 'compte', access: 'user' },
   { path: '/compte/sessions', label: 'Mes sessions ouvertes', area: 'compte', access: 'user' },
   {

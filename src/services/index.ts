@@ -58,7 +58,7 @@ export function createServices(
     instructionExport: instructionExportService(db, databaseUrl, logger),
     instructionStatistics: instructionStatisticsService(db),
     mail: mailService(db, config),
-    mfa: mfaService(db, config.sessionSecret),
+    mfa: mfaService(db, config.sessionSecret, mailer),
     organisations,
     accounts: accountService(db, mailer, organisations),
     attachments,

@@ -33,6 +33,8 @@ declare module 'express-session' {
     mfa?: boolean;
     /** When the second factor was passed (ms). */
     mfaAt?: number;
+    /** Staff only: recovery codes just made, sealed, until their page shows them once (services/mfa.ts). */
+    recoveryCodes?: string;
     /** When the last draft save of a step happened (ISO): « Brouillon enregistré à 14 h 32 » on the next step page. */
     draftSavedAt?: string;
     /** A message for one step of one request (« Le fichier … est joint »), shown once by that step's page. */

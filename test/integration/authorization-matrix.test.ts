@@ -215,9 +215,10 @@ describe('route × actor matrix', () => {
   it('a staff session with the password only is not signed in: wherever a visitor is sent to sign in, it is sent to the code page', async () => {
     const f = await fixture();
     const checked: string[] = [];
-    // Signing out is for everyone (and would end the session under test); the code page is where it belongs.
+    // Signing out is for everyone (and would end the session under test); the code pages (the authenticator's code,
+    // a recovery code) are where it belongs.
     for (const route of concreteRoutes(f).filter(
-      (r) => r !== 'POST /deconnexion' && !r.endsWith(` ${SECOND_FACTOR_PATH}`),
+      (r) => r !== 'POST /deconnexion' && !r.includes(` ${SECOND_FACTOR_PATH}`),
     )) {
       const [method, path] = route.split(' ') as [string, string];
       const send = async (actor: 'anonymous' | 'passwordOnly') => {

@@ -242,8 +242,28 @@ describe('second factor of staff accounts', () => {
 
     const right = await client.submit({ code: totp(secret, Date.now()) });
     assert.equal(right.status, 303);
-    assert.equal(right.location, '/demandes');
-    assert.match((await client.get('/demandes')).$('main').text(), /double authentification est activée/);
+    assert.equal(right.location, '/compte/codes-de-secours', 'enrolled: the recovery codes first');
+    const codesPage = await client.get('/compte/codes-de-secours');
+    assert.match(codesPage.$('main').text(), /double authentification est activée/);
+    const shown = codesPage
+      .$('#codes li')
+      .toArray()
+      .map((li) => codesPage.$(li).text().trim());
+    assert.equal(shown.length, 10);
+    for (const code of shown) assert.match(code, /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+    assert.equal(new Set(shown).size, 10);
+    assert.equal(codesPage.$('a:contains("J’ai noté mes codes")').attr('href'), '/demandes', 'then the page asked for');
+    assert.equal(codesPage.headers['cache-control'], 'no-store');
+    const hashes = (await app.db('recovery_codes').where({ user_id: instructor.id })) as { code_hash: Buffer }[];
+    assert.equal(hashes.length, 10);
+    for (const row of hashes) {
+      assert.equal(row.code_hash.length, 32, 'a keyed hash (HMAC-SHA256)');
+      for (const code of shown)
+        assert.ok(!row.code_hash.toString('latin1').includes(code.replace('-', '')), 'never the code itself');
+    }
+    const reloaded = await client.get('/compte/codes-de-secours');
+    assert.equal(reloaded.$('#codes').length, 0, 'shown once');
+    assert.match(reloaded.$('main').text(), /10 codes de secours inutilisés sur 10/);
     const enabled = (await app.db('users').where({ id: instructor.id }).first('totp_enabled_at', 'totp_last_step')) as {
       totp_enabled_at: Date | null;
       totp_last_step: string;
@@ -253,11 +273,13 @@ describe('second factor of staff accounts', () => {
     const actions = await audit(instructor.id);
     assert.deepEqual(
       actions.map((a) => a.action),
-      ['mfa.failure', 'mfa.enrolled'],
+      ['mfa.failure', 'mfa.enrolled', 'mfa.recovery_codes_generated'],
     );
     assert.deepEqual(actions[0]?.details, { reason: 'wrong', enrolment: true });
     assert.ok(
-      !JSON.stringify(actions).includes(secret) && !JSON.stringify(actions).includes(typed),
+      !JSON.stringify(actions).includes(secret) &&
+        !JSON.stringify(actions).includes(typed) &&
+        shown.every((code) => !JSON.stringify(actions).includes(code)),
       'ni la clé ni le code dans le journal',
     );
 
@@ -266,5 +288,178 @@ describe('second factor of staff accounts', () => {
     const verification = await again.client.get(SECOND_FACTOR_PATH);
     assert.equal(verification.$('h1').text(), 'Double authentification', 'vérification, plus d’enrôlement');
     assert.equal(verification.$('.signup-totp-secret').length, 0);
+  });
+});
+
+describe('recovery codes of the second factor', () => {
+  /** A staff member enrolled through the pages: the codes shown once, and the client signed in. */
+  async function enrolled(email: string): Promise<{ client: PageClient; id: string; codes: string[] }> {
+    const account = await createAccount(app.db, { email, roles: ['instructor'], totp: false });
+    const { client } = await passwordOnly(email);
+    const page = await client.get(SECOND_FACTOR_PATH);
+    const secret = page.$('.signup-totp-secret').text().replace(/\s/g, '');
+    assert.equal((await client.submit({ code: totp(secret, Date.now()) })).location, '/compte/codes-de-secours');
+    const shown = await client.get('/compte/codes-de-secours');
+    const codes = shown
+      .$('#codes li')
+      .toArray()
+      .map((li) => shown.$(li).text().trim());
+    assert.equal(codes.length, 10);
+    return { client, id: account.id, codes };
+  }
+
+  /** Password, then the recovery code page reached from the verification page's link. */
+  async function withRecoveryCode(email: string, code: string): Promise<Page> {
+    const { client } = await passwordOnly(email);
+    const verification = await client.get(SECOND_FACTOR_PATH);
+    const link = verification.$('a:contains("Utiliser un code de secours")').attr('href');
+    assert.equal(link, '/compte/double-authentification/code-de-secours');
+    const form = await client.get(link);
+    assert.equal(form.status, 200);
+    assert.equal(form.$('h1').text(), 'Utiliser un code de secours');
+    const page = await client.submit({ code });
+    return Object.assign(page, { client });
+  }
+
+  it('signs in once with each code, typed as people type it; a used code is refused; the owner is emailed', async () => {
+    const email = 'secours@api-entreprise.gouv.fr';
+    const { id, codes } = await enrolled(email);
+    const typed = codes[0]!.toLowerCase().replace('-', ' '); // « k7m2q 9xh4t »
+    const passed = await withRecoveryCode(email, typed);
+    assert.equal(passed.status, 303);
+    assert.equal(passed.location, '/demandes');
+    const client = (passed as Page & { client: PageClient }).client;
+    const home = await client.get('/demandes');
+    assert.equal(home.status, 200, 'signed in');
+    assert.match(home.$('main').text(), /Code de secours accepté\u00a0: il ne servira plus\. Il vous reste 9 codes/);
+    assert.equal((await client.get('/instruction')).status, 200, 'with the second factor passed');
+
+    const mail = (await app.db('emails').where({ to_address: email, template: 'code-de-secours-utilise' })) as {
+      subject: string;
+      text_body: string;
+    }[];
+    assert.equal(mail.length, 1);
+    assert.equal(mail[0]!.subject, 'Un code de secours a été utilisé pour vous connecter');
+    assert.match(mail[0]!.text_body, /Il vous reste 9 codes de secours/);
+    assert.match(mail[0]!.text_body, /\/compte\/codes-de-secours$/m);
+    assert.ok(!mail[0]!.text_body.includes(codes[0]!), 'never the code');
+
+    const reused = await withRecoveryCode(email, codes[0]!);
+    assert.equal(reused.status, 422, 'a used code is refused');
+    assert.match(reused.$('title').text(), /^Erreur\u00a0: /);
+    assert.deepEqual(errorSummaryTargets(reused), [{ href: '#code', exists: true }]);
+    assert.match(reused.$('#resume-erreurs').text(), /déjà été utilisé/);
+    assert.equal(reused.$('#code').attr('value'), undefined, 'the code typed is not shown back');
+    const malformed = await withRecoveryCode(email, 'abc');
+    assert.equal(malformed.status, 422);
+    assert.match(malformed.$('#resume-erreurs').text(), /10 caractères/);
+
+    const actions = (await audit(id)).map((a) => a.action);
+    assert.deepEqual(actions.slice(-2), ['mfa.recovery_code_used', 'mfa.failure'], 'a malformed code is not a guess');
+    const details = JSON.stringify(await audit(id));
+    assert.ok(
+      codes.every((code) => !details.includes(code)),
+      'no code in the audit log',
+    );
+    const used = await app.db('recovery_codes').where({ user_id: id }).whereNotNull('used_at');
+    assert.equal(used.length, 1);
+  });
+
+  it('counts wrong recovery codes with the wrong authenticator codes: the fifth answers 429', async () => {
+    const email = 'secours-devine@api-entreprise.gouv.fr';
+    const { codes } = await enrolled(email);
+    const { client } = await passwordOnly(email);
+    await client.get('/compte/double-authentification/code-de-secours');
+    for (let attempt = 1; attempt <= 4; attempt += 1)
+      assert.equal((await client.submit({ code: 'AAAAA-AAAA' + String(attempt) })).status, 422, `essai ${attempt}`);
+    const fifth = await client.submit({ code: 'AAAAA-AAAA9' });
+    assert.equal(fifth.status, 429);
+    const right = await client.post('/compte/double-authentification/code-de-secours', {
+      _csrf: client.csrfToken(),
+      code: codes[1]!,
+    });
+    assert.equal(right.status, 429, 'even a right code during the window');
+    assert.equal((await client.get('/instruction')).location, SECOND_FACTOR_PATH, 'not signed in');
+  });
+
+  it('makes a new set after the password is typed again: the old codes stop working, the new ones work', async () => {
+    const email = 'secours-nouveaux@api-entreprise.gouv.fr';
+    const { client, id, codes } = await enrolled(email);
+    const account = await client.get('/compte');
+    assert.equal(
+      account.$('a:contains("Mes codes de secours")').attr('href'),
+      '/compte/codes-de-secours',
+      'reached from « Mon compte »',
+    );
+    await client.get('/compte/codes-de-secours');
+    // Signed in 20 minutes ago: the password first.
+    await app.db.raw(
+      "UPDATE session SET sess = jsonb_set(sess::jsonb, '{authAt}', to_jsonb(?::bigint))::json WHERE sess ->> 'userId' = ?",
+      [Date.now() - 20 * 60_000, id],
+    );
+    const asked = await client.submit({}, { selector: 'form[action="/compte/codes-de-secours"]' });
+    assert.equal(asked.status, 303);
+    assert.equal(asked.location, '/compte/confirmer-mot-de-passe?retour=%2Fcompte%2Fcodes-de-secours');
+    assert.equal((await app.db('recovery_codes').where({ user_id: id }).whereNull('used_at')).length, 10);
+    await client.get(asked.location);
+    const confirmed = await client.submit({ password: FIXTURE_PASSWORD });
+    assert.equal(confirmed.location, '/compte/codes-de-secours');
+    const back = await client.get(confirmed.location);
+    assert.equal(back.$('#codes').length, 0, 'nothing made yet: the button is pressed again');
+    const made = await client.submit({}, { selector: 'form[action="/compte/codes-de-secours"]' });
+    assert.equal(made.status, 303);
+    const shown = await client.get('/compte/codes-de-secours');
+    assert.match(shown.$('[role="status"]').text(), /les précédents ne fonctionnent plus/);
+    const fresh = shown
+      .$('#codes li')
+      .toArray()
+      .map((li) => shown.$(li).text().trim());
+    assert.equal(fresh.length, 10);
+    assert.ok(fresh.every((code) => !codes.includes(code)));
+    assert.equal((await app.db('recovery_codes').where({ user_id: id })).length, 10, 'the old set is gone');
+
+    assert.equal((await withRecoveryCode(email, codes[2]!)).status, 422, 'an old code no longer works');
+    assert.equal((await withRecoveryCode(email, fresh[0]!)).status, 303, 'a new one does');
+    assert.ok((await audit(id)).filter((a) => a.action === 'mfa.recovery_codes_generated').length === 2);
+  });
+
+  it('sends a staff member with three codes or fewer left to the codes page after signing in with one', async () => {
+    const email = 'secours-derniers@api-entreprise.gouv.fr';
+    const { id, codes } = await enrolled(email);
+    // Every code used but the first one shown (the codes are stored in the order they are shown).
+    await app.db.raw(
+      'UPDATE recovery_codes SET used_at = now() WHERE user_id = ? AND id > (SELECT min(id) FROM recovery_codes WHERE user_id = ?)',
+      [id, id],
+    );
+    const passed = await withRecoveryCode(email, codes[0]!);
+    assert.ok(passed, 'the last code passes');
+    assert.equal(passed.location, '/compte/codes-de-secours');
+    const page = await (passed as Page & { client: PageClient }).client.get('/compte/codes-de-secours');
+    assert.match(page.$('[role="status"]').text(), /C’était votre dernier code de secours/);
+    assert.match(page.$('main').text(), /0 code de secours inutilisé sur 10/);
+  });
+
+  it('is for staff only: applicants get 404, visitors the sign-in page, a password alone the code page', async () => {
+    await createAccount(app.db, { email: 'agent-secours@clamart.fr', siret: '21920023500014' });
+    const applicant = (await passwordOnly('agent-secours@clamart.fr')).client;
+    assert.equal((await applicant.get('/compte/codes-de-secours')).status, 404);
+    assert.equal((await applicant.get('/compte')).$('a:contains("codes de secours")').length, 0);
+    const visitor = new PageClient(app.app);
+    assert.equal((await visitor.get('/compte/codes-de-secours')).location, '/connexion');
+    assert.equal((await visitor.get('/compte/double-authentification/code-de-secours')).location, '/connexion');
+    await createAccount(app.db, { email: 'admin-secours@signup.localhost', roles: ['admin'] });
+    const pending = (await passwordOnly('admin-secours@signup.localhost')).client;
+    assert.equal((await pending.get('/compte/codes-de-secours')).location, SECOND_FACTOR_PATH);
+    const notEnrolled = await createAccount(app.db, {
+      email: 'nouvel-instructeur@api-entreprise.gouv.fr',
+      roles: ['instructor'],
+      totp: false,
+    });
+    const enrolling = (await passwordOnly(notEnrolled.email)).client;
+    assert.equal(
+      (await enrolling.get('/compte/double-authentification/code-de-secours')).location,
+      SECOND_FACTOR_PATH,
+      'no codes before the enrolment',
+    );
   });
 });

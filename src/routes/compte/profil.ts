@@ -4,6 +4,7 @@ import { validateForm } from '../../forms/validation.ts';
 import { currentUserOf, requireUser, safeReturnPath } from '../../middleware/auth.ts';
 import { normaliseEmail } from '../../domain/email.ts';
 import { formatPhone } from '../../domain/phone.ts';
+import { isStaff } from '../../domain/staff.ts';
 import type { Services } from '../../services/index.ts';
 import { describeUserAgent } from '../../domain/user-agent.ts';
 import { keepSessionAlive, SESSION_EXTENDED } from '../../middleware/session-expiry.ts';
@@ -26,6 +27,7 @@ export function accountRoutes(services: Services, limits: RateLimits): Router {
       },
       organisations: await services.organisations.organisationsOf(user.id),
       idleChoices: IDLE_CHOICES,
+      staff: isStaff(user),
       notice,
     });
   });
@@ -38,6 +40,7 @@ export function accountRoutes(services: Services, limits: RateLimits): Router {
         fieldErrors: {},
         idleChoices: IDLE_CHOICES,
         organisations: await services.organisations.organisationsOf(user.id),
+        staff: isStaff(user),
         notice: SESSION_EXTENDED,
       });
     }
@@ -49,6 +52,7 @@ export function accountRoutes(services: Services, limits: RateLimits): Router {
         fieldErrors,
         idleChoices: IDLE_CHOICES,
         organisations: await services.organisations.organisationsOf(user.id),
+        staff: isStaff(user),
       });
     }
     await services.profile.update(user.id, {
