@@ -58,7 +58,8 @@ export function reminderService(db: Knex, mail: Mailer, logger: Logger) {
       let done = 0;
       for (const waiting of due) {
         const outcome = await db.transaction(async (trx) => {
-          const request = (await findRequest(trx, waiting.id))!;
+          const request = await findRequest(trx, waiting.id);
+          if (!request) return undefined; // deleted meanwhile
           return transition(
             trx,
             request,
@@ -71,7 +72,7 @@ export function reminderService(db: Knex, mail: Mailer, logger: Logger) {
             },
           );
         });
-        if (outcome.kind === 'done') done += 1;
+        if (outcome?.kind === 'done') done += 1;
       }
       archived += done;
       if (due.length < BATCH || done === 0) return archived;

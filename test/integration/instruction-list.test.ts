@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
+import type { ListFilters } from '../../src/domain/instruction-list.ts';
+import { instructionPage } from '../../src/repositories/instruction.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CLAMART, createAccount, createRequest, createSubmittedRequest } from '../helpers/fixtures.ts';
 import { PageClient, type Page } from '../helpers/page-client.ts';
@@ -110,6 +112,45 @@ describe('the instruction list', () => {
     const none = await instructor.get('/instruction?q=introuvable');
     assert.equal(none.status, 200);
     assert.match(none.$('main').text(), /Aucune demande ne correspond à ces critères/);
+  });
+
+  it('finds a search’s page among the newest requests when they hold it, and the same rows as the search’s index otherwise', async () => {
+    const plain = (search: string, extra: Partial<ListFilters> = {}) =>
+      instructionPage(app.db, { sort: 'depot', search, ...extra }, instructorId, 3, 1_000_000);
+    for (const [search, extra] of [
+      ['demande', {}], // common: among the 5 newest, enough for a page
+      ['des marches', { sort: 'modification' }],
+      ['demande 1', {}], // rarer: the window is too small, the index answers
+      ['helene', { status: 'submitted' }],
+      ['introuvable', {}],
+    ] as [string, Partial<ListFilters>][]) {
+      const expected = await plain(search, extra);
+      for (const window of [1, 5, 50])
+        assert.deepEqual(
+          (await instructionPage(app.db, { sort: 'depot', search, ...extra }, instructorId, 3, window)).map(
+            (r) => r.id,
+          ),
+          expected.map((r) => r.id),
+          `${search}, window ${window}`,
+        );
+    }
+    // A page after a cursor too
+    const first = await plain('demande');
+    const last = first.at(-2)!;
+    const after = { after: { micros: last.sortMicros, id: last.id } };
+    assert.deepEqual(
+      (await instructionPage(app.db, { sort: 'depot', search: 'demande', ...after }, instructorId, 3, 5)).map(
+        (r) => r.id,
+      ),
+      (await plain('demande', after)).map((r) => r.id),
+    );
+  });
+
+  it('reads a SIRET, with or without spaces, as the organisation’s requests', async () => {
+    const spaced = RHONE.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4');
+    assert.equal(numbers(await instructor.get(`/instruction?q=${encodeURIComponent(spaced)}`)).length, 10);
+    const counts = await instructor.get(`/instruction?q=${RHONE}`);
+    assert.match(counts.$('main').text(), /En cours d’instruction\s*:\s*10(?!\d)/, 'counted from the organisation too');
   });
 
   it('answers a French 400 for refused filters, a tampered page link and an overlong search, keeping what was typed', async () => {
