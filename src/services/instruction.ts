@@ -12,7 +12,6 @@ import { allUseCases, type UseCase } from '../repositories/catalogue.ts';
 import { unreadCounts } from '../repositories/conversation.ts';
 import { instructionCounts, instructionPage, type InstructionRow } from '../repositories/instruction.ts';
 
-export { COUNT_SAMPLE } from '../repositories/instruction.ts';
 import type { User } from '../repositories/users.ts';
 
 export type InstructionList = {
@@ -22,8 +21,9 @@ export type InstructionList = {
   rows: (InstructionRow & { unread: number })[];
   /** Requests per status under the other filters; undefined when the filters were refused. */
   counts?: Record<RequestStatus, number>;
-  /** More requests match than a filtered list counts: its counts are those of the most recent ones. */
+  /** More requests match than a filtered list counts: its counts are those of `countSample` of them. */
   countsSampled?: boolean;
+  countSample?: number;
   /** The query string of the next page, when there is one; of the first page (maybe empty), when this is not it. */
   next?: string;
   first?: string;
@@ -37,7 +37,7 @@ export function instructionService(db: Knex) {
       const useCases = await allUseCases(db);
       const { form, filters, problems } = parseListQuery(query, new Set(useCases.map((u) => u.id)));
       if (problems.length) return { form, problems, useCases, rows: [] };
-      const [found, { counts, sampled }] = await Promise.all([
+      const [found, { counts, sampled, sample }] = await Promise.all([
         instructionPage(db, filters, viewer.id, PAGE_SIZE),
         instructionCounts(db, filters, viewer.id),
       ]);
@@ -57,6 +57,7 @@ export function instructionService(db: Knex) {
         rows,
         counts,
         countsSampled: sampled,
+        countSample: sample,
         next:
           found.length > PAGE_SIZE && last
             ? listQuery(form, { apres: encodeCursor({ micros: last.sortMicros, id: last.id }) })

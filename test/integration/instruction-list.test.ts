@@ -241,7 +241,7 @@ describe('the CSV export', () => {
 });
 
 describe('the counts per status', () => {
-  it('are the counters the database keeps for the whole list, under the use case and assignment filters too, and a search or dates count up to 10 000 matches', async () => {
+  it('are the counters the database keeps for the whole list, under the use case and assignment filters too, dates count up to 10 000 matches and a search up to 1 000', async () => {
     const counters = Object.fromEntries(
       (
         (await app.db('request_counts').select('status').sum('count as count').groupBy('status')) as {
@@ -269,6 +269,9 @@ describe('the counts per status', () => {
          FROM generate_series(1, 10005) n`,
       [organisation.id, agent.id],
     );
+    await app.db.raw(
+      `UPDATE access_requests SET search_text = directory_normalise(title) WHERE title LIKE 'Aide n° %'`,
+    );
     const whole = await instructor.get('/instruction');
     assert.match(whole.$('.signup-status-counts').text(), /Validée\u00a0: 10\u202f005/);
     assert.equal(whole.$('#comptes-partiels').length, 0, 'les compteurs de la liste entière sont exacts');
@@ -281,7 +284,12 @@ describe('the counts per status', () => {
       /En cours d’instruction\u00a0: 1/,
     );
     const dated = await instructor.get('/instruction?du=01/01/2020');
-    assert.match(dated.$('#comptes-partiels').text(), /Plus de 10\u202f000 demandes/);
+    assert.match(dated.$('#comptes-partiels').text(), /Plus de 10\u202f000 demandes correspondent à ces dates/);
+    // A search counts a thousand matches at most: past them, the instructor refines the words.
+    const searched = await instructor.get('/instruction?q=aide');
+    assert.match(searched.$('#comptes-partiels').text(), /Plus de 1\u202f000 demandes correspondent à cette recherche/);
+    const narrow = await instructor.get('/instruction?q=aide%20n%C2%B0%20100');
+    assert.equal(narrow.$('#comptes-partiels').length, 0, 'moins de 1 000 résultats : un compte exact');
     const exact = await instructor.get('/instruction?cas-usage=aides_publiques&q=Aide%20n%C2%B0%2042');
     assert.equal(exact.$('#comptes-partiels').length, 0);
   });

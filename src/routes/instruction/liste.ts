@@ -9,7 +9,6 @@ import {
 } from '../../domain/instruction-list.ts';
 import { STATUS_LABELS, type RequestStatus } from '../../domain/request-states.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
-import { COUNT_SAMPLE } from '../../services/instruction.ts';
 import type { Services } from '../../services/index.ts';
 import type { InstructionList } from '../../services/instruction.ts';
 
@@ -38,7 +37,12 @@ export function instructionListRoutes(services: Services): Router {
     const statuses = INSTRUCTION_STATUSES.map((status) => ({ value: status, text: STATUS_LABELS[status].text }));
     const errors = list.problems.filter((p) => p.field !== 'apres');
     const announcement = list.counts
-      ? resultAnnouncement(list.counts, list.form.statut as RequestStatus, list.countsSampled ?? false, COUNT_SAMPLE)
+      ? resultAnnouncement(
+          list.counts,
+          list.form.statut as RequestStatus,
+          list.countsSampled ?? false,
+          list.countSample ?? 0,
+        )
       : `Le filtre n’est pas appliqué : ${list.problems.map((p) => p.message).join(' ; ')}`;
     // With htmx (the filters as they change), only the results; otherwise the whole page.
     res.vary('HX-Request');
@@ -53,7 +57,6 @@ export function instructionListRoutes(services: Services): Router {
         linkProblem: list.problems.find((p) => p.field === 'apres')?.message,
         errorFor: Object.fromEntries(list.problems.map((p) => [p.field, p.message])),
         statuses,
-        countSample: COUNT_SAMPLE,
         exportHref: `/instruction/export${listQuery(list.form)}`,
         useCaseItems: list.useCases.map((u) => ({ value: u.id, text: u.label })),
         labels: STATUS_LABELS,
