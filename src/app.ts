@@ -53,8 +53,9 @@ export function createApp({ config, db, logger, services, views, assets, session
 
   app.use(requestLogging(logger));
   app.use(healthRoutes(db, config.dbTimeoutMs));
+  // Programs with credentials: no session, CSRF or HTML, and headers of its own (no CSP nonce to make).
+  app.use('/api', createApi(config, logger, services.introspection));
   app.use(securityHeaders(config));
-  app.use('/api', createApi(logger)); // programs with a token: no session, no CSRF, no HTML
   app.use(compressWholeAnswers);
   app.use(assets.router);
   app.use(setUpViews(app, views));

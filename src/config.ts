@@ -27,7 +27,22 @@ export type Config = Readonly<{
   uploadDir: string;
   /** clamd (`tcp://host:port`) scanning every attachment; without it (never in production) files are `unscanned`. */
   clamdUrl: string | undefined;
+  /** The gateways allowed to introspect tokens (`POST /api/v1/introspection`), each with its own secret. */
+  introspectionClients: readonly IntrospectionClient[];
 }>;
+
+export type IntrospectionClient = Readonly<{ id: string; secret: string }>;
+
+/** `id:secret,id:secret`: ids of letters, digits, « - » and « _ », secrets of 32 characters or more. */
+const INTROSPECTION_CLIENTS = /^[A-Za-z0-9_-]{1,40}:[^,\s]{32,200}(,[A-Za-z0-9_-]{1,40}:[^,\s]{32,200})*$/;
+const DEV_INTROSPECTION_CLIENTS = 'passerelle:dev-only-introspection-secret-not-for-production';
+
+function parseClients(value: string): IntrospectionClient[] {
+  return value.split(',').map((pair) => {
+    const at = pair.indexOf(':');
+    return Object.freeze({ id: pair.slice(0, at), secret: pair.slice(at + 1) });
+  });
+}
 
 const productionRequired = ['SESSION_SECRET', 'DATABASE_URL', 'BASE_URL', 'SMTP_URL', 'CLAMD_URL'] as const;
 
@@ -58,6 +73,10 @@ const schema = Joi.object({
   CLAMD_URL: Joi.string()
     .uri({ scheme: ['tcp'] })
     .pattern(/^tcp:\/\/[^/]+:\d+\/?$/),
+  INTROSPECTION_CLIENTS: Joi.string().pattern(INTROSPECTION_CLIENTS).messages({
+    'string.pattern.base':
+      'INTROSPECTION_CLIENTS doit être de la forme id:secret,id:secret (secrets de 32 caractères ou plus)',
+  }),
 }).unknown(true);
 
 export class ConfigError extends Error {}
@@ -119,5 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sireneApiTimeoutMs: value.SIRENE_API_TIMEOUT_MS,
     uploadDir,
     clamdUrl: value.CLAMD_URL,
+    // Outside production, one gateway with a known secret, so that the introspection can be tried and tested.
+    introspectionClients: parseClients(
+      value.INTROSPECTION_CLIENTS ?? (nodeEnv === 'production' ? '' : DEV_INTROSPECTION_CLIENTS),
+    ).filter((c) => c.id),
   });
 }

@@ -24,7 +24,7 @@ export type Runtime = {
 
 /** The job queue's tasks that belong to the services (the others are the runner's own: emails, antivirus). */
 export function serviceTasks(services: Services) {
-  return { ...accountTasks(services.accounts), ...reminderTasks(services.reminders) };
+  return { ...accountTasks(services.accounts), ...reminderTasks(services.reminders, services.tokenReminders) };
 }
 
 /** Wires configuration, database, views, services and the Express app; `close` releases everything it opened. */
@@ -35,6 +35,7 @@ export function createRuntime(config: Config, logger: Logger, databaseUrl: strin
   const sessions = createSessions(config, db);
   const services = createServices(db, config, views, logger, databaseUrl);
   const app = createApp({ config, db, logger, services, views, assets, sessions });
+  void services.introspection.start();
   return {
     app,
     db,
@@ -43,6 +44,7 @@ export function createRuntime(config: Config, logger: Logger, databaseUrl: strin
     startWorker: () => startWorker(db, databaseUrl, config, logger, serviceTasks(services)),
     runJobs: () => runDueJobs(db, databaseUrl, config, logger, serviceTasks(services)),
     close: async () => {
+      await services.introspection.stop(); // the last uses kept in memory
       sessions.close();
       await db.destroy();
     },

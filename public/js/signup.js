@@ -398,4 +398,31 @@
     var xhr = event.detail && event.detail.xhr;
     if (xhr && xhr.status && xhr.getResponseHeader('X-Session-Expire')) sessionRenewed();
   });
+
+  /*
+   * « Copier le jeton »: a button the page leaves hidden (without JS, or without the clipboard API, the token is
+   * selected by hand in its field); the result is said in the live region the page names.
+   */
+  document.addEventListener('DOMContentLoaded', function () {
+    var buttons = document.querySelectorAll('[data-copier]');
+    if (!navigator.clipboard || !navigator.clipboard.writeText) return;
+    Array.prototype.forEach.call(buttons, function (button) {
+      var field = byId(button.getAttribute('data-copier'));
+      var status = byId(button.getAttribute('data-statut'));
+      if (!field) return;
+      button.hidden = false;
+      button.addEventListener('click', function () {
+        navigator.clipboard.writeText(field.value).then(
+          function () {
+            if (status) status.textContent = 'Jeton copié dans le presse-papiers.';
+          },
+          function () {
+            field.select();
+            if (status)
+              status.textContent = 'La copie a échoué\u00a0: le jeton est sélectionné, copiez-le avec Ctrl+C.';
+          }
+        );
+      });
+    });
+  });
 })();

@@ -1,9 +1,13 @@
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { IntrospectionService } from '../services/introspection.ts';
+import { introspectionRoutes } from './introspection.ts';
 import { isDatabaseUnavailable } from '../db/knex.ts';
 
-/** An API error, in French, as JSON: what the caller did wrong or what went wrong, never a stack trace. */
-export type ApiError = { erreur: { code: string; message: string } };
+import type { ApiError } from './errors.ts';
+
+export type { ApiError };
 
 const notFound: RequestHandler = (_req, res) => {
   res
@@ -40,18 +44,31 @@ const errors =
   };
 
 /**
- * The JSON API (`/api`), a separate app mounted before sessions, CSRF and HTML views: its callers are programs with a
- * token, not browsers with a session. `/api/v1` has no resource yet (the tokens' introspection goes here); every
- * address answers a JSON 404, every error a JSON body.
+ * The JSON API (`/api`), its own router mounted before sessions, CSRF and HTML views: its callers are programs with a
+ * token, not browsers with a session: the gateway's token introspection (`/api/v1/introspection`). Any other address
+ * answers a JSON 404, every error a JSON body.
  */
-export function createApi(logger: Logger): Express {
-  const api = express();
-  api.disable('x-powered-by');
+export function createApi(config: Config, logger: Logger, introspection: IntrospectionService): Router {
+  // A router rather than an app of its own: a mounted app costs every request a change of prototypes.
+  const api = Router();
+  const headers: Record<string, string> = {
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    ...(config.baseUrl.protocol === 'https:'
+      ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' }
+      : {}),
+  };
   api.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
+    res.set(headers);
     next();
   });
   api.use(express.json({ limit: '10kb' }));
+  api.use(express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 }));
+  api.use(introspectionRoutes(introspection, config.introspectionClients, logger));
   api.use(notFound);
   api.use(errors(logger));
   return api;

@@ -10,5 +10,11 @@ export function hashSecret(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export const TOKEN_LIFETIME_MS = { activation: 24 * 3600_000, reset: 3600_000, email_change: 24 * 3600_000 } as const;
+/** How long an emailed link works: a contact invited on approval gets a week to choose a password. */
+export const TOKEN_LIFETIME_MS = {
+  activation: 24 * 3600_000,
+  reset: 3600_000,
+  email_change: 24 * 3600_000,
+  invitation: 7 * 24 * 3600_000,
+} as const;
 export type TokenPurpose = keyof typeof TOKEN_LIFETIME_MS;

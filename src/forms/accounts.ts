@@ -74,6 +74,13 @@ export const emailOnlySchema = Joi.object<{ email: string }>({ email: emailField
 export type NewPasswordForm = { password: string };
 export const newPasswordSchema = Joi.object<NewPasswordForm>({ password: passwordField });
 
+/** A contact's invitation: the terms accepted (`oui`) and a password (the page's username field is for password managers). */
+export type InvitationForm = { cgu?: string; password: string };
+export const invitationSchema = Joi.object<InvitationForm>({
+  cgu: Joi.string().valid('oui'),
+  password: passwordField,
+});
+
 export type PasswordChangeForm = { current: string; password: string };
 export const passwordChangeSchema = Joi.object<PasswordChangeForm>({
   current: Joi.string().max(1000).required().meta(secret).messages({

@@ -11,6 +11,8 @@ export const SECOND_FACTOR_WAIT_MS = 10 * 60_000;
 
 /** Where a signed-in applicant lands when not on the way to another page: their requests. */
 export const HOME_PATH = '/demandes';
+/** Where a user who holds an authorization lands after signing in. */
+export const DASHBOARD_PATH = '/tableau-de-bord';
 
 export function currentUserOf(res: Response): User {
   const user = res.locals.user;

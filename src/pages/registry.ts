@@ -11,7 +11,7 @@ import { STEPS } from '../forms/steps/index.ts';
 export type PageEntry = {
   path: string;
   label: string;
-  area: 'public' | 'compte' | 'instruction' | 'admin' | 'dev';
+  area: 'public' | 'compte' | 'instruction' | 'tableau-de-bord' | 'admin' | 'dev';
   /**
    * Who can see it: the crawl signs in as such a user first (`second-factor`: a staff member who has typed the
    * password and not yet the code). Default: anyone.
@@ -25,6 +25,8 @@ export type PageEntry = {
   conflictExamples?: string[];
   /** For routes whose examples exist only at run time: take them from the links of this page that match `path`. */
   examplesFrom?: string;
+  /** Crawled again as these users too: another state of the same page (the admin, in no organisation, sees none). */
+  alsoAs?: ('user' | 'instructor' | 'admin' | 'second-factor')[];
   /** Shown in the site map. */
   inSitemap?: boolean;
 };
@@ -111,6 +113,8 @@ export const PAGES: readonly PageEntry[] = [
   // needs a recent password (recent re-authentication): the crawl has just signed in
   { path: '/compte/adresse-electronique', label: 'Changer mon adresse électronique', area: 'compte', access: 'user' },
   // without a link in the session: the « lien expiré » page
+  { path: '/invitation', label: 'Choisir votre mot de passe (invitation d’un contact)', area: 'compte' },
+  // without a link in the session: the « lien expiré » page
   { path: '/adresse-electronique/confirmer', label: 'Confirmer la nouvelle adresse électronique', area: 'compte' },
   { path: '/organisations', label: 'Mes organisations', area: 'compte', access: 'user' },
   { path: '/organisations/rejoindre', label: 'Rejoindre une organisation', area: 'compte', access: 'user' },
@@ -164,6 +168,51 @@ export const PAGES: readonly PageEntry[] = [
     // a refused request can no longer be decided
     conflictExamples: kind === 'valider' ? ['/instruction/demandes/5/valider'] : undefined,
   })),
+  // The crawl's authorizations (test/helpers/fixtures.ts): n° 1 active with token n° 1, n° 2 revoked.
+  {
+    path: '/tableau-de-bord',
+    label: 'Tableau de bord',
+    area: 'tableau-de-bord',
+    access: 'user',
+    alsoAs: ['admin'], // in no organisation: no authorization yet
+  },
+  {
+    path: '/tableau-de-bord/habilitations/:id',
+    label: 'Une habilitation',
+    area: 'tableau-de-bord',
+    access: 'user',
+    examples: ['/tableau-de-bord/habilitations/1', '/tableau-de-bord/habilitations/2'],
+  },
+  {
+    path: '/tableau-de-bord/jetons',
+    label: 'Jetons d’accès',
+    area: 'tableau-de-bord',
+    access: 'user',
+    alsoAs: ['admin'],
+  },
+  // needs a recent password: the crawl has just signed in
+  { path: '/tableau-de-bord/jetons/nouveau', label: 'Créer un jeton d’accès', area: 'tableau-de-bord', access: 'user' },
+  // without a token just made in the session: « déjà affiché » (the token itself is checked by the browser journey)
+  {
+    path: '/tableau-de-bord/jetons/nouveau-jeton',
+    label: 'Votre nouveau jeton d’accès',
+    area: 'tableau-de-bord',
+    access: 'user',
+  },
+  {
+    path: '/tableau-de-bord/jetons/:id/renouveler',
+    label: 'Renouveler un jeton',
+    area: 'tableau-de-bord',
+    access: 'user',
+    examples: ['/tableau-de-bord/jetons/1/renouveler'],
+  },
+  {
+    path: '/tableau-de-bord/jetons/:id/revoquer',
+    label: 'Révoquer un jeton',
+    area: 'tableau-de-bord',
+    access: 'user',
+    examples: ['/tableau-de-bord/jetons/1/revoquer'],
+  },
   { path: '/admin/moderation', label: 'Modération des rattachements', area: 'admin', access: 'admin' },
   {
     path: '/admin/moderation/:id',

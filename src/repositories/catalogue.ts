@@ -84,3 +84,10 @@ export async function scopeChoices(db: Knex, useCaseId: string): Promise<{ label
   }
   return groups;
 }
+
+/** The labels of these scopes, by id. */
+export async function scopeLabels(db: Knex, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = (await db('scopes').whereIn('id', ids).select('id', 'label')) as { id: string; label: string }[];
+  return new Map(rows.map((r) => [r.id, r.label]));
+}

@@ -29,6 +29,16 @@ export async function tokenIsValid(db: Knex, hash: string, purpose: TokenPurpose
   return row !== undefined;
 }
 
+/** Whose a token still usable is (without using it). */
+export async function tokenOwner(db: Knex, hash: string, purpose: TokenPurpose): Promise<string | undefined> {
+  const row = (await db('email_tokens')
+    .where({ token_hash: hash, purpose })
+    .whereNull('used_at')
+    .where('expires_at', '>', db.fn.now())
+    .first('user_id')) as { user_id: string } | undefined;
+  return row?.user_id;
+}
+
 /** Uses a token once, atomically: returns its user, or undefined when unknown, expired or already used. */
 export async function consumeToken(db: Knex, hash: string, purpose: TokenPurpose): Promise<string | undefined> {
   const rows = (await db('email_tokens')

@@ -53,6 +53,12 @@ export async function findRequestForMember(db: Knex, id: string, userId: string)
     .options(prepared('requests-for-member'));
 }
 
+/** Who created a request (its applicant). */
+export async function requestCreator(db: Knex, id: string): Promise<string> {
+  const row = (await db('access_requests').where({ id }).first('created_by')) as { created_by: string };
+  return row.created_by;
+}
+
 /** A request whatever its state and whoever asks (the worker's reminders); undefined when there is none. */
 export async function findRequest(db: Knex, id: string): Promise<AccessRequest | undefined> {
   return base(db).where('r.id', id).first();

@@ -73,6 +73,34 @@ export async function insertUser(db: Knex, user: NewUser): Promise<string | unde
   return rows[0]?.id;
 }
 
+/**
+ * An account for a contact named on an accepted request: no password until they choose one from their invitation.
+ * Undefined when the address already has an account.
+ */
+export async function insertInvitedUser(
+  db: Knex,
+  user: { email: string; givenName: string; familyName: string },
+): Promise<string | undefined> {
+  const rows = (await db('users')
+    .insert({ email: user.email, given_name: user.givenName, family_name: user.familyName })
+    .onConflict(db.raw('(lower(email))'))
+    .ignore()
+    .returning('id')) as { id: string }[];
+  return rows[0]?.id;
+}
+
+/** The invited contact chose a password and accepted the terms: the account works from now on. */
+export async function completeInvitation(db: Knex, id: string, passwordHash: string): Promise<void> {
+  await db('users')
+    .where({ id })
+    .update({
+      password_hash: passwordHash,
+      activated_at: db.raw('coalesce(activated_at, now())'),
+      terms_accepted_at: db.fn.now(),
+      updated_at: db.fn.now(),
+    });
+}
+
 export async function markActivated(db: Knex, id: string): Promise<void> {
   await db('users')
     .where({ id })

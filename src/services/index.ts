@@ -2,8 +2,13 @@ import type nunjucks from 'nunjucks';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/knex.ts';
 import { httpDirectoryFallback } from '../directory/http-adapter.ts';
+import { hotPathPool, noticeListener } from '../db/hot-path.ts';
 import type { Logger } from '../logger.ts';
 import { accountService } from './accounts.ts';
+import { apiTokenService } from './api-tokens.ts';
+import { authorizationService } from './authorizations.ts';
+import { introspectionService, TOKEN_CHANGES_CHANNEL } from './introspection.ts';
+import { invitationService } from './invitations.ts';
 import { administrationService } from './administration.ts';
 import { directoryService } from './directory.ts';
 import { profileService } from './profile.ts';
@@ -24,6 +29,7 @@ import { organisationService } from './organisations.ts';
 import { requestService } from './requests.ts';
 import { reviewService } from './review.ts';
 import { reminderService } from './reminders.ts';
+import { tokenReminderService } from './token-reminders.ts';
 import { stepRules } from './step-rules.ts';
 import { attachmentFiles } from '../storage/attachment-files.ts';
 
@@ -45,8 +51,18 @@ export function createServices(
     scanning: config.clamdUrl !== undefined,
   });
   const rules = stepRules(db, attachments);
+  const introspection = introspectionService(
+    db,
+    hotPathPool(databaseUrl, config.dbTimeoutMs),
+    logger,
+    noticeListener(databaseUrl, TOKEN_CHANGES_CHANNEL),
+  );
   return {
     administration: administrationService(db),
+    apiTokens: apiTokenService(db, mailer, config.sessionSecret, introspection.forget),
+    authorizations: authorizationService(db, rules, attachments),
+    introspection,
+    invitations: invitationService(db),
     catalogue: catalogueService(db),
     conversation: conversationService(db, mailer),
     decisionTemplates: decisionTemplateService(db, config.baseUrl.origin),
@@ -65,6 +81,7 @@ export function createServices(
     moderation: moderationService(db, mailer),
     requests: requestService(db, mailer),
     reminders: reminderService(db, mailer, logger),
+    tokenReminders: tokenReminderService(db, mailer),
     review: reviewService(db, mailer, rules, attachments),
     stepRules: rules,
   };

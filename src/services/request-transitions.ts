@@ -11,6 +11,7 @@ import {
 import { changeStatus, lockRequest, recordRequestEvent, type AccessRequest } from '../repositories/requests.ts';
 import type { User } from '../repositories/users.ts';
 import type { Mailer } from './emails.ts';
+import { EFFECTS } from './request-effects.ts';
 import { NOTIFICATIONS } from './request-notifications.ts';
 
 /** Who sends the event, and as what (the role is checked against the state table); the service itself has no user. */
@@ -36,7 +37,8 @@ export type TransitionOutcome =
 /**
  * The one way a request changes state. In the caller's transaction: locks the row, reads the allowed move from the
  * state table, checks the actor's role and the version, writes the status (and the event's timestamp), the event row
- * with its reason and details, and the outbox rows of its emails. Idempotent: a replayed event finds the request in
+ * with its reason and details, what the event does beyond the request (request-effects.ts: the authorization), and
+ * the outbox rows of its emails. Idempotent: a replayed event finds the request in
  * the state it leads to and writes nothing.
  */
 export function requestTransitions(mail: Mailer) {
@@ -79,8 +81,10 @@ export function requestTransitions(mail: Mailer) {
       },
     });
     await refreshSearchText(trx, request.id); // the instructors' search follows the title the request left with
+    const changed = { ...request, answers: row.answers, status: to, version };
+    await EFFECTS[event]?.(trx, mail, { request: changed, actorId: actor.user?.id });
     await NOTIFICATIONS[event]?.(mail, trx, {
-      request: { ...request, answers: row.answers, status: to, version },
+      request: changed,
       actor,
       from: row.status,
       reason: details.reason,

@@ -18,7 +18,7 @@ declare module 'express-session' {
     returnTo?: string;
     userAgent?: string;
     /** A token from an email link, kept here so that the page's URL no longer carries it. */
-    emailToken?: { purpose: 'activation' | 'reset' | 'email_change'; token: string };
+    emailToken?: { purpose: 'activation' | 'reset' | 'email_change' | 'invitation'; token: string };
     /** When the password was last typed again to confirm a sensitive action (ms); authAt is kept for the 12 h limit. */
     reauthAt?: number;
     /** A message shown once on the next page. */
@@ -35,6 +35,8 @@ declare module 'express-session' {
     mfaAt?: number;
     /** Staff only: recovery codes just made, sealed, until their page shows them once (services/mfa.ts). */
     recoveryCodes?: string;
+    /** A token just created or renewed, sealed, until its page shows it once (services/api-tokens.ts). */
+    newToken?: { id: string; sealed: string };
     /** When the last draft save of a step happened (ISO): « Brouillon enregistré à 14 h 32 » on the next step page. */
     draftSavedAt?: string;
     /** A message for one step of one request (« Le fichier … est joint »), shown once by that step's page. */

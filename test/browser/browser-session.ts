@@ -59,8 +59,7 @@ export async function signIn(
   await page.goto(`${base}/connexion`);
   await page.fill('#email', account.email);
   await page.fill('#password', account.password);
-  const arrived = (url: URL) =>
-    url.pathname === '/demandes' || url.pathname === '/compte' || url.pathname === SECOND_FACTOR_PATH;
+  const arrived = (url: URL) => ['/demandes', '/tableau-de-bord', '/compte', SECOND_FACTOR_PATH].includes(url.pathname);
   await Promise.all([
     page.waitForURL(arrived),
     page.getByRole('button', { name: 'Se connecter', exact: true }).click(),

@@ -134,11 +134,21 @@ await test(
     await setupPage.close();
     const empty = [...byEntry].filter(([, urls]) => urls.length === 0).map(([entry]) => entry.path);
     assert.deepEqual(empty, [], `entrées du registre sans aucune URL : ${empty.join(', ')}`);
-    const urls = [...new Set([...byEntry.values()].flat())];
-    const accessOf = new Map(
-      [...byEntry].flatMap(([entry, paths]) => paths.map((path) => [path, entry.access ?? 'public'] as const)),
-    );
-    t.diagnostic(`${urls.length} URL : ${urls.join(' ')}`);
+    // Each URL as the entry's user, and again as each user of `alsoAs` (another state of the page: an empty dashboard).
+    const visits = [
+      ...new Map(
+        [...byEntry].flatMap(([entry, paths]) =>
+          paths.flatMap((path) =>
+            [entry.access ?? ('public' as const), ...(entry.alsoAs ?? [])].map((access: Access, i) => {
+              const label = i === 0 ? path : `${path} [${access}]`;
+              return [label, { path, access, label }] as const;
+            }),
+          ),
+        ),
+      ).values(),
+    ];
+    const urls = visits.map((v) => v.label);
+    t.diagnostic(`${urls.length} URL : ${urls.join(' ')}`);
 
     const serverHtml = new Map<string, string>();
     // The Nu checker reads every page's server HTML and the DOM of each state reached by acting (one Java run, at the end).
@@ -158,11 +168,11 @@ await test(
       return problems;
     };
     let incomplete = 0;
-    for (const path of urls) {
+    for (const { path, access, label } of visits) {
       for (const mode of MODES) {
-        await t.test(`${path} (${mode})`, { timeout: STEP_TIMEOUT }, async () => {
-          const where = `${path} (${mode})`;
-          const page = await contextFor(mode, accessOf.get(path)).newPage();
+        await t.test(`${label} (${mode})`, { timeout: STEP_TIMEOUT }, async () => {
+          const where = `${label} (${mode})`;
+          const page = await contextFor(mode, access).newPage();
           try {
             const response = await page.goto(base + path, { waitUntil: 'load' });
             assert.ok(response, `${where} : pas de réponse`);
@@ -170,7 +180,7 @@ await test(
             if (response.status() !== expectedStatus(path))
               problems.push(`${where} : HTTP ${response.status()} au lieu de ${expectedStatus(path)}`);
             if (mode === 'js-off') {
-              serverHtml.set(path, await response.text());
+              serverHtml.set(label, await response.text());
               if (!response.headers()['content-security-policy'])
                 problems.push(`${where} : en-tête Content-Security-Policy absent`);
             } else {
@@ -201,10 +211,10 @@ await test(
           }
         });
       }
-      await t.test(`${path} (HTML du serveur)`, { timeout: STEP_TIMEOUT }, async () => {
-        const html = serverHtml.get(path);
-        assert.ok(html, `${path} : HTML du serveur non récupéré`);
-        fail(count('html', await htmlErrors(html, path)));
+      await t.test(`${label} (HTML du serveur)`, { timeout: STEP_TIMEOUT }, async () => {
+        const html = serverHtml.get(label);
+        assert.ok(html, `${label} : HTML du serveur non récupéré`);
+        fail(count('html', await htmlErrors(html, label)));
       });
     }
 

@@ -1,5 +1,13 @@
 import { refreshSearchText } from '../../src/repositories/instruction.ts';
 import type { Db } from '../../src/db/knex.ts';
+import { newApiToken } from '../../src/domain/api-tokens.ts';
+import { insertApiToken } from '../../src/repositories/api-tokens.ts';
+import {
+  addAuthorizationMember,
+  documentsToFreeze,
+  endAuthorization,
+  insertAuthorization,
+} from '../../src/repositories/authorizations.ts';
 import { hashPassword } from '../../src/domain/passwords.ts';
 import { isStaff } from '../../src/domain/staff.ts';
 import { sealTotpSecret } from '../../src/services/mfa.ts';
@@ -193,9 +201,57 @@ export async function createRegistryRequests(db: Db, userId: string, siret: stri
   const second = await createSubmittedRequest(db, userId, siret, { title: 'Marchés publics de Clamart', answers });
   await recordSubmission(db, second, userId, COMPLETE_ANSWERS);
   await recordSubmission(db, second, userId, answers, 'changes_requested');
+  const made: Record<string, string> = {};
   for (const status of ['changes_requested', 'validated', 'refused', 'revoked', 'archived'])
-    await createSubmittedRequest(db, userId, siret, { title: `Demande ${status}`, status, answers });
+    made[status] = await createSubmittedRequest(db, userId, siret, { title: `Demande ${status}`, status, answers });
   await createDecisionTemplate(db);
+  // Authorization n° 1 (of the validated request) with token n° 1, n° 2 (of the revoked one) ended.
+  const active = await createAuthorization(db, made.validated!, userId);
+  await createAuthorization(db, made.revoked!, userId, 'revoked');
+  await createApiToken(db, active, userId, 'Production – portail des marchés');
+}
+
+/** An authorization as « Valider » freezes it, its applicant a member (the contacts' invitations are tested apart). */
+export async function createAuthorization(
+  db: Db,
+  requestId: string,
+  userId: string,
+  status: 'active' | 'revoked' = 'active',
+): Promise<string> {
+  const request = (await db('access_requests').where({ id: requestId }).first()) as {
+    organisation_id: string;
+    use_case_id: string;
+    title: string;
+    answers: Record<string, Record<string, unknown>>;
+  };
+  const id = await insertAuthorization(db, {
+    requestId,
+    organisationId: request.organisation_id,
+    useCaseId: request.use_case_id,
+    title: request.title ?? `Demande n° ${requestId}`,
+    scopes: (request.answers.donnees?.scopes as string[] | undefined) ?? [],
+    answers: request.answers,
+    documents: await documentsToFreeze(db, requestId),
+    validatedBy: null,
+    expiresAt: new Date(Date.now() + 3 * 365 * 86_400_000),
+  });
+  await addAuthorizationMember(db, id!, userId, ['applicant']);
+  if (status !== 'active') await endAuthorization(db, requestId, status);
+  return id!;
+}
+
+/** A token of an authorization; returns the token itself (shown once in the service). */
+export async function createApiToken(db: Db, authorizationId: string, userId: string, name: string): Promise<string> {
+  const { token, hash, hint } = newApiToken();
+  await insertApiToken(db, {
+    authorizationId,
+    name,
+    hash,
+    hint,
+    createdBy: userId,
+    expiresAt: new Date(Date.now() + 540 * 86_400_000),
+  });
+  return token;
 }
 
 /** A refusal's template, as an admin would write it on /admin/modeles (the first one of a fresh database is n° 1). */

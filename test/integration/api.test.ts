@@ -45,13 +45,15 @@ describe('the JSON API app', () => {
   });
 });
 
-describe('the empty areas', () => {
-  it('guard their addresses already: sign-in first, then a 404 for a user without the role', async () => {
+describe('the areas behind a sign-in', () => {
+  it('send visitors to sign in; instruction is a 404 for an applicant, the dashboard theirs (empty at first)', async () => {
     assert.equal((await request(app.app).get('/instruction')).status, 303);
     assert.equal((await request(app.app).get('/tableau-de-bord')).status, 303);
     await createAccount(app.db, { email: 'agent@clamart.fr', siret: CLAMART });
     const applicant = await signedInClient(app.app, 'agent@clamart.fr');
     assert.equal((await applicant.get('/instruction')).status, 404);
-    assert.equal((await applicant.get('/tableau-de-bord')).status, 404);
+    const dashboard = await applicant.get('/tableau-de-bord');
+    assert.equal(dashboard.status, 200);
+    assert.match(dashboard.$('main').text(), /Aucune habilitation pour le moment/);
   });
 });

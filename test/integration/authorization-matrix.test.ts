@@ -11,6 +11,8 @@ import {
   CLAMART,
   createAccount,
   createDecisionTemplate,
+  createApiToken,
+  createAuthorization,
   createModerationCase,
   createRequest,
   FIXTURE_PASSWORD,
@@ -63,6 +65,12 @@ const EXPECTED: Record<string, Actor[]> = {
   'POST /instruction/demandes/:id/messages': INSTRUCTORS,
   'POST /instruction/demandes/:id/notes': INSTRUCTORS,
   'POST /instruction/demandes/:id/attribution': INSTRUCTORS,
+  'GET /tableau-de-bord/habilitations/:id': MEMBERS,
+  'GET /tableau-de-bord/habilitations/:id/pieces-jointes/:pieceId': MEMBERS,
+  'GET /tableau-de-bord/jetons/:id/renouveler': MEMBERS,
+  'POST /tableau-de-bord/jetons/:id/renouveler': MEMBERS,
+  'GET /tableau-de-bord/jetons/:id/revoquer': MEMBERS,
+  'POST /tableau-de-bord/jetons/:id/revoquer': MEMBERS,
   'GET /admin/moderation/:id': ['admin'],
   'POST /admin/moderation/:id': ['admin'],
   'POST /admin/utilisateurs/:id/roles': ['admin'],
@@ -149,8 +157,21 @@ async function fixture(submitted = false): Promise<Record<string, string>> {
   const outsider = await createAccount(app.db, { email: `nouvelle${id}@autre-domaine.fr` });
   const moderation = await createModerationCase(app.db, outsider.id, CLAMART);
   const modele = await createDecisionTemplate(app.db);
+  // The request's authorization (its attachment frozen with it) and a token of it.
+  const authorization = await createAuthorization(app.db, id, ids.owner);
+  await createApiToken(app.db, authorization, ids.owner, `Jeton ${id}`);
+  const token = (await app.db('api_tokens').where({ authorization_id: authorization }).first('id')) as { id: string };
   await owner.get('/compte');
-  return { id, pieceId: String(piece.id), etape: 'demarche', moderation, user: outsider.id, modele };
+  return {
+    id,
+    pieceId: String(piece.id),
+    etape: 'demarche',
+    moderation,
+    user: outsider.id,
+    modele,
+    authorization,
+    token: token.id,
+  };
 }
 
 const toSecondFactor = (page: Page) => page.status === 303 && page.location === SECOND_FACTOR_PATH;
@@ -168,13 +189,17 @@ function pathFor(route: string, f: Record<string, string>): string {
     .replace(/^\S+ /, '')
     .replace(
       ':id',
-      admin
-        ? route.includes('utilisateurs')
-          ? f.user!
-          : route.includes('modeles')
-            ? f.modele!
-            : f.moderation!
-        : f.id!,
+      route.includes('/tableau-de-bord/jetons/')
+        ? f.token!
+        : route.includes('/tableau-de-bord/habilitations/')
+          ? f.authorization!
+          : admin
+            ? route.includes('utilisateurs')
+              ? f.user!
+              : route.includes('modeles')
+                ? f.modele!
+                : f.moderation!
+            : f.id!,
     )
     .replace(':pieceId', f.pieceId!)
     .replace(':etape', f.etape!)
@@ -269,6 +294,10 @@ describe('route × actor matrix', () => {
         moderation: await app.db('moderation_cases').where({ id: shared.moderation }).first('status'),
         roles: (await app.db('users').where({ id: shared.user }).first('roles')).roles,
         template: await app.db('decision_templates').where({ id: shared.modele }).first('kind', 'title', 'body'),
+        tokens: await app
+          .db('api_tokens')
+          .where({ authorization_id: shared.authorization })
+          .select('id', 'revoked_at', 'replaced_by', 'expires_at'),
       });
       const before_ = await state();
       for (const actor of denied) {

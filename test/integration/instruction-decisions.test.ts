@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CLAMART, COMPLETE_ANSWERS, createAccount, createRequest } from '../helpers/fixtures.ts';
 import { emailsTo } from '../helpers/mailbox.ts';
+import { requestContacts } from '../../src/forms/steps/contacts.ts';
 import { errorSummaryTargets, type Page, type PageClient } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
@@ -201,7 +202,7 @@ describe('decisions', () => {
     const validate = instructor.formFields('main form').fields;
     await second.get(`/instruction/demandes/${id}/refuser`);
     const refuse = { ...second.formFields('main form').fields, motif: 'Cadre juridique insuffisant.' };
-    const before = await app.db('emails').count<{ count: string }[]>('* as count');
+    const before = (await app.db('emails').pluck('id')) as string[];
     const [a, b] = await Promise.all([
       instructor.post(`/instruction/demandes/${id}/valider`, validate),
       second.post(`/instruction/demandes/${id}/refuser`, refuse),
@@ -216,8 +217,20 @@ describe('decisions', () => {
     );
     const events = await app.db('request_events').where({ request_id: id }).whereIn('kind', ['validated', 'refused']);
     assert.equal(events.length, 1);
-    const after_ = await app.db('emails').count<{ count: string }[]>('* as count');
-    assert.equal(Number(after_[0]!.count) - Number(before[0]!.count), 1);
+    // The winner's emails, once each: the applicant's decision, and on validation each contact's access or notice.
+    const sent = (await app.db('emails').whereNotIn('id', before).select('template', 'to_address')) as {
+      template: string;
+      to_address: string;
+    }[];
+    const pairs = sent.map((e) => `${e.template} ${e.to_address}`);
+    assert.equal(new Set(pairs).size, pairs.length, pairs.join(', '));
+    const decision = final === 'validated' ? 'demande-validee' : 'demande-refusee';
+    assert.deepEqual(
+      sent.filter((e) => e.template === decision).map((e) => e.to_address),
+      ['agent@clamart.fr'],
+    );
+    const contacts = new Set(requestContacts(COMPLETE_ANSWERS).map((c) => c.email));
+    assert.equal(sent.length, final === 'validated' ? 1 + contacts.size : 1, pairs.join(', '));
   });
 
   it('refuses with a required reason, then no decision is offered; revoking a validated request tells the applicant and each contact once', async () => {

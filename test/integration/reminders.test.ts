@@ -211,7 +211,7 @@ describe('the cron task', () => {
       app.database.url,
       app.config,
       app.logger,
-      reminderTasks(app.services.reminders, () => clock),
+      reminderTasks(app.services.reminders, app.services.tokenReminders, () => clock),
     );
     assert.equal((await mails('rappel-brouillon', id)).length, 1);
   });

@@ -161,3 +161,21 @@ export function contactEmails(answers: Record<string, Record<string, unknown>>):
     .map((v) => v.trim().toLowerCase());
   return [...new Set(emails)];
 }
+
+export type ContactRole = Role['key'];
+export type RequestContact = { role: ContactRole; givenName: string; familyName: string; email: string };
+
+/** The contacts a request names, with an address, in the order of the roles: who gets access on approval. */
+export function requestContacts(answers: Record<string, Record<string, unknown>>): RequestContact[] {
+  const step = answers[contacts.slug] ?? {};
+  const text = (role: Role, key: Part['key']) => {
+    const value = step[`${role.key}${key}`];
+    return typeof value === 'string' ? value.trim() : '';
+  };
+  return CONTACT_ROLES.map((role) => ({
+    role: role.key,
+    givenName: text(role, 'GivenName'),
+    familyName: text(role, 'FamilyName'),
+    email: text(role, 'Email').toLowerCase(),
+  })).filter((contact) => contact.email.includes('@'));
+}

@@ -3,7 +3,7 @@ import { normaliseEmail } from '../../domain/email.ts';
 import { signInSchema } from '../../forms/accounts.ts';
 import { validateForm } from '../../forms/validation.ts';
 import { isStaff } from '../../domain/staff.ts';
-import { HOME_PATH, SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
+import { DASHBOARD_PATH, HOME_PATH, SECOND_FACTOR_PATH, safeReturnPath } from '../../middleware/auth.ts';
 import { consume, guarded, type RateLimits } from '../../middleware/rate-limit.ts';
 import type { Services } from '../../services/index.ts';
 
@@ -11,7 +11,8 @@ const WRONG = 'Adresse électronique ou mot de passe incorrect. Vérifiez-les, o
 
 /**
  * Sign-in (session regenerated, staff sent on to the second factor, rate-limited per account and per address; applicants
- * land on « Mes demandes » unless they were on their way to another page) and sign-out (session destroyed).
+ * land on « Mes demandes », or their dashboard once they hold an authorization, unless they were on their way to another
+ * page) and sign-out (session destroyed).
  */
 export function signInRoutes(services: Services, limits: RateLimits, cookieName: string): Router {
   const router = Router();
@@ -41,6 +42,8 @@ export function signInRoutes(services: Services, limits: RateLimits, cookieName:
     if (user === 'inactive')
       return res.status(422).render('compte/connexion', { values, inactive: true, forceErrorTitle: true });
     const returnTo = safeReturnPath(req.session.returnTo);
+    // Users with an authorization land on their dashboard (their tokens), the others on « Mes demandes ».
+    const home = (await services.authorizations.hasAny(user.id)) ? DASHBOARD_PATH : HOME_PATH;
     req.session.regenerate((error) => {
       if (error) return next(error);
       req.session.userAgent = String(req.get('User-Agent') ?? '').slice(0, 200);
@@ -51,7 +54,7 @@ export function signInRoutes(services: Services, limits: RateLimits, cookieName:
       } else {
         Object.assign(req.session, { userId: user.id, authAt: Date.now() });
       }
-      const destination = staff ? SECOND_FACTOR_PATH : (returnTo ?? HOME_PATH);
+      const destination = staff ? SECOND_FACTOR_PATH : (returnTo ?? home);
       req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, destination)));
     });
   });

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { emailOnlySchema, newPasswordSchema } from '../../forms/accounts.ts';
+import { emailOnlySchema, invitationSchema, newPasswordSchema } from '../../forms/accounts.ts';
 import { validateForm } from '../../forms/validation.ts';
 import { consume, type RateLimits } from '../../middleware/rate-limit.ts';
 import { normaliseEmail } from '../../domain/email.ts';
@@ -10,7 +10,7 @@ import type { Services } from '../../services/index.ts';
  * without it, so that it never stays in the address bar, history or Referer. Nothing is consumed by a GET (mail
  * scanners follow links): the page asks for a click.
  */
-function landing(purpose: 'activation' | 'reset', path: string): RequestHandler {
+function landing(purpose: 'activation' | 'reset' | 'invitation', path: string): RequestHandler {
   return (req, res, next) => {
     const token = req.query.jeton;
     if (typeof token !== 'string') return next();
@@ -23,10 +23,10 @@ function tokenOf(session: { emailToken?: { purpose: string; token: string } }, p
   return session.emailToken?.purpose === purpose ? session.emailToken.token : undefined;
 }
 
-/** Activation and password reset, both from emailed links. */
+/** Activation, password reset and a contact's invitation, all from emailed links. */
 export function emailLinkRoutes(services: Services, limits: RateLimits): Router {
   const router = Router();
-  const invalid = (res: Parameters<RequestHandler>[1], purpose: 'activation' | 'reset') =>
+  const invalid = (res: Parameters<RequestHandler>[1], purpose: 'activation' | 'reset' | 'invitation') =>
     res.status(200).set('Referrer-Policy', 'same-origin').render('compte/lien-invalide', { purpose, values: {} });
 
   router.get('/activation', landing('activation', '/activation'), async (req, res) => {
@@ -82,6 +82,40 @@ export function emailLinkRoutes(services: Services, limits: RateLimits): Router 
     if (!(await services.accounts.resetPassword(token, value.password))) return invalid(res, 'reset');
     req.session.regenerate(() => {
       req.session.notice = 'Votre mot de passe a été modifié. Connectez-vous avec le nouveau.';
+      res.redirect(303, '/connexion');
+    });
+  });
+
+  // A contact named on an accepted request: the terms and a password, then sign-in (their dashboard comes first).
+  router.get('/invitation', landing('invitation', '/invitation'), async (req, res) => {
+    const token = tokenOf(req.session, 'invitation');
+    const invitee = token ? await services.invitations.invitee(token) : undefined;
+    if (!invitee) return invalid(res, 'invitation');
+    res.set('Referrer-Policy', 'same-origin').render('compte/invitation', { invitee, values: {} });
+  });
+  router.post('/invitation', async (req, res) => {
+    const token = tokenOf(req.session, 'invitation');
+    const invitee = token ? await services.invitations.invitee(token) : undefined;
+    if (!token || !invitee) return invalid(res, 'invitation');
+    const { value } = validateForm(invitationSchema, req.body);
+    const errors = [
+      value.cgu !== 'oui' && {
+        field: 'cgu',
+        message: 'Cochez la case pour accepter les conditions générales d’utilisation de l’API Entreprise',
+      },
+      { field: 'password', message: services.accounts.passwordProblem(value.password, [invitee.email]) },
+    ].filter((e): e is { field: string; message: string } => Boolean(e && e.message));
+    if (errors.length)
+      return res.status(422).render('compte/invitation', {
+        invitee,
+        values: { cgu: value.cgu },
+        errors,
+        fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
+      });
+    if (!(await services.invitations.accept(token, value.password))) return invalid(res, 'invitation');
+    req.session.regenerate(() => {
+      req.session.notice =
+        'Votre compte est activé. Connectez-vous avec votre adresse électronique et ce mot de passe.';
       res.redirect(303, '/connexion');
     });
   });

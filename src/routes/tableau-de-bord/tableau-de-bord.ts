@@ -1,0 +1,56 @@
+import { Router } from 'express';
+import { TOKEN_STATE_LABELS } from '../../domain/api-tokens.ts';
+import { CONTACT_PARTS, CONTACT_ROLES } from '../../forms/steps/contacts.ts';
+import { STEPS } from '../../forms/steps/index.ts';
+import { currentUserOf } from '../../middleware/auth.ts';
+import { AUTHORIZATION_STATUS_LABELS } from '../../services/authorizations.ts';
+import type { Services } from '../../services/index.ts';
+import { sendAttachment } from '../attachment-download.ts';
+
+/** `/tableau-de-bord`: the user's authorizations; `/tableau-de-bord/habilitations/:id`: one of them, as accepted. */
+export function dashboardRoutes(services: Services): Router {
+  const router = Router();
+
+  router.get('/tableau-de-bord', async (req, res) => {
+    const authorizations = await services.authorizations.list(currentUserOf(res));
+    const tokens = await services.apiTokens.tokensOf(authorizations.map((a) => a.id));
+    const notice = req.session.notice;
+    delete req.session.notice;
+    res.render('tableau-de-bord/index', {
+      authorizations: authorizations.map((a) => ({
+        ...a,
+        workingTokens: tokens.filter((t) => t.authorizationId === a.id && t.usable).length,
+      })),
+      statusLabels: AUTHORIZATION_STATUS_LABELS,
+      notice,
+    });
+  });
+
+  router.get('/tableau-de-bord/habilitations/:id', async (req, res, next) => {
+    const page = await services.authorizations.page(currentUserOf(res), req.params.id);
+    if (!page) return next();
+    const tokens = await services.apiTokens.tokensOf([page.authorization.id]);
+    res.render('tableau-de-bord/habilitation', {
+      ...page,
+      tokens,
+      steps: STEPS,
+      contactRoles: CONTACT_ROLES,
+      contactParts: CONTACT_PARTS,
+      statusLabels: AUTHORIZATION_STATUS_LABELS,
+      tokenStateLabels: TOKEN_STATE_LABELS,
+    });
+  });
+
+  router.get('/tableau-de-bord/habilitations/:id/pieces-jointes/:pieceId', async (req, res, next) => {
+    const authorization = await services.authorizations.find(currentUserOf(res), req.params.id);
+    const files = authorization ? await services.authorizations.documents(authorization) : [];
+    const attachment = files.find((f) => String(f.id) === req.params.pieceId);
+    const download = attachment && (await services.attachments.download(attachment));
+    if (!authorization || !attachment || !download) return next();
+    await sendAttachment(req, res, attachment, download, {
+      href: `/tableau-de-bord/habilitations/${authorization.id}`,
+      label: 'Retour à l’habilitation',
+    });
+  });
+  return router;
+}
