@@ -29,6 +29,10 @@ export type Config = Readonly<{
   clamdUrl: string | undefined;
   /** The gateways allowed to introspect tokens (`POST /api/v1/introspection`), each with its own secret. */
   introspectionClients: readonly IntrospectionClient[];
+  /** Where the endpoints of « État des endpoints » are probed; outside production, a local stub when empty. */
+  endpointProbeBaseUrl: string | undefined;
+  /** A token of API Entreprise sent with the probes (expected status 200); without it, set the expected status. */
+  endpointProbeToken: string | undefined;
 }>;
 
 export type IntrospectionClient = Readonly<{ id: string; secret: string }>;
@@ -73,6 +77,8 @@ const schema = Joi.object({
   CLAMD_URL: Joi.string()
     .uri({ scheme: ['tcp'] })
     .pattern(/^tcp:\/\/[^/]+:\d+\/?$/),
+  ENDPOINT_PROBE_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  ENDPOINT_PROBE_TOKEN: Joi.string().max(200),
   INTROSPECTION_CLIENTS: Joi.string().pattern(INTROSPECTION_CLIENTS).messages({
     'string.pattern.base':
       'INTROSPECTION_CLIENTS doit être de la forme id:secret,id:secret (secrets de 32 caractères ou plus)',
@@ -139,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadDir,
     clamdUrl: value.CLAMD_URL,
     // Outside production, one gateway with a known secret, so that the introspection can be tried and tested.
+    endpointProbeBaseUrl:
+      value.ENDPOINT_PROBE_BASE_URL ?? (nodeEnv === 'production' ? 'https://entreprise.api.gouv.fr' : undefined),
+    endpointProbeToken: value.ENDPOINT_PROBE_TOKEN,
     introspectionClients: parseClients(
       value.INTROSPECTION_CLIENTS ?? (nodeEnv === 'production' ? '' : DEV_INTROSPECTION_CLIENTS),
     ).filter((c) => c.id),

@@ -10,6 +10,7 @@ import { createServices, type Services } from './services/index.ts';
 import { accountTasks } from './jobs/account-tasks.ts';
 import { runDueJobs, startWorker, type Worker } from './jobs/runner.ts';
 import { reminderTasks } from './jobs/reminder-tasks.ts';
+import { endpointTasks } from './jobs/endpoint-tasks.ts';
 
 export type Runtime = {
   app: ReturnType<typeof createApp>;
@@ -17,6 +18,8 @@ export type Runtime = {
   views: ReturnType<typeof createViewEnvironment>;
   services: Services;
   startWorker: () => Promise<Worker>;
+  /** Resolves once the introspection listens to the database's notices of token changes (or gave up for now). */
+  ready: Promise<void>;
   /** Runs the jobs that are due, then returns (tests, maintenance). */
   runJobs: () => Promise<void>;
   close: () => Promise<void>;
@@ -24,7 +27,11 @@ export type Runtime = {
 
 /** The job queue's tasks that belong to the services (the others are the runner's own: emails, antivirus). */
 export function serviceTasks(services: Services) {
-  return { ...accountTasks(services.accounts), ...reminderTasks(services.reminders, services.tokenReminders) };
+  return {
+    ...accountTasks(services.accounts),
+    ...reminderTasks(services.reminders, services.tokenReminders),
+    ...endpointTasks(services.endpointStatus),
+  };
 }
 
 /** Wires configuration, database, views, services and the Express app; `close` releases everything it opened. */
@@ -35,12 +42,13 @@ export function createRuntime(config: Config, logger: Logger, databaseUrl: strin
   const sessions = createSessions(config, db);
   const services = createServices(db, config, views, logger, databaseUrl);
   const app = createApp({ config, db, logger, services, views, assets, sessions });
-  void services.introspection.start();
+  const ready = services.introspection.start();
   return {
     app,
     db,
     views,
     services,
+    ready,
     startWorker: () => startWorker(db, databaseUrl, config, logger, serviceTasks(services)),
     runJobs: () => runDueJobs(db, databaseUrl, config, logger, serviceTasks(services)),
     close: async () => {

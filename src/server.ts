@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { resolveDatabase } from './db/resolve.ts';
-import { DEMO_INSTRUCTOR, seedDemoInstructor, seedReferenceData, seedSireneSample } from './db/seed.ts';
+import { DEMO_INSTRUCTOR, endpointSeeds, seedDemoInstructor, seedReferenceData, seedSireneSample } from './db/seed.ts';
+import { demoBehaviour, startEndpointStub } from './dev-stubs/endpoint-stub.ts';
 import { createLogger } from './logger.ts';
 import { closeServer, createRuntime } from './runtime.ts';
 
@@ -29,6 +30,10 @@ async function main(): Promise<void> {
     await seedSireneSample(runtime.db);
     await seedDemoInstructor(runtime.db);
   }
+  // « État des endpoints »: outside production without an address to probe, a local stub stands in for the API.
+  const stub = config.endpointProbeBaseUrl ? undefined : await startEndpointStub(demoBehaviour);
+  await runtime.services.endpointStatus.seed(endpointSeeds(), config.endpointProbeBaseUrl ?? stub!.url);
+  await runtime.ready;
   const worker = config.runWorker ? await runtime.startWorker() : undefined;
   const server = runtime.app.listen(config.port, config.host, () => {
     logger.info(
@@ -53,6 +58,7 @@ async function main(): Promise<void> {
     await closeServer(server, 10_000);
     await worker?.stop();
     await runtime.close();
+    await stub?.close();
     await database.embedded?.stop();
     logger.info('stopped');
     process.exit(0);

@@ -35,6 +35,19 @@ export function introspectionRoutes(
         );
       return;
     }
+    if ('token' in req.query) {
+      // An address is logged and kept by proxies: a token never travels in one.
+      res
+        .status(400)
+        .json(
+          error(
+            'invalid_request',
+            'jeton_dans_l_adresse',
+            'Le jeton se transmet dans le corps de la requête (paramètre «\u202ftoken\u202f»), jamais dans l’adresse.',
+          ),
+        );
+      return;
+    }
     const token = (req.body as Record<string, unknown> | undefined)?.token;
     if (typeof token !== 'string' || token === '') {
       res

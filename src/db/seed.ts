@@ -69,6 +69,15 @@ function useCaseScopeRows(useCase: Catalogue['use_cases'][number]) {
   return [...modes].map(([scope_id, mode]) => ({ use_case_id: useCase.id, scope_id, mode }));
 }
 
+export type EndpointSeedFile = {
+  endpoints: { id: string; label: string; path: string; scopes: string[] }[];
+};
+
+/** The endpoints « État des endpoints » probes (data/endpoints.json), labels typeset. */
+export function endpointSeeds(): EndpointSeedFile['endpoints'] {
+  return readJson<EndpointSeedFile>('endpoints.json').endpoints.map((e) => ({ ...e, label: typeset(e.label) }));
+}
+
 /** Reference data needed everywhere, production included: the API Entreprise catalogue and INSEE legal categories. Idempotent. */
 export async function seedReferenceData(db: Db): Promise<void> {
   const catalogue = readJson<Catalogue>('api-entreprise-catalogue.json');

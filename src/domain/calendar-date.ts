@@ -22,3 +22,50 @@ export function typedCalendarDate(value: string): string {
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   return iso ? `${iso[3]}/${iso[2]}/${iso[1]}` : value;
 }
+
+/** « 14:30 », « 14h30 », « 14 h 30 », « 9:05 » → minutes after midnight; undefined otherwise. */
+export function checkClockTime(text: string): number | undefined {
+  const match = /^(\d{1,2})\s*[:hH]\s*(\d{2})$/.exec(text.trim());
+  if (!match) return undefined;
+  const [hours, minutes] = [Number(match[1]), Number(match[2])];
+  return hours < 24 && minutes < 60 ? hours * 60 + minutes : undefined;
+}
+
+/** The instant a Paris wall clock shows `iso` (YYYY-MM-DD) at `minutes` after midnight (summer time included). */
+export function parisInstant(iso: string, minutes: number): Date {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const asUtc = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
+  // Paris is UTC+1 or UTC+2: try both, keep the one Paris reads back as the wall clock typed.
+  for (const offset of [1, 2]) {
+    const candidate = new Date(asUtc - offset * 3600_000);
+    if (parisWallClock(candidate) === asUtc) return candidate;
+  }
+  return new Date(asUtc - 3600_000); // a time skipped by the change to summer time: read as winter time
+}
+
+function parisWallClock(instant: Date): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  return Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!);
+}
+
+/** The Paris wall clock of an instant, as the forms show it back: « 03/12/2026 » and « 14:30 ». */
+export function parisDateAndTime(instant: Date): { date: string; time: string } {
+  const wall = new Date(parisWallClock(instant));
+  const two = (n: number) => String(n).padStart(2, '0');
+  return {
+    date: `${two(wall.getUTCDate())}/${two(wall.getUTCMonth() + 1)}/${wall.getUTCFullYear()}`,
+    time: `${two(wall.getUTCHours())}:${two(wall.getUTCMinutes())}`,
+  };
+}

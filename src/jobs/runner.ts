@@ -8,12 +8,13 @@ import { attachmentFiles } from '../storage/attachment-files.ts';
 import { clamdScanner } from '../storage/clamd.ts';
 import { SCAN_CRONTAB, scanTasks } from './scan-attachment.ts';
 import { REMINDERS_CRONTAB } from './reminder-tasks.ts';
+import { ENDPOINT_CRONTAB } from './endpoint-tasks.ts';
 import { sendEmailTask } from './send-email.ts';
 
 export type Worker = { stop: () => Promise<void> };
 
-/** graphile-worker's crontab: the antivirus sweep and the request reminders (tasks of the services, see runtime.ts). */
-export const CRONTAB = [SCAN_CRONTAB, REMINDERS_CRONTAB].join('\n');
+/** graphile-worker's crontab: the antivirus sweep, the reminders and the endpoints' probes (tasks of the services, see runtime.ts). */
+export const CRONTAB = [SCAN_CRONTAB, REMINDERS_CRONTAB, ENDPOINT_CRONTAB].join('\n');
 
 /** The outbox's delivery task, the antivirus scan of attachments, plus the tasks of the services (`extra`). */
 export function taskList(db: Db, config: Config, logger: Logger, extra: TaskList = {}): TaskList {

@@ -48,6 +48,7 @@ export const PAGES: readonly PageEntry[] = [
     examples: catalogue.use_cases.filter((u) => u.startable_by_applicant).map((u) => `/cas-usage/${u.id}`),
   },
   { path: '/eligibilite', label: 'Vérifier l’éligibilité de votre organisation', area: 'public', inSitemap: true },
+  { path: '/statut', label: 'État des services de l’API Entreprise', area: 'public', inSitemap: true },
   {
     path: '/eligibilite/:siret',
     label: 'Résultat de la vérification',
@@ -213,6 +214,14 @@ export const PAGES: readonly PageEntry[] = [
     access: 'user',
     examples: ['/tableau-de-bord/jetons/1/revoquer'],
   },
+  // The crawl's endpoints probe a local stub (up, slow, down); one incident is posted (test/helpers/fixtures.ts).
+  {
+    path: '/tableau-de-bord/endpoints',
+    label: 'État de mes endpoints',
+    area: 'tableau-de-bord',
+    access: 'user',
+    alsoAs: ['admin'], // no authorization: nothing to show yet
+  },
   { path: '/admin/moderation', label: 'Modération des rattachements', area: 'admin', access: 'admin' },
   {
     path: '/admin/moderation/:id',
@@ -229,6 +238,15 @@ export const PAGES: readonly PageEntry[] = [
     area: 'admin',
     access: 'admin',
     examplesFrom: '/admin/modeles',
+  },
+  { path: '/admin/incidents', label: 'Incidents des endpoints', area: 'admin', access: 'admin' },
+  { path: '/admin/incidents/nouveau', label: 'Publier un incident', area: 'admin', access: 'admin' },
+  {
+    path: '/admin/incidents/:id',
+    label: 'Un incident',
+    area: 'admin',
+    access: 'admin',
+    examplesFrom: '/admin/incidents',
   },
   { path: '/admin/journal', label: 'Journal des actions d’administration', area: 'admin', access: 'admin' },
   { path: '/dev/courriels', label: 'Courriels envoyés (développement)', area: 'dev' },

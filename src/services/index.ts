@@ -17,6 +17,7 @@ import { catalogueService } from './catalogue.ts';
 import { conversationService } from './conversation.ts';
 import { decisionTemplateService } from './decision-templates.ts';
 import { eligibilityService } from './eligibility.ts';
+import { endpointStatusService } from './endpoint-status.ts';
 import { formStashService } from './form-stashes.ts';
 import { instructionService } from './instruction.ts';
 import { instructionExportService } from './instruction-export.ts';
@@ -69,6 +70,7 @@ export function createServices(
     directory: directoryService(db),
     profile: profileService(db),
     eligibility,
+    endpointStatus: endpointStatusService(db, { probeToken: config.endpointProbeToken }),
     formStashes: formStashService(db, config.sessionSecret),
     instruction: instructionService(db),
     instructionExport: instructionExportService(db, databaseUrl, logger),

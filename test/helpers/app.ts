@@ -54,6 +54,7 @@ export async function startTestApp(env: Record<string, string> = {}, logger?: Lo
   });
   const log = logger ?? createLogger(config.logLevel);
   const runtime = createRuntime(config, log, database.url);
+  await runtime.ready;
   let server: Server | undefined;
   return {
     ...runtime,

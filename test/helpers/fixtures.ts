@@ -9,6 +9,8 @@ import {
   insertAuthorization,
 } from '../../src/repositories/authorizations.ts';
 import { hashPassword } from '../../src/domain/passwords.ts';
+import { endpointSeeds } from '../../src/db/seed.ts';
+import { recordChecks, saveIncident, upsertEndpoints } from '../../src/repositories/endpoint-status.ts';
 import { isStaff } from '../../src/domain/staff.ts';
 import { sealTotpSecret } from '../../src/services/mfa.ts';
 import { FIXTURE_TOTP_SECRET } from './second-factor.ts';
@@ -209,6 +211,46 @@ export async function createRegistryRequests(db: Db, userId: string, siret: stri
   const active = await createAuthorization(db, made.validated!, userId);
   await createAuthorization(db, made.revoked!, userId, 'revoked');
   await createApiToken(db, active, userId, 'Production – portail des marchés');
+  await createEndpointStatus(db, userId);
+}
+
+/**
+ * The reference data's endpoints with a few probes (the Banque de France slow, the MSA down, the others answering)
+ * and an incident in progress on the Banque de France: what /statut and the dashboard show.
+ */
+export async function createEndpointStatus(db: Db, adminId: string): Promise<void> {
+  const seeds = endpointSeeds();
+  await upsertEndpoints(
+    db,
+    seeds.map((e) => ({ ...e, url: `http://127.0.0.1:9${e.path}` })),
+  );
+  const now = Date.now();
+  const state = (id: string, minutesAgo: number) =>
+    id === 'msa-cotisations' ? 'down' : id === 'bdf-bilans' && minutesAgo < 30 ? 'slow' : 'up';
+  await recordChecks(
+    db,
+    [1, 20, 60, 600].flatMap((minutesAgo) =>
+      seeds.map((e) => ({
+        endpointId: e.id,
+        checkedAt: new Date(now - minutesAgo * 60_000),
+        state: state(e.id, minutesAgo) as 'up' | 'slow' | 'down',
+        httpStatus: state(e.id, minutesAgo) === 'down' ? 503 : 200,
+        durationMs: state(e.id, minutesAgo) === 'slow' ? 2400 : 120,
+        detail: null,
+      })),
+    ),
+  );
+  await saveIncident(
+    db,
+    {
+      title: 'Lenteurs des bilans de la Banque de France',
+      message: 'Le fournisseur de données répond lentement. Ses équipes sont mobilisées.',
+      startsAt: new Date(now - 45 * 60_000),
+      endsAt: null,
+      endpointIds: ['bdf-bilans'],
+    },
+    adminId,
+  );
 }
 
 /** An authorization as « Valider » freezes it, its applicant a member (the contacts' invitations are tested apart). */

@@ -18,6 +18,7 @@ import {
   FIXTURE_PASSWORD,
 } from '../helpers/fixtures.ts';
 import { SECOND_FACTOR_PATH } from '../helpers/second-factor.ts';
+import { saveIncident } from '../../src/repositories/endpoint-status.ts';
 import { pdf, postMultipart } from '../helpers/multipart.ts';
 import { PageClient, type Page } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
@@ -77,6 +78,9 @@ const EXPECTED: Record<string, Actor[]> = {
   'GET /admin/modeles/:id': ['admin'],
   'POST /admin/modeles/:id': ['admin'],
   'POST /admin/modeles/:id/supprimer': ['admin'],
+  'GET /admin/incidents/:id': ['admin'],
+  'POST /admin/incidents/:id': ['admin'],
+  'POST /admin/incidents/:id/clore': ['admin'],
 };
 /** Routes with an identifier that are public on purpose, or absent in production. */
 const PUBLIC = new Set([
@@ -161,9 +165,15 @@ async function fixture(submitted = false): Promise<Record<string, string>> {
   const authorization = await createAuthorization(app.db, id, ids.owner);
   await createApiToken(app.db, authorization, ids.owner, `Jeton ${id}`);
   const token = (await app.db('api_tokens').where({ authorization_id: authorization }).first('id')) as { id: string };
+  const incident = await saveIncident(
+    app.db,
+    { title: `Incident ${id}`, message: 'Panne.', startsAt: new Date(), endsAt: null, endpointIds: [] },
+    ids.admin,
+  );
   await owner.get('/compte');
   return {
     id,
+    incident,
     pieceId: String(piece.id),
     etape: 'demarche',
     moderation,
@@ -198,7 +208,9 @@ function pathFor(route: string, f: Record<string, string>): string {
               ? f.user!
               : route.includes('modeles')
                 ? f.modele!
-                : f.moderation!
+                : route.includes('incidents')
+                  ? f.incident!
+                  : f.moderation!
             : f.id!,
     )
     .replace(':pieceId', f.pieceId!)
@@ -294,6 +306,7 @@ describe('route × actor matrix', () => {
         moderation: await app.db('moderation_cases').where({ id: shared.moderation }).first('status'),
         roles: (await app.db('users').where({ id: shared.user }).first('roles')).roles,
         template: await app.db('decision_templates').where({ id: shared.modele }).first('kind', 'title', 'body'),
+        incident: await app.db('incidents').where({ id: shared.incident }).first('title', 'ends_at'),
         tokens: await app
           .db('api_tokens')
           .where({ authorization_id: shared.authorization })

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { saveIncident } from '../../src/repositories/endpoint-status.ts';
 import { after, before, describe, it } from 'node:test';
 import { totp, timeStep } from '../../src/domain/totp.ts';
 import { PAGES } from '../../src/pages/registry.ts';
@@ -51,6 +52,11 @@ describe('second factor of staff accounts', () => {
     const waiting = await createAccount(app.db, { email: 'prestataire@exemple.fr' });
     const caseId = await createModerationCase(app.db, waiting.id, '21920023500014');
     const templateId = await createDecisionTemplate(app.db);
+    const incidentId = await saveIncident(
+      app.db,
+      { title: 'Panne', message: 'Panne.', startsAt: new Date(), endsAt: null, endpointIds: [] },
+      admin.id,
+    );
     const { client, location } = await passwordOnly(admin.email);
     assert.equal(location, SECOND_FACTOR_PATH, 'le mot de passe seul mène à la double authentification');
 
@@ -58,7 +64,16 @@ describe('second factor of staff accounts', () => {
     assert.ok(adminPages.length >= 4);
     const urls = adminPages.flatMap(
       (entry) =>
-        entry.examples ?? [entry.path.replace(':id', entry.path.startsWith('/admin/modeles') ? templateId : caseId)],
+        entry.examples ?? [
+          entry.path.replace(
+            ':id',
+            entry.path.startsWith('/admin/modeles')
+              ? templateId
+              : entry.path.startsWith('/admin/incidents')
+                ? incidentId
+                : caseId,
+          ),
+        ],
     );
     for (const url of ['/admin', ...urls]) {
       const page = await client.get(url);

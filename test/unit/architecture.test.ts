@@ -11,7 +11,7 @@ const src = path.resolve(import.meta.dirname, '../../src');
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['domain', 'config', 'logger'],
-  ['db'],
+  ['db', 'dev-stubs'],
   ['repositories', 'storage', 'directory'],
   ['forms', 'rendering', 'mail', 'pages'],
   ['services'],

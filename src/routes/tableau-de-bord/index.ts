@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { requireUser } from '../../middleware/auth.ts';
 import type { AreaDeps } from '../area.ts';
+import { dashboardEndpointRoutes } from './endpoints.ts';
 import { tokenRoutes } from './jetons.ts';
 import { dashboardRoutes } from './tableau-de-bord.ts';
 
@@ -10,5 +11,6 @@ export function dashboardArea({ services }: AreaDeps): Router {
   router.use('/tableau-de-bord', requireUser);
   router.use(dashboardRoutes(services));
   router.use(tokenRoutes(services));
+  router.use(dashboardEndpointRoutes(services));
   return router;
 }

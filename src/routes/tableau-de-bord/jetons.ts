@@ -77,7 +77,7 @@ export function tokenRoutes(services: Services): Router {
     const shown = req.session.newToken;
     delete req.session.newToken; // shown once
     const token = shown && services.apiTokens.reveal(shown);
-    res.set('Cache-Control', 'no-store');
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
     res.render('tableau-de-bord/jeton-cree', { token, tokenId: shown?.id });
   });
 
