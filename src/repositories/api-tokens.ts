@@ -89,6 +89,7 @@ export type IntrospectedToken = {
   revoked: boolean;
   authorizationId: string;
   authorizationStatus: string;
+  authorizationExpiresAt: Date;
   scopes: string[];
   siret: string;
 };
@@ -96,7 +97,8 @@ export type IntrospectedToken = {
 const TOKEN_BY_HASH = {
   name: 'token-by-hash',
   text: `SELECT t.id, t.expires_at AS "expiresAt", t.created_at AS "createdAt", t.revoked_at IS NOT NULL AS revoked,
-           a.id AS "authorizationId", a.status AS "authorizationStatus", a.scopes, o.siret
+           a.id AS "authorizationId", a.status AS "authorizationStatus", a.expires_at AS "authorizationExpiresAt",
+           a.scopes, o.siret
          FROM api_tokens t
          JOIN authorizations a ON a.id = t.authorization_id
          JOIN organisations o ON o.id = a.organisation_id

@@ -193,6 +193,39 @@ export async function authorizationMembers(
     )) as { authorizationId: string; givenName: string; familyName: string; email: string; roles: string[] }[];
 }
 
+/**
+ * A renewal accepted: the old authorization is superseded by the new one, its tokens move to the new one (they keep
+ * working without a change on the caller's side), and the people it named keep their access.
+ */
+export async function supersedeAuthorization(db: Knex, oldId: string, newId: string): Promise<void> {
+  await db('authorizations')
+    .where({ id: oldId, status: 'active' })
+    .update({ status: 'superseded', ended_at: db.fn.now(), superseded_by: newId });
+  await db('api_tokens').where({ authorization_id: oldId }).update({ authorization_id: newId });
+  await db.raw(
+    `INSERT INTO authorization_members (authorization_id, user_id, roles)
+       SELECT ?, user_id, roles FROM authorization_members WHERE authorization_id = ?
+     ON CONFLICT (authorization_id, user_id) DO NOTHING`,
+    [newId, oldId],
+  );
+}
+
+/** The request that renews an authorization and is still open (draft, submitted, sent back), if any. */
+export async function openRenewalOf(db: Knex, authorizationId: string): Promise<string | undefined> {
+  const row = (await db('access_requests')
+    .where({ renews_authorization_id: authorizationId })
+    .whereIn('status', ['draft', 'submitted', 'changes_requested'])
+    .first('id')) as { id: string } | undefined;
+  return row?.id;
+}
+
+/** The authorization a request renews, if it is a renewal. */
+export async function renewedBy(db: Knex, requestId: string): Promise<string | undefined> {
+  const row = (await db('access_requests').where({ id: requestId }).first('renews_authorization_id')) as
+    { renews_authorization_id: string | null } | undefined;
+  return row?.renews_authorization_id ?? undefined;
+}
+
 /** Ends the authorization of a request (revocation): its tokens stop working with it. */
 export async function endAuthorization(db: Knex, requestId: string, status: AuthorizationStatus): Promise<void> {
   await db('authorizations')

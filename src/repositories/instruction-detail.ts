@@ -11,6 +11,9 @@ export type InstructedRequest = AccessRequest & {
   applicant: { id: string; email: string; givenName: string; familyName: string; phone: string | null };
   assignedTo: string | null;
   assigneeName: string | null;
+  /** A renewal: the authorization it renews, and that one's title. */
+  renewsAuthorizationId: string | null;
+  renewsTitle: string | null;
 };
 
 type Row = AccessRequest & {
@@ -24,6 +27,8 @@ type Row = AccessRequest & {
   applicantPhone: string | null;
   assignedTo: string | null;
   assigneeName: string | null;
+  renewsAuthorizationId: string | null;
+  renewsTitle: string | null;
 };
 
 /** A request instruction may see (submitted at least once, not withdrawn as a draft), or undefined (a 404). */
@@ -35,6 +40,7 @@ export async function findInstructedRequest(db: Knex, id: string): Promise<Instr
     .join('users as a', 'a.id', 'r.created_by')
     .leftJoin('users as u', 'u.id', 'r.updated_by')
     .leftJoin('users as i', 'i.id', 'r.assigned_to')
+    .leftJoin('authorizations as renewed', 'renewed.id', 'r.renews_authorization_id')
     .where('r.id', id)
     .whereIn('r.status', INSTRUCTION_STATUSES)
     .whereNotNull('r.submitted_at')
@@ -44,6 +50,8 @@ export async function findInstructedRequest(db: Knex, id: string): Promise<Instr
       'r.submitted_at as submittedAt',
       'r.created_at as createdAt',
       'r.assigned_to as assignedTo',
+      'r.renews_authorization_id as renewsAuthorizationId',
+      'renewed.title as renewsTitle',
       'a.id as applicantId',
       'a.email as applicantEmail',
       'a.given_name as applicantGivenName',

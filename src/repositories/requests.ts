@@ -178,6 +178,27 @@ export async function instructorEmails(db: Knex): Promise<string[]> {
 }
 
 /** A new draft with the answers of `source` (terms to accept again). */
+/** A draft that renews an authorization: its accepted answers again (the terms to accept anew), its title. */
+export async function insertRenewal(
+  db: Knex,
+  source: { id: string; organisationId: string; useCaseId: string; answers: Record<string, unknown>; title: string },
+  userId: string,
+): Promise<string> {
+  const { cgu: _terms, ...answers } = source.answers;
+  const [row] = (await db('access_requests')
+    .insert({
+      organisation_id: source.organisationId,
+      created_by: userId,
+      updated_by: userId,
+      use_case_id: source.useCaseId,
+      answers: JSON.stringify(answers),
+      title: source.title,
+      renews_authorization_id: source.id,
+    })
+    .returning('id')) as { id: string }[];
+  return (row as { id: string }).id;
+}
+
 export async function insertCopy(
   db: Knex,
   source: { organisationId: string; useCaseId: string; answers: Record<string, unknown>; title: string | null },

@@ -7,6 +7,8 @@ import {
   documentsToFreeze,
   endAuthorization,
   insertAuthorization,
+  renewedBy,
+  supersedeAuthorization,
 } from '../repositories/authorizations.ts';
 import { storeToken } from '../repositories/email-tokens.ts';
 import { setMembership } from '../repositories/organisations.ts';
@@ -63,7 +65,7 @@ async function giveAccess(trx: Knex, grant: Grant, person: RequestContact & { ro
 
 /**
  * On « Valider », in the decision's transaction: the authorization freezes the accepted answers, scopes and documents
- * (nothing edited later changes it), the applicant and the technical and business contacts get access, the DPO and
+ * (nothing edited later changes it); a renewal supersedes the authorization it renews, whose tokens move over; the applicant and the technical and business contacts get access, the DPO and
  * the data controller are informed. Each address gets one email (outbox rows); a replayed decision writes nothing.
  */
 export async function grantAuthorization(trx: Knex, mail: Mailer, request: AccessRequest, validatedBy?: string) {
@@ -80,6 +82,8 @@ export async function grantAuthorization(trx: Knex, mail: Mailer, request: Acces
     expiresAt: addMonths(validatedAt, AUTHORIZATION_LIFETIME_MONTHS),
   });
   if (!authorizationId) return;
+  const renewed = await renewedBy(trx, request.id);
+  if (renewed) await supersedeAuthorization(trx, renewed, authorizationId);
   const grant: Grant = { authorizationId, request, mail };
   await addAuthorizationMember(trx, authorizationId, await requestCreator(trx, request.id), ['applicant']);
   const contacts = requestContacts(request.answers);

@@ -6,11 +6,18 @@ import {
   authorizationsOfUser,
   findAuthorizationForUser,
   hasAuthorization,
+  openRenewalOf,
   type Authorization,
 } from '../repositories/authorizations.ts';
 import { scopeLabels } from '../repositories/catalogue.ts';
 import { requestTimeline } from '../repositories/instruction-detail.ts';
-import { findRequestForMember, type AccessRequest } from '../repositories/requests.ts';
+import {
+  findRequestForMember,
+  insertRenewal,
+  recordRequestEvent,
+  type AccessRequest,
+} from '../repositories/requests.ts';
+import { membershipStatus } from '../repositories/organisations.ts';
 import type { User } from '../repositories/users.ts';
 import type { StepRules } from './step-rules.ts';
 import type { AttachmentService } from './attachments.ts';
@@ -53,8 +60,11 @@ export function authorizationService(db: Knex, stepRules: StepRules, attachments
       db,
       list.map((a) => a.id),
     );
-    return list.map((a) => ({
+    const renewals = await Promise.all(list.map((a) => openRenewalOf(db, a.id)));
+    return list.map((a, i) => ({
       ...a,
+      /** The open request that renews it, if any. */
+      renewalRequestId: renewals[i],
       scopeNames: a.scopes.map((id) => labels.get(id) ?? id),
       contacts: requestContacts(a.answers).map((c) => ({ ...c, title: ROLE_TITLES[c.role] ?? c.role })),
       members: members
@@ -73,6 +83,37 @@ export function authorizationService(db: Knex, stepRules: StepRules, attachments
     async find(user: User, id: string) {
       const found = await findAuthorizationForUser(db, id, user.id);
       return found ? (await withLabels([found]))[0] : undefined;
+    },
+
+    /**
+     * Renewal before it expires: a new draft prefilled with the authorization's accepted answers, which names it; the
+     * existing tokens keep working while it is instructed. An open renewal is reused rather than made twice. Only a
+     * member of the organisation asks (a contact from elsewhere sees the authorization, not its requests).
+     */
+    async renew(
+      user: User,
+      id: string,
+    ): Promise<
+      { kind: 'draft'; requestId: string } | { kind: 'not_found' } | { kind: 'closed' } | { kind: 'not_member' }
+    > {
+      const authorization = await findAuthorizationForUser(db, id, user.id);
+      if (!authorization) return { kind: 'not_found' };
+      if (authorization.status !== 'active') return { kind: 'closed' };
+      if ((await membershipStatus(db, user.id, authorization.organisationId)) !== 'active')
+        return { kind: 'not_member' };
+      return db.transaction(async (trx) => {
+        const open = await openRenewalOf(trx, authorization.id);
+        if (open) return { kind: 'draft', requestId: open };
+        const requestId = await insertRenewal(trx, authorization, user.id);
+        await recordRequestEvent(trx, {
+          requestId,
+          userId: user.id,
+          kind: 'created',
+          version: 1,
+          details: { renews: authorization.id },
+        });
+        return { kind: 'draft', requestId };
+      });
     },
 
     /** The request's attachments that were frozen with the authorization (same id and content). */

@@ -169,13 +169,15 @@ export function introspectionService(
       if (!row) return { answer: { active: false }, reason: 'unknown' };
       if (row.revoked) return { answer: { active: false }, reason: 'revoked' };
       if (row.authorizationStatus !== 'active') return { answer: { active: false }, reason: 'authorization_ended' };
-      if (row.expiresAt.getTime() <= now.getTime()) return { answer: { active: false }, reason: 'expired' };
+      // A token never outlives its authorization (three years, unless renewed).
+      const ends = Math.min(row.expiresAt.getTime(), row.authorizationExpiresAt.getTime());
+      if (ends <= now.getTime()) return { answer: { active: false }, reason: 'expired' };
       uses.set(row.id, now);
       return {
         answer: {
           active: true,
           scope: row.scopes.join(' '),
-          exp: Math.floor(row.expiresAt.getTime() / 1000),
+          exp: Math.floor(ends / 1000),
           iat: Math.floor(row.createdAt.getTime() / 1000),
           sub: row.siret,
           client_id: row.authorizationId,

@@ -68,6 +68,7 @@ const EXPECTED: Record<string, Actor[]> = {
   'POST /instruction/demandes/:id/attribution': INSTRUCTORS,
   'GET /tableau-de-bord/habilitations/:id': MEMBERS,
   'GET /tableau-de-bord/habilitations/:id/pieces-jointes/:pieceId': MEMBERS,
+  'POST /tableau-de-bord/habilitations/:id/renouveler': MEMBERS,
   'GET /tableau-de-bord/jetons/:id/renouveler': MEMBERS,
   'POST /tableau-de-bord/jetons/:id/renouveler': MEMBERS,
   'GET /tableau-de-bord/jetons/:id/revoquer': MEMBERS,

@@ -448,6 +448,91 @@ describe('token introspection', () => {
   });
 });
 
+describe('renewal of an authorization', () => {
+  /** The applicant completes and submits the renewal draft, and the instructor takes `decision` on it. */
+  async function decideRenewal(requestId: string, decision: 'valider' | 'refuser'): Promise<void> {
+    await app
+      .db('access_requests')
+      .where({ id: requestId })
+      .update({
+        answers: JSON.stringify({
+          ...COMPLETE_ANSWERS,
+          demarche: { ...COMPLETE_ANSWERS.demarche, title: 'Renouvelée' },
+        }),
+      });
+    await applicant.get(`/demandes/${requestId}/recapitulatif`);
+    const sent = await applicant.submit(
+      { certification: 'oui' },
+      { selector: `form[action="/demandes/${requestId}/soumettre"]` },
+    );
+    assert.equal(sent.status, 303);
+    const page = await instructor.get(`/instruction/demandes/${requestId}`);
+    assert.match(page.$('#demande-resume').text(), /Renouvellement de l’habilitation n°/);
+    await instructor.get(`/instruction/demandes/${requestId}/${decision}`);
+    const done = await instructor.submit(decision === 'refuser' ? { motif: 'Cadre juridique expiré.' } : {}, {
+      selector: 'main form',
+    });
+    assert.equal(done.status, 303, done.$('#resume-erreurs').text());
+  }
+
+  it('reopens it prefilled; its tokens keep working while instructed and move to the new one on acceptance', async () => {
+    const id = await validated(answersWith('renouvellement'));
+    const old = await authorizationOf(id);
+    const token = await createToken(applicant, old.id, 'Avant renouvellement');
+    await applicant.get(`/tableau-de-bord/habilitations/${old.id}`);
+    const renewed = await applicant.submit({}, { selector: `form[action$="/renouveler"]` });
+    assert.equal(renewed.status, 303);
+    const draftId = /^\/demandes\/(\d+)\/demarche$/.exec(renewed.location!)![1]!;
+    const draft = (await app.db('access_requests').where({ id: draftId }).first()) as {
+      renews_authorization_id: string;
+      answers: Record<string, Record<string, unknown>>;
+      title: string;
+    };
+    assert.equal(draft.renews_authorization_id, old.id);
+    assert.equal(draft.answers.demarche!.title, 'Démarche renouvellement', 'prérempli avec les réponses acceptées');
+    assert.equal(draft.answers.cgu, undefined, 'les CGU sont à accepter de nouveau');
+    // Asking again goes back to the same draft.
+    await applicant.get(`/tableau-de-bord/habilitations/${old.id}`);
+    assert.equal((await applicant.submit({}, { selector: `form[action$="/renouveler"]` })).location, renewed.location);
+    assert.match((await applicant.get('/tableau-de-bord')).$('main').text(), /Renouvellement\s*en cours/);
+
+    await decideRenewal(draftId, 'valider');
+    const fresh = await authorizationOf(draftId);
+    const superseded = (await app.db('authorizations').where({ id: old.id }).first()) as {
+      status: string;
+      superseded_by: string;
+    };
+    assert.equal(superseded.status, 'superseded');
+    assert.equal(superseded.superseded_by, fresh.id);
+    const answer = await introspect(token);
+    assert.equal(answer.body.active, true, 'le jeton fonctionne toujours');
+    assert.equal(answer.body.client_id, fresh.id, 'et appartient à la nouvelle habilitation');
+    assert.equal(fresh.answers.demarche!.title, 'Renouvelée');
+  });
+
+  it('changes nothing when refused; a contact who is not a member of the organisation cannot ask for it', async () => {
+    const id = await validated(answersWith('refus'));
+    const old = await authorizationOf(id);
+    const token = await createToken(applicant, old.id, 'Refus');
+    await applicant.get(`/tableau-de-bord/habilitations/${old.id}`);
+    const renewed = await applicant.submit({}, { selector: `form[action$="/renouveler"]` });
+    const draftId = /^\/demandes\/(\d+)\/demarche$/.exec(renewed.location!)![1]!;
+    await decideRenewal(draftId, 'refuser');
+    assert.equal((await authorizationOf(id)).status, 'active');
+    assert.equal((await introspect(token)).body.client_id, old.id);
+
+    await createAccount(app.db, { email: 'technical.externe@exemple.fr', givenName: 'Xavier' });
+    await validated(answersWith('externe', { technicalEmail: 'technical.externe@exemple.fr' }));
+    const outsider = await signedInClient(app.app, 'technical.externe@exemple.fr');
+    const theirs = (await app.db('authorizations').where({ title: 'Démarche externe' }).first('id')) as { id: string };
+    await outsider.get(`/tableau-de-bord/habilitations/${theirs.id}`);
+    const refused = await outsider.submit({}, { selector: `form[action$="/renouveler"]` });
+    assert.equal(refused.location, '/tableau-de-bord');
+    assert.match((await outsider.get('/tableau-de-bord')).$('[role="status"]').text(), /Seul un membre/);
+    assert.equal(await app.db('access_requests').where({ renews_authorization_id: theirs.id }).first(), undefined);
+  });
+});
+
 describe('token expiry reminders', () => {
   it('are sent at 90, 30 and 7 days and on the day, once each, to everyone with access', async () => {
     const id = await validated(answersWith('rappel'));

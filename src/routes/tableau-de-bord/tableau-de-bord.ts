@@ -41,6 +41,17 @@ export function dashboardRoutes(services: Services): Router {
     });
   });
 
+  router.post('/tableau-de-bord/habilitations/:id/renouveler', async (req, res, next) => {
+    const outcome = await services.authorizations.renew(currentUserOf(res), req.params.id);
+    if (outcome.kind === 'not_found') return next();
+    if (outcome.kind === 'draft') return res.redirect(303, `/demandes/${outcome.requestId}/demarche`);
+    req.session.notice =
+      outcome.kind === 'closed'
+        ? 'Cette habilitation a pris fin\u00a0: elle ne peut plus être renouvelée. Faites une nouvelle demande.'
+        : 'Seul un membre de l’organisation peut demander le renouvellement de cette habilitation.';
+    res.redirect(303, '/tableau-de-bord');
+  });
+
   router.get('/tableau-de-bord/habilitations/:id/pieces-jointes/:pieceId', async (req, res, next) => {
     const authorization = await services.authorizations.find(currentUserOf(res), req.params.id);
     const files = authorization ? await services.authorizations.documents(authorization) : [];
