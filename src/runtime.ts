@@ -11,6 +11,7 @@ import { accountTasks } from './jobs/account-tasks.ts';
 import { runDueJobs, startWorker, type Worker } from './jobs/runner.ts';
 import { reminderTasks } from './jobs/reminder-tasks.ts';
 import { endpointTasks } from './jobs/endpoint-tasks.ts';
+import { webhookTasks } from './jobs/webhook-tasks.ts';
 
 export type Runtime = {
   app: ReturnType<typeof createApp>;
@@ -31,6 +32,7 @@ export function serviceTasks(services: Services) {
     ...accountTasks(services.accounts),
     ...reminderTasks(services.reminders, services.tokenReminders),
     ...endpointTasks(services.endpointStatus),
+    ...webhookTasks(services.webhooks),
   };
 }
 

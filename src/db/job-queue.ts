@@ -5,6 +5,7 @@ export type TaskPayloads = {
   send_email: { emailId: string };
   scan_attachment: { attachmentId: string };
   password_reset: { email: string };
+  webhook_delivery: { deliveryId: string };
 };
 export type TaskName = keyof TaskPayloads;
 

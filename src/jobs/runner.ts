@@ -81,7 +81,15 @@ export function workerPool(connectionString: string, logger: Logger, timeoutMs: 
   return pool;
 }
 
-/** Runs the job queue until stopped: in the web process by default, in its own process in production (Procfile). */
+/** After the queue stopped by itself (a failure it does not retry, such as the cron's while the database is away). */
+export const RESTART_DELAY_MS = 5_000;
+
+/**
+ * Runs the job queue until stopped: in the web process by default, in its own process in production (Procfile).
+ * graphile-worker stops its runner for good when its cron cannot schedule a minute's jobs (the database frozen or
+ * away at that minute) and expects the caller to start again: the runner is started again after RESTART_DELAY_MS,
+ * as long as the worker is not being stopped (the cron backfills the minutes missed).
+ */
 export async function startWorker(
   db: Db,
   connectionString: string,
@@ -90,7 +98,7 @@ export async function startWorker(
   extra: TaskList = {},
 ): Promise<Worker> {
   const pgPool = workerPool(connectionString, logger, config.dbTimeoutMs);
-  const runner = await run({
+  const options = {
     pgPool,
     concurrency: 2,
     noHandleSignals: true,
@@ -98,10 +106,46 @@ export async function startWorker(
     crontab: CRONTAB,
     logger: workerLogger(logger),
     taskList: taskList(db, config, logger, extra),
-  });
+  };
+  let runner: Awaited<ReturnType<typeof run>> | undefined;
+  let stopping = false;
+  let restart: NodeJS.Timeout | undefined;
+  const again = () => {
+    if (stopping) return;
+    restart = setTimeout(() => void launch(), RESTART_DELAY_MS);
+    restart.unref();
+  };
+  /** Keeps an eye on a started runner: if it stops without being asked to, it is started again. */
+  function watch(started: Awaited<ReturnType<typeof run>>): void {
+    runner = started;
+    started.promise.then(
+      () => {
+        if (!stopping) again();
+      },
+      (error: unknown) => {
+        if (stopping) return;
+        logger.error({ err: error }, 'job queue stopped by itself: starting it again');
+        runner = undefined;
+        again();
+      },
+    );
+  }
+  async function launch(): Promise<void> {
+    try {
+      watch(await run(options));
+    } catch (error) {
+      logger.error({ err: error }, 'job queue could not start: trying again');
+      again();
+    }
+  }
+  watch(await run(options)); // the first start fails loudly: a misconfigured queue must not boot quietly
   return {
     stop: async () => {
-      await runner.stop();
+      stopping = true;
+      if (restart) clearTimeout(restart);
+      await runner?.stop().catch((error: unknown) => {
+        if (!(error instanceof Error && /already stopped/.test(error.message))) throw error;
+      });
       await pgPool.end();
     },
   };

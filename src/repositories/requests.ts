@@ -178,11 +178,14 @@ export async function instructorEmails(db: Knex): Promise<string[]> {
 }
 
 /** A new draft with the answers of `source` (terms to accept again). */
-/** A draft that renews an authorization: its accepted answers again (the terms to accept anew), its title. */
-export async function insertRenewal(
+type DraftSource = { organisationId: string; useCaseId: string; answers: Record<string, unknown> };
+
+/** A new draft from another's answers (the terms to accept anew). */
+async function insertDraftFrom(
   db: Knex,
-  source: { id: string; organisationId: string; useCaseId: string; answers: Record<string, unknown>; title: string },
+  source: DraftSource,
   userId: string,
+  extra: { title: string | null; renews_authorization_id?: string },
 ): Promise<string> {
   const { cgu: _terms, ...answers } = source.answers;
   const [row] = (await db('access_requests')
@@ -192,28 +195,19 @@ export async function insertRenewal(
       updated_by: userId,
       use_case_id: source.useCaseId,
       answers: JSON.stringify(answers),
-      title: source.title,
-      renews_authorization_id: source.id,
+      ...extra,
     })
     .returning('id')) as { id: string }[];
   return (row as { id: string }).id;
 }
 
-export async function insertCopy(
-  db: Knex,
-  source: { organisationId: string; useCaseId: string; answers: Record<string, unknown>; title: string | null },
-  userId: string,
-): Promise<string> {
-  const { cgu: _terms, ...answers } = source.answers;
-  const [row] = (await db('access_requests')
-    .insert({
-      organisation_id: source.organisationId,
-      created_by: userId,
-      updated_by: userId,
-      use_case_id: source.useCaseId,
-      answers: JSON.stringify(answers),
-      title: source.title ? `Copie de ${source.title}`.slice(0, 250) : null,
-    })
-    .returning('id')) as { id: string }[];
-  return (row as { id: string }).id;
+/** A draft that renews an authorization: its accepted answers again, its title. */
+export function insertRenewal(db: Knex, source: DraftSource & { id: string; title: string }, userId: string) {
+  return insertDraftFrom(db, source, userId, { title: source.title, renews_authorization_id: source.id });
+}
+
+export function insertCopy(db: Knex, source: DraftSource & { title: string | null }, userId: string) {
+  return insertDraftFrom(db, source, userId, {
+    title: source.title ? `Copie de ${source.title}`.slice(0, 250) : null,
+  });
 }

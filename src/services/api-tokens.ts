@@ -22,6 +22,7 @@ import { recordAudit } from '../repositories/audit.ts';
 import { authorizationAudience, findAuthorizationForUser, type Authorization } from '../repositories/authorizations.ts';
 import type { User } from '../repositories/users.ts';
 import type { Mailer } from './emails.ts';
+import { emitWebhook } from './webhook-outbox.ts';
 
 export type TokenView = ApiToken & { state: TokenState; usable: boolean };
 
@@ -163,6 +164,11 @@ export function apiTokenService(db: Knex, mail: Mailer, sessionSecret: string, t
           details: { tokenId: token.id, hint: token.hint },
         });
         await tell(trx, 'jeton-revoque', authorization, { token, by: user });
+        await emitWebhook(trx, 'jeton.revoque', {
+          habilitation: authorization.id,
+          siret: authorization.siret,
+          jeton: { id: token.id, repere: token.hint },
+        });
         return { kind: 'revoked' };
       });
     },

@@ -68,7 +68,12 @@ async function giveAccess(trx: Knex, grant: Grant, person: RequestContact & { ro
  * (nothing edited later changes it); a renewal supersedes the authorization it renews, whose tokens move over; the applicant and the technical and business contacts get access, the DPO and
  * the data controller are informed. Each address gets one email (outbox rows); a replayed decision writes nothing.
  */
-export async function grantAuthorization(trx: Knex, mail: Mailer, request: AccessRequest, validatedBy?: string) {
+export async function grantAuthorization(
+  trx: Knex,
+  mail: Mailer,
+  request: AccessRequest,
+  validatedBy?: string,
+): Promise<string | undefined> {
   const validatedAt = new Date();
   const authorizationId = await insertAuthorization(trx, {
     requestId: request.id,
@@ -81,7 +86,7 @@ export async function grantAuthorization(trx: Knex, mail: Mailer, request: Acces
     validatedBy: validatedBy ?? null,
     expiresAt: addMonths(validatedAt, AUTHORIZATION_LIFETIME_MONTHS),
   });
-  if (!authorizationId) return;
+  if (!authorizationId) return undefined;
   const renewed = await renewedBy(trx, request.id);
   if (renewed) await supersedeAuthorization(trx, renewed, authorizationId);
   const grant: Grant = { authorizationId, request, mail };
@@ -97,6 +102,7 @@ export async function grantAuthorization(trx: Knex, mail: Mailer, request: Acces
         roles: person.roles,
         user: { givenName: person.givenName },
       });
+  return authorizationId;
 }
 
 /** On « Révoquer »: the authorization ends, and every token of it with it. */

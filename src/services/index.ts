@@ -32,6 +32,7 @@ import { reviewService } from './review.ts';
 import { reminderService } from './reminders.ts';
 import { tokenReminderService } from './token-reminders.ts';
 import { stepRules } from './step-rules.ts';
+import { webhookService } from './webhooks.ts';
 import { attachmentFiles } from '../storage/attachment-files.ts';
 
 /** Builds every use case once, from the database handle, the configuration and the views; routes receive this object. */
@@ -86,6 +87,11 @@ export function createServices(
     tokenReminders: tokenReminderService(db, mailer),
     review: reviewService(db, mailer, rules, attachments),
     stepRules: rules,
+    webhooks: webhookService(db, mailer, {
+      sessionSecret: config.sessionSecret,
+      allowHttp: config.env !== 'production',
+      logger,
+    }),
   };
 }
 

@@ -37,6 +37,8 @@ declare module 'express-session' {
     recoveryCodes?: string;
     /** A token just created or renewed, sealed, until its page shows it once (services/api-tokens.ts). */
     newToken?: { id: string; sealed: string };
+    /** Admins: the signing secret of a webhook just made, sealed, until its page shows it once. */
+    newWebhookSecret?: { id: string; sealed: string };
     /** When the last draft save of a step happened (ISO): « Brouillon enregistré à 14 h 32 » on the next step page. */
     draftSavedAt?: string;
     /** A message for one step of one request (« Le fichier … est joint »), shown once by that step's page. */

@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { refreshSearchText } from '../../src/repositories/instruction.ts';
 import type { Db } from '../../src/db/knex.ts';
 import { newApiToken } from '../../src/domain/api-tokens.ts';
@@ -212,6 +213,45 @@ export async function createRegistryRequests(db: Db, userId: string, siret: stri
   await createAuthorization(db, made.revoked!, userId, 'revoked');
   await createApiToken(db, active, userId, 'Production – portail des marchés');
   await createEndpointStatus(db, userId);
+  await createWebhook(db, userId);
+}
+
+/** A webhook with a delivery made at the second attempt and one given up (the admin pages' states). */
+export async function createWebhook(db: Db, adminId: string): Promise<string> {
+  const [webhook] = (await db('webhooks')
+    .insert({
+      label: 'Passerelle API Entreprise',
+      url: 'https://passerelle.entreprise.api.gouv.fr/webhooks/signup',
+      secret_sealed: randomBytes(60),
+      events: ['demande.validee', 'jeton.revoque'],
+      created_by: adminId,
+    })
+    .returning('id')) as { id: string }[];
+  for (const [status, attempts] of [
+    ['delivered', [503, 200]],
+    ['failed', [null, 500]],
+  ] as const) {
+    const [delivery] = (await db('webhook_deliveries')
+      .insert({
+        webhook_id: webhook!.id,
+        event_id: randomUUID(),
+        event: 'demande.validee',
+        payload: JSON.stringify({ type: 'demande.validee', data: { demande: '4' } }),
+        status,
+        attempts: attempts.length,
+        delivered_at: status === 'delivered' ? db.fn.now() : null,
+      })
+      .returning('id')) as { id: string }[];
+    await db('webhook_attempts').insert(
+      attempts.map((code) => ({
+        delivery_id: delivery!.id,
+        http_status: code,
+        duration_ms: 80,
+        error: code === null ? 'connexion impossible' : null,
+      })),
+    );
+  }
+  return webhook!.id;
 }
 
 /**

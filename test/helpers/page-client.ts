@@ -94,3 +94,17 @@ export function errorSummaryTargets(page: Page): { href: string; exists: boolean
       return { href, exists: page.$(href).length === 1 };
     });
 }
+
+/** The text of each cell of each body row of the tables in `scope`, row by row. */
+export function bodyCells(page: Page, scope: ReturnType<Page['$']>): string[][] {
+  return scope
+    .find('tbody tr')
+    .toArray()
+    .map((tr) =>
+      page
+        .$(tr)
+        .children()
+        .toArray()
+        .map((cell) => page.$(cell).text().trim()),
+    );
+}

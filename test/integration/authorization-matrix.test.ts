@@ -11,6 +11,7 @@ import {
   CLAMART,
   createAccount,
   createDecisionTemplate,
+  createWebhook,
   createApiToken,
   createAuthorization,
   createModerationCase,
@@ -80,6 +81,9 @@ const EXPECTED: Record<string, Actor[]> = {
   'POST /admin/modeles/:id': ['admin'],
   'POST /admin/modeles/:id/supprimer': ['admin'],
   'GET /admin/incidents/:id': ['admin'],
+  'GET /admin/webhooks/:id': ['admin'],
+  'POST /admin/webhooks/:id/activer': ['admin'],
+  'POST /admin/webhooks/:id/livraisons/:deliveryId/rejouer': ['admin'],
   'POST /admin/incidents/:id': ['admin'],
   'POST /admin/incidents/:id/clore': ['admin'],
 };
@@ -171,10 +175,14 @@ async function fixture(submitted = false): Promise<Record<string, string>> {
     { title: `Incident ${id}`, message: 'Panne.', startsAt: new Date(), endsAt: null, endpointIds: [] },
     ids.admin,
   );
+  const webhook = await createWebhook(app.db, ids.admin);
+  const delivery = (await app.db('webhook_deliveries').where({ webhook_id: webhook }).first('id')) as { id: string };
   await owner.get('/compte');
   return {
     id,
     incident,
+    webhook,
+    delivery: delivery.id,
     pieceId: String(piece.id),
     etape: 'demarche',
     moderation,
@@ -211,10 +219,13 @@ function pathFor(route: string, f: Record<string, string>): string {
                 ? f.modele!
                 : route.includes('incidents')
                   ? f.incident!
-                  : f.moderation!
+                  : route.includes('webhooks')
+                    ? f.webhook!
+                    : f.moderation!
             : f.id!,
     )
     .replace(':pieceId', f.pieceId!)
+    .replace(':deliveryId', f.delivery!)
     .replace(':etape', f.etape!)
     .replace(':code', f.code ?? '404')
     .replace(':siret', f.siret ?? '')

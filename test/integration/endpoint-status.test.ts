@@ -10,7 +10,7 @@ import { startEndpointStub, type StubBehaviour } from '../../src/dev-stubs/endpo
 import { endpointTasks } from '../../src/jobs/endpoint-tasks.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CLAMART, createAccount, createAuthorization, createRequest, COMPLETE_ANSWERS } from '../helpers/fixtures.ts';
-import { errorSummaryTargets, PageClient } from '../helpers/page-client.ts';
+import { bodyCells, errorSummaryTargets, PageClient } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
 let app: TestApp;
@@ -107,16 +107,7 @@ describe('the pages', () => {
     const visitor = new PageClient(app.app);
     const page = await visitor.get('/statut');
     assert.equal(page.status, 200);
-    const rows = page
-      .$('#etat-endpoints tbody tr')
-      .toArray()
-      .map((tr) =>
-        page
-          .$(tr)
-          .children()
-          .toArray()
-          .map((c) => page.$(c).text().trim()),
-      );
+    const rows = bodyCells(page, page.$('#etat-endpoints'));
     assert.equal(rows.length, endpointSeeds().length);
     assert.deepEqual(rows.find((r) => r[0] === 'Bilans (Banque de France)')!.slice(1, 2), ['Indisponible']);
     assert.deepEqual(rows.find((r) => r[0] === 'Unité légale (Insee)')!.slice(1, 2), ['Opérationnel']);

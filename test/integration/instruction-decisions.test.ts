@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CLAMART, COMPLETE_ANSWERS, createAccount, createRequest } from '../helpers/fixtures.ts';
 import { emailsTo } from '../helpers/mailbox.ts';
 import { requestContacts } from '../../src/forms/steps/contacts.ts';
-import { errorSummaryTargets, type Page, type PageClient } from '../helpers/page-client.ts';
+import { bodyCells, errorSummaryTargets, type PageClient } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
 const STEP_FORM = 'form[action^="/demandes/"]:has(button[value="continuer"])';
@@ -45,20 +45,6 @@ async function submitted(): Promise<string> {
   );
   assert.equal(sent.status, 303);
   return id;
-}
-
-/** The text of each cell of each body row of the tables in `scope`, row by row. */
-function bodyCells(page: Page, scope: ReturnType<Page['$']>): string[][] {
-  return scope
-    .find('tbody tr')
-    .toArray()
-    .map((tr) =>
-      page
-        .$(tr)
-        .children()
-        .toArray()
-        .map((cell) => page.$(cell).text().trim()),
-    );
 }
 
 const templates = async (address: string) => (await emailsTo(app.db, address)).map((m) => m.template);

@@ -5,7 +5,13 @@ import { totp, timeStep } from '../../src/domain/totp.ts';
 import { PAGES } from '../../src/pages/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { qrDrawing } from '../../src/rendering/qr-code.ts';
-import { createAccount, createDecisionTemplate, createModerationCase, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
+import {
+  createAccount,
+  createDecisionTemplate,
+  createModerationCase,
+  FIXTURE_PASSWORD,
+  createWebhook,
+} from '../helpers/fixtures.ts';
 import { PageClient, errorSummaryTargets, type Page } from '../helpers/page-client.ts';
 import { FIXTURE_TOTP_SECRET, SECOND_FACTOR_PATH } from '../helpers/second-factor.ts';
 
@@ -57,6 +63,7 @@ describe('second factor of staff accounts', () => {
       { title: 'Panne', message: 'Panne.', startsAt: new Date(), endsAt: null, endpointIds: [] },
       admin.id,
     );
+    const webhookId = await createWebhook(app.db, admin.id);
     const { client, location } = await passwordOnly(admin.email);
     assert.equal(location, SECOND_FACTOR_PATH, 'le mot de passe seul mène à la double authentification');
 
@@ -71,7 +78,9 @@ describe('second factor of staff accounts', () => {
               ? templateId
               : entry.path.startsWith('/admin/incidents')
                 ? incidentId
-                : caseId,
+                : entry.path.startsWith('/admin/webhooks')
+                  ? webhookId
+                  : caseId,
           ),
         ],
     );
