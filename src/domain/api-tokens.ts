@@ -20,6 +20,8 @@ export const TOKEN_LIFETIME_MONTHS = 18;
 export const MAX_OVERLAP_DAYS = 30;
 /** Reminders before a token expires, in days (0: on the day). */
 export const EXPIRY_REMINDER_DAYS = [90, 30, 7, 0] as const;
+/** Reminders to renew an authorization (three years), in days before it expires, while no renewal is open. */
+export const RENEWAL_REMINDER_DAYS = [90, 30] as const;
 
 function base62(value: number, length: number): string {
   let out = '';
@@ -91,8 +93,12 @@ export function overlapEnd(now: Date, overlapDays: number, expiresAt: Date): Dat
  * The reminder due at `now` for a token expiring at `expiresAt` (the smallest threshold reached), if any: whole days
  * left, so that « on the day » is the last 24 hours and an expired token gets none.
  */
-export function dueExpiryReminder(expiresAt: Date, now: Date): number | undefined {
+export function dueExpiryReminder(
+  expiresAt: Date,
+  now: Date,
+  thresholds: readonly number[] = EXPIRY_REMINDER_DAYS,
+): number | undefined {
   const daysLeft = Math.floor((expiresAt.getTime() - now.getTime()) / 86_400_000);
   if (daysLeft < 0) return undefined;
-  return [...EXPIRY_REMINDER_DAYS].reverse().find((days) => daysLeft <= days);
+  return [...thresholds].sort((a, b) => a - b).find((days) => daysLeft <= days);
 }

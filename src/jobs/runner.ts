@@ -84,18 +84,62 @@ export function workerPool(connectionString: string, logger: Logger, timeoutMs: 
 /** After the queue stopped by itself (a failure it does not retry, such as the cron's while the database is away). */
 export const RESTART_DELAY_MS = 5_000;
 
+type Runner = Awaited<ReturnType<typeof run>>;
+
 /**
- * Runs the job queue until stopped: in the web process by default, in its own process in production (Procfile).
- * graphile-worker stops its runner for good when its cron cannot schedule a minute's jobs (the database frozen or
- * away at that minute) and expects the caller to start again: the runner is started again after RESTART_DELAY_MS,
- * as long as the worker is not being stopped (the cron backfills the minutes missed).
+ * Starts a runner with `start` and keeps it running: when it stops without being asked to, it is started again after
+ * `delayMs` (graphile-worker stops its runner for good when its cron cannot schedule a minute's jobs, the database
+ * frozen or away at that minute, and expects the caller to start again; the cron backfills the minutes missed). The
+ * first start fails loudly: a misconfigured queue must not boot quietly.
  */
+async function supervised(start: () => Promise<Runner>, logger: Logger, delayMs: number) {
+  let runner: Runner | undefined;
+  let stopping = false;
+  let restart: NodeJS.Timeout | undefined;
+  const again = () => {
+    if (stopping) return;
+    restart = setTimeout(() => void launch(), delayMs);
+    restart.unref();
+  };
+  const watch = (started: Runner) => {
+    runner = started;
+    started.promise.then(
+      () => again(),
+      (error: unknown) => {
+        if (stopping) return;
+        logger.error({ err: error }, 'job queue stopped by itself: starting it again');
+        runner = undefined;
+        again();
+      },
+    );
+  };
+  async function launch(): Promise<void> {
+    try {
+      watch(await start());
+    } catch (error) {
+      logger.error({ err: error }, 'job queue could not start: trying again');
+      again();
+    }
+  }
+  watch(await start());
+  return async () => {
+    stopping = true;
+    if (restart) clearTimeout(restart);
+    await runner?.stop().catch((error: unknown) => {
+      if (!(error instanceof Error && /already stopped/.test(error.message))) throw error;
+    });
+  };
+}
+
+/** Runs the job queue until stopped: in the web process by default, in its own process in production (Procfile). */
 export async function startWorker(
   db: Db,
   connectionString: string,
   config: Config,
   logger: Logger,
   extra: TaskList = {},
+  /** Tests: graphile-worker's `run` and the delay before starting again. */
+  supervision: { run?: typeof run; restartDelayMs?: number } = {},
 ): Promise<Worker> {
   const pgPool = workerPool(connectionString, logger, config.dbTimeoutMs);
   const options = {
@@ -107,45 +151,14 @@ export async function startWorker(
     logger: workerLogger(logger),
     taskList: taskList(db, config, logger, extra),
   };
-  let runner: Awaited<ReturnType<typeof run>> | undefined;
-  let stopping = false;
-  let restart: NodeJS.Timeout | undefined;
-  const again = () => {
-    if (stopping) return;
-    restart = setTimeout(() => void launch(), RESTART_DELAY_MS);
-    restart.unref();
-  };
-  /** Keeps an eye on a started runner: if it stops without being asked to, it is started again. */
-  function watch(started: Awaited<ReturnType<typeof run>>): void {
-    runner = started;
-    started.promise.then(
-      () => {
-        if (!stopping) again();
-      },
-      (error: unknown) => {
-        if (stopping) return;
-        logger.error({ err: error }, 'job queue stopped by itself: starting it again');
-        runner = undefined;
-        again();
-      },
-    );
-  }
-  async function launch(): Promise<void> {
-    try {
-      watch(await run(options));
-    } catch (error) {
-      logger.error({ err: error }, 'job queue could not start: trying again');
-      again();
-    }
-  }
-  watch(await run(options)); // the first start fails loudly: a misconfigured queue must not boot quietly
+  const stop = await supervised(
+    () => (supervision.run ?? run)(options),
+    logger,
+    supervision.restartDelayMs ?? RESTART_DELAY_MS,
+  );
   return {
     stop: async () => {
-      stopping = true;
-      if (restart) clearTimeout(restart);
-      await runner?.stop().catch((error: unknown) => {
-        if (!(error instanceof Error && /already stopped/.test(error.message))) throw error;
-      });
+      await stop();
       await pgPool.end();
     },
   };

@@ -226,6 +226,32 @@ export async function renewedBy(db: Knex, requestId: string): Promise<string | u
   return row?.renews_authorization_id ?? undefined;
 }
 
+/** Active authorizations expiring within `withinDays` of `now` with no renewal open: who to remind to renew. */
+export async function authorizationsNearExpiry(db: Knex, now: Date, withinDays: number): Promise<Authorization[]> {
+  return (await authorizations(db)
+    .where('a.status', 'active')
+    .where('a.expires_at', '>', now)
+    .where('a.expires_at', '<=', new Date(now.getTime() + withinDays * 86_400_000))
+    .whereNotExists(
+      db('access_requests as r')
+        .whereRaw('r.renews_authorization_id = a.id')
+        .whereIn('r.status', ['draft', 'submitted', 'changes_requested'])
+        .select(1),
+    )
+    .orderBy('a.id')
+    .select(COLUMNS)) as Authorization[];
+}
+
+/** Records a renewal reminder once: false when it was already sent. */
+export async function recordRenewalReminder(db: Knex, authorizationId: string, daysBefore: number): Promise<boolean> {
+  const rows = (await db('authorization_reminders')
+    .insert({ authorization_id: authorizationId, days_before: daysBefore })
+    .onConflict(['authorization_id', 'days_before'])
+    .ignore()
+    .returning('authorization_id')) as unknown[];
+  return rows.length > 0;
+}
+
 /** Ends the authorization of a request (revocation): its tokens stop working with it. */
 export async function endAuthorization(db: Knex, requestId: string, status: AuthorizationStatus): Promise<void> {
   await db('authorizations')

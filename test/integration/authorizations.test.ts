@@ -332,7 +332,9 @@ describe('token introspection', () => {
       .db('api_tokens')
       .where({ id: tokenId })
       .update({ expires_at: new Date(Date.now() - 1000) });
-    assert.deepEqual((await introspect(token)).body, { active: false }, 'expiré');
+    // Changed straight in the database (as another process would): the kept answer goes with the notice.
+    assert.equal(await becomesInactive(token), true, 'expiré');
+    assert.deepEqual((await introspect(token)).body, { active: false });
   });
 
   it('refuses a gateway without its credentials (401, JSON), a missing token (400) and other methods (405)', async () => {
@@ -565,6 +567,32 @@ describe('token expiry reminders', () => {
     assert.match(all.at(-1)!.subject, /expire aujourd’hui/);
     await app.services.tokenReminders.run(at(-2));
     assert.equal((await reminders()).length, 4);
+  });
+});
+
+describe('renewal reminders', () => {
+  it('are sent 90 and 30 days before an authorization expires, once each, and not while a renewal is open', async () => {
+    const id = await validated(answersWith('echeance'));
+    const authorization = await authorizationOf(id);
+    const expiry = new Date('2029-06-30T10:00:00Z');
+    await app.db('authorizations').where({ id: authorization.id }).update({ expires_at: expiry });
+    const at = (daysBefore: number) => new Date(expiry.getTime() - daysBefore * 86_400_000);
+    const reminders = async () =>
+      (await emailsTo(app.db, 'agent@clamart.fr')).filter(
+        (m) => m.template === 'habilitation-a-renouveler' && m.text.includes('Démarche echeance'),
+      );
+    await app.services.tokenReminders.run(at(100));
+    assert.equal((await reminders()).length, 0);
+    await app.services.tokenReminders.run(at(89));
+    await app.services.tokenReminders.run(at(88));
+    assert.equal((await reminders()).length, 1);
+    assert.match((await reminders())[0]!.subject, /expire dans 90 jours/);
+    assert.match((await reminders())[0]!.text, new RegExp(`/tableau-de-bord/habilitations/${authorization.id}`));
+    // A renewal is open: nothing more.
+    await applicant.get(`/tableau-de-bord/habilitations/${authorization.id}`);
+    assert.equal((await applicant.submit({}, { selector: `form[action$="/renouveler"]` })).status, 303);
+    await app.services.tokenReminders.run(at(29));
+    assert.equal((await reminders()).length, 1);
   });
 });
 
