@@ -2,34 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DECISION_KINDS, DECISIONS } from '../domain/decisions.ts';
 import { STEPS } from '../forms/steps/index.ts';
+import { DASHBOARD_PAGES } from './dashboard-pages.ts';
+import type { PageEntry } from './page-entry.ts';
 
-/**
- * Every GET page of the service. The browser suite crawls each entry (axe + HTML validation, JS on and off), the
- * site map lists the public ones, and outside production rendering a page whose route is not here fails, so a new
- * page cannot be forgotten.
- */
-export type PageEntry = {
-  path: string;
-  label: string;
-  area: 'public' | 'compte' | 'instruction' | 'tableau-de-bord' | 'admin' | 'dev';
-  /**
-   * Who can see it: the crawl signs in as such a user first (`second-factor`: a staff member who has typed the
-   * password and not yet the code). Default: anyone.
-   */
-  access?: 'user' | 'instructor' | 'admin' | 'second-factor';
-  /** Concrete URLs for routes with parameters (or states of a page given by its query string). */
-  examples?: string[];
-  /** URLs of the page's error state, answered with 400 (a refused filter): crawled too. */
-  refusedExamples?: string[];
-  /** URLs answered with 409: the page says why the action is no longer possible (a request decided meanwhile). */
-  conflictExamples?: string[];
-  /** For routes whose examples exist only at run time: take them from the links of this page that match `path`. */
-  examplesFrom?: string;
-  /** Crawled again as these users too: another state of the same page (the admin, in no organisation, sees none). */
-  alsoAs?: ('user' | 'instructor' | 'admin' | 'second-factor')[];
-  /** Shown in the site map. */
-  inSitemap?: boolean;
-};
+export type { PageEntry };
 
 const catalogue = JSON.parse(
   readFileSync(path.resolve(import.meta.dirname, '../../data/api-entreprise-catalogue.json'), 'utf8'),
@@ -38,6 +14,11 @@ const catalogue = JSON.parse(
 /** The error pages, previewed under /dev/erreurs/:code. */
 export const ERROR_PAGE_CODES = ['400', '403', '404', '409', '413', '415', '429', '500', '503'];
 
+/**
+ * Every GET page of the service. The browser suite crawls each entry (axe + HTML validation, JS on and off), the
+ * site map lists the public ones, and outside production rendering a page whose route is not here fails, so a new
+ * page cannot be forgotten.
+ */
 export const PAGES: readonly PageEntry[] = [
   { path: '/', label: 'Accueil', area: 'public', inSitemap: true },
   { path: '/cas-usage', label: 'Cas d’usage', area: 'public', inSitemap: true },
@@ -169,59 +150,7 @@ export const PAGES: readonly PageEntry[] = [
     // a refused request can no longer be decided
     conflictExamples: kind === 'valider' ? ['/instruction/demandes/5/valider'] : undefined,
   })),
-  // The crawl's authorizations (test/helpers/fixtures.ts): n° 1 active with token n° 1, n° 2 revoked.
-  {
-    path: '/tableau-de-bord',
-    label: 'Tableau de bord',
-    area: 'tableau-de-bord',
-    access: 'user',
-    alsoAs: ['admin'], // in no organisation: no authorization yet
-  },
-  {
-    path: '/tableau-de-bord/habilitations/:id',
-    label: 'Une habilitation',
-    area: 'tableau-de-bord',
-    access: 'user',
-    examples: ['/tableau-de-bord/habilitations/1', '/tableau-de-bord/habilitations/2'],
-  },
-  {
-    path: '/tableau-de-bord/jetons',
-    label: 'Jetons d’accès',
-    area: 'tableau-de-bord',
-    access: 'user',
-    alsoAs: ['admin'],
-  },
-  // needs a recent password: the crawl has just signed in
-  { path: '/tableau-de-bord/jetons/nouveau', label: 'Créer un jeton d’accès', area: 'tableau-de-bord', access: 'user' },
-  // without a token just made in the session: « déjà affiché » (the token itself is checked by the browser journey)
-  {
-    path: '/tableau-de-bord/jetons/nouveau-jeton',
-    label: 'Votre nouveau jeton d’accès',
-    area: 'tableau-de-bord',
-    access: 'user',
-  },
-  {
-    path: '/tableau-de-bord/jetons/:id/renouveler',
-    label: 'Renouveler un jeton',
-    area: 'tableau-de-bord',
-    access: 'user',
-    examples: ['/tableau-de-bord/jetons/1/renouveler'],
-  },
-  {
-    path: '/tableau-de-bord/jetons/:id/revoquer',
-    label: 'Révoquer un jeton',
-    area: 'tableau-de-bord',
-    access: 'user',
-    examples: ['/tableau-de-bord/jetons/1/revoquer'],
-  },
-  // The crawl's endpoints probe a local stub (up, slow, down); one incident is posted (test/helpers/fixtures.ts).
-  {
-    path: '/tableau-de-bord/endpoints',
-    label: 'État de mes endpoints',
-    area: 'tableau-de-bord',
-    access: 'user',
-    alsoAs: ['admin'], // no authorization: nothing to show yet
-  },
+  ...DASHBOARD_PAGES,
   { path: '/admin/moderation', label: 'Modération des rattachements', area: 'admin', access: 'admin' },
   {
     path: '/admin/moderation/:id',

@@ -23,7 +23,7 @@ export type Authorization = {
 /** An attachment as it was when the request was accepted. */
 export type FrozenDocument = { id: string; name: string; size: number; mediaType: string; sha256: string };
 
-const COLUMNS = [
+export const AUTHORIZATION_COLUMNS = [
   'a.id',
   'a.request_id as requestId',
   'a.organisation_id as organisationId',
@@ -41,7 +41,8 @@ const COLUMNS = [
   'a.ended_at as endedAt',
 ];
 
-function authorizations(db: Knex) {
+/** Authorizations with their organisation and use case (`a`, `o`, `uc`). */
+export function authorizationRows(db: Knex) {
   return db('authorizations as a')
     .join('organisations as o', 'o.id', 'a.organisation_id')
     .join('use_cases as uc', 'uc.id', 'a.use_case_id');
@@ -118,13 +119,13 @@ function visibleTo(db: Knex, userId: string) {
 }
 
 export async function authorizationsOfUser(db: Knex, userId: string): Promise<Authorization[]> {
-  return (await authorizations(db)
+  return (await authorizationRows(db)
     .where(visibleTo(db, userId))
     .orderBy([
       { column: 'a.status', order: 'asc' },
       { column: 'a.validated_at', order: 'desc' },
     ])
-    .select(COLUMNS)) as Authorization[];
+    .select(AUTHORIZATION_COLUMNS)) as Authorization[];
 }
 
 export async function hasAuthorization(db: Knex, userId: string): Promise<boolean> {
@@ -138,16 +139,17 @@ export async function findAuthorizationForUser(
   userId: string,
 ): Promise<Authorization | undefined> {
   if (!/^\d{1,18}$/.test(id)) return undefined;
-  return (await authorizations(db).where('a.id', id).where(visibleTo(db, userId)).first(COLUMNS)) as
+  return (await authorizationRows(db).where('a.id', id).where(visibleTo(db, userId)).first(AUTHORIZATION_COLUMNS)) as
     Authorization | undefined;
 }
 
 export async function findAuthorizationById(db: Knex, id: string): Promise<Authorization | undefined> {
-  return (await authorizations(db).where('a.id', id).first(COLUMNS)) as Authorization | undefined;
+  return (await authorizationRows(db).where('a.id', id).first(AUTHORIZATION_COLUMNS)) as Authorization | undefined;
 }
 
 export async function findAuthorizationOfRequest(db: Knex, requestId: string): Promise<Authorization | undefined> {
-  return (await authorizations(db).where('a.request_id', requestId).first(COLUMNS)) as Authorization | undefined;
+  return (await authorizationRows(db).where('a.request_id', requestId).first(AUTHORIZATION_COLUMNS)) as
+    Authorization | undefined;
 }
 
 /** The addresses of everyone with access to an authorization, each once: who hears of its tokens. */
@@ -191,65 +193,6 @@ export async function authorizationMembers(
       'u.email',
       'm.roles',
     )) as { authorizationId: string; givenName: string; familyName: string; email: string; roles: string[] }[];
-}
-
-/**
- * A renewal accepted: the old authorization is superseded by the new one, its tokens move to the new one (they keep
- * working without a change on the caller's side), and the people it named keep their access.
- */
-export async function supersedeAuthorization(db: Knex, oldId: string, newId: string): Promise<void> {
-  await db('authorizations')
-    .where({ id: oldId, status: 'active' })
-    .update({ status: 'superseded', ended_at: db.fn.now(), superseded_by: newId });
-  await db('api_tokens').where({ authorization_id: oldId }).update({ authorization_id: newId });
-  await db.raw(
-    `INSERT INTO authorization_members (authorization_id, user_id, roles)
-       SELECT ?, user_id, roles FROM authorization_members WHERE authorization_id = ?
-     ON CONFLICT (authorization_id, user_id) DO NOTHING`,
-    [newId, oldId],
-  );
-}
-
-/** The request that renews an authorization and is still open (draft, submitted, sent back), if any. */
-export async function openRenewalOf(db: Knex, authorizationId: string): Promise<string | undefined> {
-  const row = (await db('access_requests')
-    .where({ renews_authorization_id: authorizationId })
-    .whereIn('status', ['draft', 'submitted', 'changes_requested'])
-    .first('id')) as { id: string } | undefined;
-  return row?.id;
-}
-
-/** The authorization a request renews, if it is a renewal. */
-export async function renewedBy(db: Knex, requestId: string): Promise<string | undefined> {
-  const row = (await db('access_requests').where({ id: requestId }).first('renews_authorization_id')) as
-    { renews_authorization_id: string | null } | undefined;
-  return row?.renews_authorization_id ?? undefined;
-}
-
-/** Active authorizations expiring within `withinDays` of `now` with no renewal open: who to remind to renew. */
-export async function authorizationsNearExpiry(db: Knex, now: Date, withinDays: number): Promise<Authorization[]> {
-  return (await authorizations(db)
-    .where('a.status', 'active')
-    .where('a.expires_at', '>', now)
-    .where('a.expires_at', '<=', new Date(now.getTime() + withinDays * 86_400_000))
-    .whereNotExists(
-      db('access_requests as r')
-        .whereRaw('r.renews_authorization_id = a.id')
-        .whereIn('r.status', ['draft', 'submitted', 'changes_requested'])
-        .select(1),
-    )
-    .orderBy('a.id')
-    .select(COLUMNS)) as Authorization[];
-}
-
-/** Records a renewal reminder once: false when it was already sent. */
-export async function recordRenewalReminder(db: Knex, authorizationId: string, daysBefore: number): Promise<boolean> {
-  const rows = (await db('authorization_reminders')
-    .insert({ authorization_id: authorizationId, days_before: daysBefore })
-    .onConflict(['authorization_id', 'days_before'])
-    .ignore()
-    .returning('authorization_id')) as unknown[];
-  return rows.length > 0;
 }
 
 /** Ends the authorization of a request (revocation): its tokens stop working with it. */

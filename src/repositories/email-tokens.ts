@@ -19,16 +19,6 @@ export async function storeToken(
   });
 }
 
-/** Whether a token can still be used (without using it). */
-export async function tokenIsValid(db: Knex, hash: string, purpose: TokenPurpose): Promise<boolean> {
-  const row = await db('email_tokens')
-    .where({ token_hash: hash, purpose })
-    .whereNull('used_at')
-    .where('expires_at', '>', db.fn.now())
-    .first('id');
-  return row !== undefined;
-}
-
 /** Whose a token still usable is (without using it). */
 export async function tokenOwner(db: Knex, hash: string, purpose: TokenPurpose): Promise<string | undefined> {
   const row = (await db('email_tokens')
@@ -37,6 +27,11 @@ export async function tokenOwner(db: Knex, hash: string, purpose: TokenPurpose):
     .where('expires_at', '>', db.fn.now())
     .first('user_id')) as { user_id: string } | undefined;
   return row?.user_id;
+}
+
+/** Whether a token can still be used (without using it). */
+export async function tokenIsValid(db: Knex, hash: string, purpose: TokenPurpose): Promise<boolean> {
+  return (await tokenOwner(db, hash, purpose)) !== undefined;
 }
 
 /** Uses a token once, atomically: returns its user, or undefined when unknown, expired or already used. */

@@ -7,9 +7,8 @@ import {
   documentsToFreeze,
   endAuthorization,
   insertAuthorization,
-  renewedBy,
-  supersedeAuthorization,
 } from '../repositories/authorizations.ts';
+import { renewedBy, supersedeAuthorization } from '../repositories/authorization-renewals.ts';
 import { storeToken } from '../repositories/email-tokens.ts';
 import { setMembership } from '../repositories/organisations.ts';
 import { requestCreator, type AccessRequest } from '../repositories/requests.ts';

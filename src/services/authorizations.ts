@@ -6,9 +6,9 @@ import {
   authorizationsOfUser,
   findAuthorizationForUser,
   hasAuthorization,
-  openRenewalOf,
   type Authorization,
 } from '../repositories/authorizations.ts';
+import { openRenewalOf } from '../repositories/authorization-renewals.ts';
 import { scopeLabels } from '../repositories/catalogue.ts';
 import { requestTimeline } from '../repositories/instruction-detail.ts';
 import {

@@ -1,12 +1,8 @@
 import type { Knex } from 'knex';
 import { dueExpiryReminder, EXPIRY_REMINDER_DAYS, RENEWAL_REMINDER_DAYS } from '../domain/api-tokens.ts';
 import { recordTokenReminder, tokensNearExpiry } from '../repositories/api-tokens.ts';
-import {
-  authorizationAudience,
-  authorizationsNearExpiry,
-  findAuthorizationById,
-  recordRenewalReminder,
-} from '../repositories/authorizations.ts';
+import { authorizationAudience, findAuthorizationById } from '../repositories/authorizations.ts';
+import { authorizationsNearExpiry, recordRenewalReminder } from '../repositories/authorization-renewals.ts';
 import type { Mailer } from './emails.ts';
 
 /**

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { derivedKey, seal, unseal } from '../domain/sealing.ts';
-import { DISABLE_AFTER_FAILURES, isWebhookEvent, signatureHeader, WEBHOOK_EVENTS } from '../domain/webhooks.ts';
+import {
+  DELIVERY_ATTEMPTS,
+  DISABLE_AFTER_FAILURES,
+  isWebhookEvent,
+  signatureHeader,
+  WEBHOOK_EVENTS,
+} from '../domain/webhooks.ts';
 import { enqueue } from '../db/job-queue.ts';
 import type { FieldError } from '../forms/validation.ts';
 import type { Logger } from '../logger.ts';
@@ -21,13 +27,11 @@ import {
   recordAttempt,
 } from '../repositories/webhooks.ts';
 import type { User } from '../repositories/users.ts';
-import { DELIVERY_ATTEMPTS } from '../domain/webhooks.ts';
 import type { Mailer } from './emails.ts';
+import type { Fetcher } from './endpoint-status.ts';
 
 const TIMEOUT_MS = 10_000;
 const AAD = Buffer.from('webhook-secret');
-
-export type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
 
 /** A failed attempt, for the job queue to try again later (its backoff). */
 export class DeliveryFailed extends Error {}
