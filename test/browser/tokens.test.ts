@@ -104,6 +104,10 @@ async function journey(page: Page, mode: Mode, email: string, title: string, pro
   assert.equal(dashboard.path, '/tableau-de-bord');
   assert.match(await page.locator('main').innerText(), new RegExp(title));
   await check('tableau de bord', dashboard.html);
+  // The dashboard is in the navigation too: back to it from the header, then on to the tokens.
+  await go(link(page, 'Mes demandes', 'header nav'));
+  const again = await go(link(page, 'Tableau de bord', 'header nav'));
+  assert.equal(again.path, '/tableau-de-bord');
   const tokens = await go(link(page, 'Gérer les jetons d’accès'));
   assert.equal(tokens.path, '/tableau-de-bord/jetons');
   await check('jetons', tokens.html);
