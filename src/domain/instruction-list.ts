@@ -21,6 +21,12 @@ export const ASSIGNMENTS = { moi: 'À moi', personne: 'À personne', autre: 'À 
 export type Assignment = keyof typeof ASSIGNMENTS;
 export const SORTS = { depot: 'Date de dépôt', modification: 'Dernière modification' } as const;
 export type Sort = keyof typeof SORTS;
+/** Where the requests come from: SignUp's own, or démarches simplifiées' dossiers made before 27/08/2019. */
+export const ORIGINS = {
+  signup: 'SignUp',
+  'demarches-simplifiees': 'démarches simplifiées (avant le 27/08/2019)',
+} as const;
+export type Origin = keyof typeof ORIGINS;
 export const PAGE_SIZE = 25;
 export const SEARCH_MAX_LENGTH = 200;
 
@@ -37,10 +43,13 @@ export type ListFilters = {
   search?: string;
   sort: Sort;
   after?: Cursor;
+  /** démarches simplifiées' dossiers instead of SignUp's requests; their pages stop at a dossier number. */
+  origin?: 'demarches-simplifiees';
+  beforeNumber?: string;
 };
 
 /** The form as typed, shown back in the fields (also when something is wrong). */
-export type ListForm = Record<'statut' | 'cas-usage' | 'attribution' | 'du' | 'au' | 'q' | 'tri', string>;
+export type ListForm = Record<'origine' | 'statut' | 'cas-usage' | 'attribution' | 'du' | 'au' | 'q' | 'tri', string>;
 
 export type ListProblem = { field: keyof ListForm | 'apres'; message: string };
 
@@ -68,6 +77,7 @@ export function parseListQuery(
   useCaseIds: ReadonlySet<string>,
 ): { form: ListForm; filters: ListFilters; problems: ListProblem[] } {
   const form: ListForm = {
+    origine: text(query.origine),
     statut: text(query.statut),
     'cas-usage': text(query['cas-usage']),
     attribution: text(query.attribution),
@@ -78,6 +88,9 @@ export function parseListQuery(
   };
   const problems: ListProblem[] = [];
   const filters: ListFilters = { sort: 'depot' };
+  if (form.origine && !(form.origine in ORIGINS))
+    problems.push({ field: 'origine', message: 'Origine : choisissez une origine de la liste' });
+  else if (form.origine === 'demarches-simplifiees') filters.origin = form.origine;
   if (form.statut && !(INSTRUCTION_STATUSES as string[]).includes(form.statut))
     problems.push({ field: 'statut', message: 'Statut : choisissez un statut de la liste' });
   else if (form.statut) filters.status = form.statut as RequestStatus;
@@ -100,12 +113,11 @@ export function parseListQuery(
     form.q = form.q.slice(0, SEARCH_MAX_LENGTH);
   } else if (search) filters.search = search;
   const after = text(query.apres);
-  if (after) {
-    const match = CURSOR.exec(after);
-    if (match) filters.after = { micros: match[1]!, id: match[2]! };
-    else
-      problems.push({ field: 'apres', message: 'Le lien de page suivante est incomplet : revenez à la première page' });
-  }
+  const match = CURSOR.exec(after);
+  if (after && filters.origin && /^\d{1,15}$/.test(after)) filters.beforeNumber = after;
+  else if (after && !filters.origin && match) filters.after = { micros: match[1]!, id: match[2]! };
+  else if (after)
+    problems.push({ field: 'apres', message: 'Le lien de page suivante est incomplet : revenez à la première page' });
   return { form, filters, problems };
 }
 

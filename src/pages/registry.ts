@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DECISION_KINDS, DECISIONS } from '../domain/decisions.ts';
 import { STEPS } from '../forms/steps/index.ts';
 import { DASHBOARD_PAGES } from './dashboard-pages.ts';
+import { LEGACY_PAGES } from './legacy-pages.ts';
 import type { PageEntry } from './page-entry.ts';
 
 export type { PageEntry };
@@ -123,8 +124,16 @@ export const PAGES: readonly PageEntry[] = [
     area: 'instruction',
     access: 'instructor',
     // the whole list, a status with results, a search that finds nothing
-    examples: ['/instruction', '/instruction?statut=submitted&tri=modification', '/instruction?q=introuvable'],
-    refusedExamples: ['/instruction?du=31/02/2027&statut=inconnu'],
+    // … and the dossiers of démarches simplifiées (all of them, a search by number), the requests' search naming them
+    examples: [
+      '/instruction',
+      '/instruction?statut=submitted&tri=modification',
+      '/instruction?q=introuvable',
+      '/instruction?origine=demarches-simplifiees',
+      '/instruction?origine=demarches-simplifiees&q=2041&attribution=moi',
+      '/instruction?q=2041',
+    ],
+    refusedExamples: ['/instruction?du=31/02/2027&statut=inconnu', '/instruction?origine=inconnue'],
   },
   {
     path: '/instruction/statistiques',
@@ -151,6 +160,7 @@ export const PAGES: readonly PageEntry[] = [
     conflictExamples: kind === 'valider' ? ['/instruction/demandes/5/valider'] : undefined,
   })),
   ...DASHBOARD_PAGES,
+  ...LEGACY_PAGES,
   { path: '/admin/moderation', label: 'Modération des rattachements', area: 'admin', access: 'admin' },
   {
     path: '/admin/moderation/:id',

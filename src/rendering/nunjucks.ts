@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { accessibilityStatus } from '../domain/accessibility.ts';
 import { frenchDate, frenchTime } from '../domain/french-dates.ts';
 import { formatPhone } from '../domain/phone.ts';
+import { frenchTypography } from '../domain/typography.ts';
 import { isGenericMailbox } from '../forms/steps/contacts.ts';
 
 /** The versioned URLs of the stylesheets and scripts (middleware/assets.ts builds them). */
@@ -66,6 +67,8 @@ function addFilters(env: nunjucks.Environment): void {
   env.addFilter('telephone', (value: string) => formatPhone(value));
   // « 12 345 »: numbers as French text (a narrow no-break space between thousands).
   env.addFilter('nombre', (value: number) => new Intl.NumberFormat('fr-FR').format(value));
+  // Text that came from elsewhere (démarches simplifiées' dossiers), shown with French typography, stored as it was.
+  env.addFilter('typographie', (value: string) => frenchTypography(String(value)));
 }
 
 /**

@@ -20,6 +20,7 @@ import { eligibilityService } from './eligibility.ts';
 import { endpointStatusService } from './endpoint-status.ts';
 import { formStashService } from './form-stashes.ts';
 import { instructionService } from './instruction.ts';
+import { legacyDossierService } from './legacy-dossiers.ts';
 import { instructionExportService } from './instruction-export.ts';
 import { instructionStatisticsService } from './instruction-statistics.ts';
 import { createMailer } from './emails.ts';
@@ -74,6 +75,7 @@ export function createServices(
     endpointStatus: endpointStatusService(db, { probeToken: config.endpointProbeToken }),
     formStashes: formStashService(db, config.sessionSecret),
     instruction: instructionService(db),
+    legacyDossiers: legacyDossierService(db),
     instructionExport: instructionExportService(db, databaseUrl, logger),
     instructionStatistics: instructionStatisticsService(db),
     mail: mailService(db, config),

@@ -13,6 +13,7 @@ import { unreadCounts } from '../repositories/conversation.ts';
 import { instructionCounts, instructionPage, type InstructionRow } from '../repositories/instruction.ts';
 
 import type { User } from '../repositories/users.ts';
+import { legacyListing, legacyMatches, type LegacyListing } from './legacy-dossiers.ts';
 
 export type InstructionList = {
   form: ListForm;
@@ -27,6 +28,10 @@ export type InstructionList = {
   /** The query string of the next page, when there is one; of the first page (maybe empty), when this is not it. */
   next?: string;
   first?: string;
+  /** démarches simplifiées' dossiers, when the list's origin says so. */
+  legacy?: LegacyListing;
+  /** How many of those dossiers the search also finds (the requests' list links to them). */
+  legacyMatches?: number;
 };
 
 /** The review of submitted requests, as instructors and reporters see it. */
@@ -37,9 +42,15 @@ export function instructionService(db: Knex) {
       const useCases = await allUseCases(db);
       const { form, filters, problems } = parseListQuery(query, new Set(useCases.map((u) => u.id)));
       if (problems.length) return { form, problems, useCases, rows: [] };
-      const [found, { counts, sampled, sample }] = await Promise.all([
+      if (filters.origin) {
+        const legacy = await legacyListing(db, filters, form);
+        const counts = legacy.counts as Record<RequestStatus, number>;
+        return { form, problems, useCases, rows: [], counts, legacy, next: legacy.next, first: legacy.first };
+      }
+      const [found, { counts, sampled, sample }, matches] = await Promise.all([
         instructionPage(db, filters, viewer.id, PAGE_SIZE),
         instructionCounts(db, filters, viewer.id),
+        filters.search ? legacyMatches(db, filters.search) : 0,
       ]);
       const page = found.slice(0, PAGE_SIZE);
       const unread = await unreadCounts(
@@ -63,6 +74,7 @@ export function instructionService(db: Knex) {
             ? listQuery(form, { apres: encodeCursor({ micros: last.sortMicros, id: last.id }) })
             : undefined,
         first: filters.after ? listQuery(form) : undefined,
+        legacyMatches: matches,
       };
     },
   };

@@ -15,6 +15,7 @@ import {
   createRegistryRequests,
   type FixtureAccount,
 } from '../helpers/fixtures.ts';
+import { importLegacyFixtures } from '../helpers/legacy.ts';
 import { signIn as signInThroughForm } from './browser-session.ts';
 import { javaAvailable, MISSING_JAVA, NuBatch } from '../helpers/nu-checker.ts';
 import { contentProblems, layoutProblems } from '../helpers/page-checks.ts';
@@ -113,6 +114,7 @@ await test(
     });
     await createModerationCase(app.db, waiting.id, '21920023500014');
     await createRegistryRequests(app.db, accounts.user.id, '21920023500014');
+    await importLegacyFixtures(app.database.url, app.db, { authorizationId: '1', by: accounts.instructor.id });
     for (const mode of MODES) {
       for (const access of ['public', 'user', 'instructor', 'admin', 'second-factor'] as const) {
         const context = await browser.newContext({ javaScriptEnabled: mode === 'js-on', locale: 'fr-FR' });

@@ -74,6 +74,11 @@ const EXPECTED: Record<string, Actor[]> = {
   'POST /tableau-de-bord/jetons/:id/renouveler': MEMBERS,
   'GET /tableau-de-bord/jetons/:id/revoquer': MEMBERS,
   'POST /tableau-de-bord/jetons/:id/revoquer': MEMBERS,
+  // A dossier of démarches simplifiées with the organisation's SIRET: its members read it, instruction links it.
+  'GET /demandes/anterieures/:numero': MEMBERS,
+  'GET /instruction/demarches-simplifiees/:numero': READERS,
+  'POST /instruction/demarches-simplifiees/:numero/habilitation': INSTRUCTORS,
+  'POST /instruction/demarches-simplifiees/:numero/habilitation/retirer': INSTRUCTORS,
   'GET /admin/moderation/:id': ['admin'],
   'POST /admin/moderation/:id': ['admin'],
   'POST /admin/utilisateurs/:id/roles': ['admin'],
@@ -177,9 +182,22 @@ async function fixture(submitted = false): Promise<Record<string, string>> {
   );
   const webhook = await createWebhook(app.db, ids.admin);
   const delivery = (await app.db('webhook_deliveries').where({ webhook_id: webhook }).first('id')) as { id: string };
+  const numero = String(90_000 + Number(id));
+  await app.db('legacy_dossiers').insert({
+    number: numero,
+    ds_state: 'accepte',
+    status: 'validated',
+    siret: CLAMART,
+    email: 'ancien@clamart.fr',
+    original: JSON.stringify({ number: Number(numero) }),
+    source: 'api',
+    content_hash: numero,
+    search_text: numero,
+  });
   await owner.get('/compte');
   return {
     id,
+    numero,
     incident,
     webhook,
     delivery: delivery.id,
@@ -224,6 +242,7 @@ function pathFor(route: string, f: Record<string, string>): string {
                     : f.moderation!
             : f.id!,
     )
+    .replace(':numero', f.numero ?? '')
     .replace(':pieceId', f.pieceId!)
     .replace(':deliveryId', f.delivery!)
     .replace(':etape', f.etape!)
@@ -319,6 +338,7 @@ describe('route × actor matrix', () => {
         roles: (await app.db('users').where({ id: shared.user }).first('roles')).roles,
         template: await app.db('decision_templates').where({ id: shared.modele }).first('kind', 'title', 'body'),
         incident: await app.db('incidents').where({ id: shared.incident }).first('title', 'ends_at'),
+        legacy: await app.db('legacy_dossiers').where({ number: shared.numero }).first('authorization_id'),
         tokens: await app
           .db('api_tokens')
           .where({ authorization_id: shared.authorization })

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { PAGES } from '../../src/pages/registry.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createAccount, createModerationCase, createRegistryRequests, FIXTURE_PASSWORD } from '../helpers/fixtures.ts';
+import { importLegacyFixtures } from '../helpers/legacy.ts';
 import { PageClient, type Page } from '../helpers/page-client.ts';
 import { signedInClient } from '../helpers/sign-in.ts';
 
@@ -25,6 +26,10 @@ async function registryUrls(
   await createModerationCase(app.db, waiting.id, '21920023500014');
   const member = (await app.db('users').where({ email: 'agent@clamart.fr' }).first('id')) as { id: string };
   await createRegistryRequests(app.db, member.id, '21920023500014');
+  const instructor = (await app.db('users').where({ email: 'instructrice@signup.localhost' }).first('id')) as {
+    id: string;
+  };
+  await importLegacyFixtures(app.database.url, app.db, { authorizationId: '1', by: instructor.id });
   await clients.public.get('/dev/courriels');
   await clients.public.submit({});
   const urls: [string, PageClient][] = [];

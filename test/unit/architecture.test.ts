@@ -12,7 +12,7 @@ const src = path.resolve(import.meta.dirname, '../../src');
 const LAYERS: readonly (readonly string[])[] = [
   ['domain', 'config', 'logger'],
   ['db', 'dev-stubs'],
-  ['repositories', 'storage', 'directory'],
+  ['repositories', 'storage', 'directory', 'legacy'],
   ['forms', 'rendering', 'mail', 'pages'],
   ['services'],
   ['jobs', 'middleware'],

@@ -40,6 +40,7 @@ export function requestRoutes(services: Services): Router {
       unread: Object.fromEntries(unread),
       labels: STATUS_LABELS,
       organisations: await services.organisations.organisationsOf(user.id),
+      legacyDossiers: await services.legacyDossiers.ofUser(user),
       notice,
     });
   });

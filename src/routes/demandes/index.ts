@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { requireUser } from '../../middleware/auth.ts';
 import type { AreaDeps } from '../area.ts';
+import { legacyDossierRoutes } from './anterieures.ts';
 import { requestRoutes } from './etapes.ts';
 import { attachmentRoutes } from './pieces-jointes.ts';
 import { requestSummaryRoutes } from './recapitulatif.ts';
@@ -15,6 +16,11 @@ export { ATTACHMENT_UPLOAD_PATH, UPLOAD_LIMITS } from './pieces-jointes.ts';
 export function requestArea({ services }: AreaDeps): Router {
   const router = Router();
   router.use('/demandes', requireUser);
-  router.use(requestRoutes(services), requestSummaryRoutes(services), attachmentRoutes(services));
+  router.use(
+    requestRoutes(services),
+    requestSummaryRoutes(services),
+    attachmentRoutes(services),
+    legacyDossierRoutes(services),
+  );
   return router;
 }

@@ -19,6 +19,7 @@ export async function renderRequestPage(
   const page = await services.review.page(request, currentUserOf(res));
   res.status(status).render('instruction/demande', {
     ...page,
+    replacedDossiers: await services.legacyDossiers.replacedByRequest(request.id),
     steps: STEPS,
     labels: STATUS_LABELS,
     decisionLabels: DECISIONS,

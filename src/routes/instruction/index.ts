@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { requireRole, requireSecondFactor } from '../../middleware/auth.ts';
 import type { AreaDeps } from '../area.ts';
 import { instructionDecisionRoutes } from './decisions.ts';
+import { instructionLegacyRoutes } from './demarches-simplifiees.ts';
 import { instructionRequestRoutes } from './demande.ts';
 import { instructionExchangeRoutes } from './echanges.ts';
 import { instructionExportRoutes } from './export.ts';
@@ -18,5 +19,6 @@ export function instructionArea({ services }: AreaDeps): Router {
   router.use(instructionRequestRoutes(services));
   router.use(instructionDecisionRoutes(services));
   router.use(instructionExchangeRoutes(services));
+  router.use(instructionLegacyRoutes(services));
   return router;
 }

@@ -3,11 +3,13 @@ import {
   ASSIGNMENTS,
   INSTRUCTION_STATUSES,
   listQuery,
+  ORIGINS,
   resultAnnouncement,
   SORTS,
   type Assignment,
 } from '../../domain/instruction-list.ts';
 import { STATUS_LABELS, type RequestStatus } from '../../domain/request-states.ts';
+import { DS_STATE_LABELS, LEGACY_STATUSES } from '../../domain/legacy-dossiers.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
 import type { Services } from '../../services/index.ts';
 import type { InstructionList } from '../../services/instruction.ts';
@@ -17,6 +19,7 @@ const TITLE = 'Demandes à instruire';
 /** The title says which list this is (RGAA 8.6): its filters, and whether it is a following page. */
 function listTitle({ form, useCases }: InstructionList): string {
   const parts = [
+    form.origine === 'demarches-simplifiees' && 'dossiers démarches simplifiées',
     form.statut && STATUS_LABELS[form.statut as RequestStatus].text.toLowerCase(),
     form['cas-usage'] && useCases.find((u) => u.id === form['cas-usage'])?.label,
     form.attribution && `attribuées ${ASSIGNMENTS[form.attribution as Assignment].toLowerCase()}`,
@@ -49,6 +52,10 @@ export function instructionListRoutes(services: Services): Router {
     res
       .status(list.problems.length ? 400 : 200)
       .render(res.locals.isHtmx ? 'partials/instruction-resultats' : 'instruction/index', {
+        origins: [{ value: 'demarches-simplifiees', text: ORIGINS['demarches-simplifiees'] }],
+        legacyStatuses: LEGACY_STATUSES.map((status) => ({ value: status, text: STATUS_LABELS[status].text })),
+        dsLabels: DS_STATE_LABELS,
+        legacyHref: `/instruction${listQuery({ ...list.form, origine: 'demarches-simplifiees' })}`,
         announcement,
         ...list,
         // A tampered page link is no field of the form: said in an alert of its own.

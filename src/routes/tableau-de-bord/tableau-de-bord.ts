@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { TOKEN_STATE_LABELS } from '../../domain/api-tokens.ts';
+import { STATUS_LABELS } from '../../domain/request-states.ts';
 import { CONTACT_PARTS, CONTACT_ROLES } from '../../forms/steps/contacts.ts';
 import { STEPS } from '../../forms/steps/index.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
@@ -22,6 +23,8 @@ export function dashboardRoutes(services: Services): Router {
         workingTokens: tokens.filter((t) => t.authorizationId === a.id && t.usable).length,
       })),
       statusLabels: AUTHORIZATION_STATUS_LABELS,
+      legacyDossiers: await services.legacyDossiers.ofUser(currentUserOf(res)),
+      labels: STATUS_LABELS,
       notice,
     });
   });
@@ -30,9 +33,12 @@ export function dashboardRoutes(services: Services): Router {
     const page = await services.authorizations.page(currentUserOf(res), req.params.id);
     if (!page) return next();
     const tokens = await services.apiTokens.tokensOf([page.authorization.id]);
+    const replaced = await services.legacyDossiers.replacedBy(page.authorization.id);
     res.render('tableau-de-bord/habilitation', {
       ...page,
       tokens,
+      replaced,
+      replacedVisible: [...(await services.legacyDossiers.visibleNumbers(currentUserOf(res), replaced))],
       steps: STEPS,
       contactRoles: CONTACT_ROLES,
       contactParts: CONTACT_PARTS,
