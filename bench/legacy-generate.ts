@@ -8,23 +8,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify/sync';
+import { seededRandom } from './sirene-names.ts';
 
 const STATES = ['brouillon', 'en_construction', 'en_instruction', 'accepte', 'refuse', 'sans_suite'] as const;
 const SHEET_STATES = ['Brouillon', 'En construction', 'En instruction', 'Accepté', 'Refusé', 'Classé sans suite'];
 const PAGE_SIZE = 100;
 const FIRST_NUMBER = 100_000;
-
-/** A small deterministic generator (mulberry32): the same seed, the same files. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A valid SIRET (Luhn) of a made-up commune: SIREN 2xxxxxxxx, establishment 00014-like. */
 function siretOf(n: number): string {
@@ -86,7 +75,7 @@ export async function writeApiExport(
   seed = 42,
   firstNumber = FIRST_NUMBER,
 ): Promise<void> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const out = createWriteStream(file);
   for (let start = 0; start < count; start += PAGE_SIZE) {
     const nodes: string[] = [];
@@ -123,9 +112,9 @@ const sheetDate = (iso: string | null) => (iso ? iso.replace('T', ' ').replace('
 
 /** The spreadsheet's dossiers sheet, one row per dossier, the procedure's fields after DS's own columns. */
 export async function writeSheetExport(file: string, count: number, seed = 42): Promise<void> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const out = createWriteStream(file);
-  const fields = dossierAt(0, random(seed)).champs.map((c) => c.label);
+  const fields = dossierAt(0, seededRandom(seed)).champs.map((c) => c.label);
   await write(out, stringify([[...HEADERS, ...MORE, ...fields]]));
   for (let i = 0; i < count; i += 1) {
     const d = dossierAt(i, next);

@@ -37,6 +37,19 @@ export type LinkOutcome = { kind: 'linked' | 'unlinked' | 'not_found' } | { kind
  * instruction read them; an instructor links one to the authorization that replaced it (audited).
  */
 export function legacyDossierService(db: Knex) {
+  /** The link (or its removal, with null) and its audit entry, together. */
+  const relink = (actor: User, dossier: LegacyDossier, authorizationId: string | null) =>
+    db.transaction(async (trx) => {
+      await setLegacyLink(trx, String(dossier.number), authorizationId, actor.id);
+      await recordAudit(trx, {
+        actorId: actor.id,
+        action: authorizationId ? 'legacy_dossier.linked' : 'legacy_dossier.unlinked',
+        subjectType: 'legacy_dossier',
+        subjectId: String(dossier.number),
+        details: { authorizationId, previous: dossier.authorizationId },
+      });
+    });
+
   return {
     ofUser: (user: User) => legacyDossiersOfUser(db, user),
 
@@ -84,32 +97,14 @@ export function legacyDossierService(db: Knex) {
           kind: 'invalid',
           message: `Numéro de l’habilitation\u00a0: aucune habilitation ne porte le numéro «\u202f${authorizationText.trim().slice(0, 30)}\u202f»`,
         };
-      await db.transaction(async (trx) => {
-        await setLegacyLink(trx, number, authorization.id, actor.id);
-        await recordAudit(trx, {
-          actorId: actor.id,
-          action: 'legacy_dossier.linked',
-          subjectType: 'legacy_dossier',
-          subjectId: number,
-          details: { authorizationId: authorization.id, previous: dossier.authorizationId },
-        });
-      });
+      await relink(actor, dossier, authorization.id);
       return { kind: 'linked' };
     },
 
     async unlink(actor: User, number: string): Promise<LinkOutcome> {
       const dossier = await findLegacyDossier(db, number);
       if (!dossier) return { kind: 'not_found' };
-      await db.transaction(async (trx) => {
-        await setLegacyLink(trx, number, null, actor.id);
-        await recordAudit(trx, {
-          actorId: actor.id,
-          action: 'legacy_dossier.unlinked',
-          subjectType: 'legacy_dossier',
-          subjectId: number,
-          details: { previous: dossier.authorizationId },
-        });
-      });
+      await relink(actor, dossier, null);
       return { kind: 'unlinked' };
     },
   };
