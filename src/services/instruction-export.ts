@@ -25,6 +25,9 @@ export function instructionExportService(db: Knex, databaseUrl: string, logger: 
       const useCases = await allUseCases(db);
       const { apres: _page, ...filtersOnly } = query;
       const { filters, problems } = parseListQuery(filtersOnly, new Set(useCases.map((u) => u.id)));
+      // The export is of SignUp's requests: démarches simplifiées' dossiers are read in the list (sent back there).
+      if (filters.origin)
+        problems.push({ field: 'origine', message: 'Origine\u00a0: l’export porte sur les demandes SignUp' });
       if (problems.length) return { kind: 'refused', problems };
       const { sql, bindings } = instructionExportQuery(db, filters, viewer.id).toSQL().toNative();
       const client = longRunningClient(databaseUrl, 'signup-export');

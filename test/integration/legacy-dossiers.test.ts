@@ -156,6 +156,9 @@ describe('instruction', () => {
     assert.equal(link.attr('href'), '/instruction?origine=demarches-simplifiees&q=2041');
     assert.equal((await instructor.get('/instruction?q=introuvable')).$('#dossiers-ds-trouves').length, 0);
     assert.equal((await instructor.get('/instruction?origine=inconnue')).status, 400);
+    const exported = await instructor.get('/instruction/export?origine=demarches-simplifiees&q=2041');
+    assert.equal(exported.status, 303, 'the export is of SignUp’s requests: back to the list');
+    assert.equal(exported.location, '/instruction?origine=demarches-simplifiees&q=2041');
   });
 
   it('links a dossier to the authorization that replaced it (422 keeps what was typed), shown on both sides', async () => {
