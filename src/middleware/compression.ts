@@ -5,6 +5,11 @@ import type { Request, RequestHandler, Response } from 'express';
 export const COMPRESS_FROM_BYTES = 1024;
 /** Up to this size a body is compressed at once on the event loop (about 0.15 ms for a 12 KB page); beyond, on the thread pool. */
 const AT_ONCE_UP_TO_BYTES = 64 * 1024;
+/**
+ * Level 3 rather than zlib's default 6: a third less CPU for a page (0.125 → 0.084 ms for 12 KB) for 6 % more bytes
+ * (3.64 → 3.85 KB); gzip was a fifth of a public page's CPU (bench/README.md).
+ */
+const GZIP = { level: 3 };
 const COMPRESSIBLE = /^(?:text\/|application\/(?:json|javascript|xml)|image\/svg\+xml)/;
 
 function wantsGzip(req: Request): boolean {
@@ -39,8 +44,8 @@ export const compressWholeAnswers: RequestHandler = (req, res, next) => {
     if (typeof body === 'string' && !res.get('Content-Type')) res.type('html'); // what Express gives a string body
     res.set('Content-Encoding', 'gzip');
     const raw = body as string | Buffer;
-    if (size <= AT_ONCE_UP_TO_BYTES) return send(gzipSync(raw));
-    gzip(raw, (error, compressed) => (error ? next(error) : send(compressed)));
+    if (size <= AT_ONCE_UP_TO_BYTES) return send(gzipSync(raw, GZIP));
+    gzip(raw, GZIP, (error, compressed) => (error ? next(error) : send(compressed)));
     return res;
   }) as Response['send'];
   next();
