@@ -98,6 +98,29 @@ describe('applicants', () => {
     assert.match(sheet.$('#champs-titre').next().text(), /export tableur/);
   });
 
+  it('see imported text escaped: an export is data, never markup', async () => {
+    const hostile = '"><svg onload=alert(1)></textarea><script>alert(2)</script>{{7*7}}';
+    await app.db('legacy_dossiers').insert({
+      number: 3001,
+      ds_state: 'refuse',
+      status: 'refused',
+      email: 'agent@clamart.fr',
+      motivation: hostile,
+      fields: JSON.stringify([{ label: hostile, value: hostile }]),
+      original: JSON.stringify({ number: 3001 }),
+      source: 'api',
+      content_hash: 'x',
+      search_text: '3001',
+    });
+    const page = await owner.get('/demandes/anterieures/3001');
+    assert.equal(page.status, 200);
+    assert.ok(!page.html.includes('<svg') && !page.html.includes('<script>alert'), 'no markup from the export');
+    assert.ok(page.html.includes('&lt;svg onload=alert(1)&gt;'));
+    assert.ok(page.html.includes('{{7*7}}'), 'not evaluated');
+    assert.equal(page.$('#dossier-champs dd').text(), hostile);
+    await app.db('legacy_dossiers').where({ number: 3001 }).delete();
+  });
+
   it('get a 404 for anyone else’s dossier, an unknown one or a malformed number', async () => {
     for (const path of ['/demandes/anterieures/2042', '/demandes/anterieures/9999', '/demandes/anterieures/abc'])
       assert.equal((await owner.get(path)).status, 404, path);
