@@ -3,6 +3,7 @@
  * for anything a person (or a tampered link) could send that the list cannot honour. Pure: no database.
  */
 import { checkCalendarDate } from './calendar-date.ts';
+import { LEGACY_STATUSES } from './legacy-dossiers.ts';
 import type { RequestStatus } from './request-states.ts';
 
 /**
@@ -91,7 +92,9 @@ export function parseListQuery(
   if (form.origine && !(form.origine in ORIGINS))
     problems.push({ field: 'origine', message: 'Origine : choisissez une origine de la liste' });
   else if (form.origine === 'demarches-simplifiees') filters.origin = form.origine;
-  if (form.statut && !(INSTRUCTION_STATUSES as string[]).includes(form.statut))
+  // démarches simplifiées' dossiers have their own statuses (drafts among them; never sent back nor revoked).
+  const known: readonly string[] = filters.origin ? LEGACY_STATUSES : INSTRUCTION_STATUSES;
+  if (form.statut && !known.includes(form.statut))
     problems.push({ field: 'statut', message: 'Statut : choisissez un statut de la liste' });
   else if (form.statut) filters.status = form.statut as RequestStatus;
   if (form['cas-usage'] && !useCaseIds.has(form['cas-usage']))

@@ -149,8 +149,24 @@ function checkedDates(raw: RawDossier, problems: string[]) {
   return dates;
 }
 
+/**
+ * Text PostgreSQL cannot store: a NUL character, or half of a UTF-16 pair (a JSON escape such as \ud800 alone).
+ * Such a dossier is refused with the others' problems rather than failing its whole batch.
+ */
+// eslint-disable-next-line no-control-regex -- the NUL character is exactly what is looked for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+function hasUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (Array.isArray(value)) return value.some(hasUnstorableText);
+  if (value && typeof value === 'object')
+    return Object.entries(value).some(([key, inner]) => UNSTORABLE.test(key) || hasUnstorableText(inner));
+  return false;
+}
+
 export function checkDossier(raw: RawDossier): RecordCheck {
   const problems: string[] = [];
+  if (hasUnstorableText(raw.original) || hasUnstorableText(raw.fields))
+    problems.push('caractère nul ou invalide dans le texte du dossier');
   const numberText = raw.number.trim();
   const number = /^\d{1,15}$/.test(numberText) ? Number(numberText) : 0;
   if (number <= 0) problems.push(`numéro de dossier « ${numberText} » invalide (un nombre entier positif)`);
@@ -180,16 +196,22 @@ export function checkDossier(raw: RawDossier): RecordCheck {
   };
 }
 
+const byFirst = <T extends [string, unknown] | { label: string }>(a: T, b: T) => {
+  const [x, y] = Array.isArray(a) ? [a[0], (b as [string, unknown])[0]] : [a.label, (b as { label: string }).label];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
 /**
- * Tells a re-import of the same export (same hash: nothing to write) from a different one. A row's cells are taken
- * by header: the same dossier in a sheet whose columns were put in another order is the same dossier.
+ * Tells a re-import of the same export (same hash: nothing to write) from a different one. A row's cells and the
+ * fields are taken by name: the same dossier in a sheet whose columns were put in another order is the same dossier.
  */
 export function contentHash(record: LegacyRecord): string {
   const original = Array.isArray(record.original)
-    ? [...(record.original as [string, string][])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    ? [...(record.original as [string, string][])].sort(byFirst)
     : record.original;
+  const fields = [...record.fields].sort(byFirst);
   return createHash('sha256')
-    .update(JSON.stringify({ ...record, original }))
+    .update(JSON.stringify({ ...record, original, fields }))
     .digest('hex');
 }
 

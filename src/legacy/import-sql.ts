@@ -1,7 +1,8 @@
 /**
  * The import's statements. A batch arrives as one JSON parameter (jsonb_to_recordset): one round trip, one plan,
  * whatever the batch's size. A dossier already imported is rewritten only when its content changed and the export
- * is not older than the one imported (an older file re-imported never undoes a newer one).
+ * is not older than the one imported (an older file re-imported never undoes a newer one; an export that does not
+ * say when the dossier last changed never replaces one that does).
  */
 export const UPSERT_BATCH = `
   INSERT INTO legacy_dossiers AS d (number, ds_state, status, email, siret, deposited_at, instruction_started_at,
@@ -20,8 +21,7 @@ export const UPSERT_BATCH = `
     source = excluded.source, content_hash = excluded.content_hash, search_text = excluded.search_text,
     updated_at = now()
   WHERE d.content_hash <> excluded.content_hash
-    AND (d.last_modified_at IS NULL OR excluded.last_modified_at IS NULL
-      OR excluded.last_modified_at >= d.last_modified_at)
+    AND (d.last_modified_at IS NULL OR excluded.last_modified_at >= d.last_modified_at)
   RETURNING (xmax = 0) AS inserted`;
 
 /** The unfinished run of the same file (same content), to resume after what it committed. */

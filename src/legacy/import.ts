@@ -86,6 +86,7 @@ async function commitBatch(client: pg.Client, run: Run, records: LegacyRecord[],
       ? (await client.query<{ inserted: boolean }>(UPSERT_BATCH, [JSON.stringify(rows)])).rows
       : [];
     const added = written.filter((w) => w.inserted).length;
+    // A dossier twice in one batch is written once: its other occurrence counts as unchanged (read = the sum).
     const batch = { added, updated: written.length - added, unchanged: records.length - written.length };
     await client.query(ADVANCE_RUN, [run.id, done, batch.added, batch.updated, batch.unchanged, counts.rejected]);
     await client.query('COMMIT');

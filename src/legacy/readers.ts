@@ -47,7 +47,8 @@ export async function* jsonItems(path: string): AsyncGenerator<SourceItem> {
       yield { kind: 'node', where: `dossier n° ${index} du fichier`, node: value };
     }
   } catch (error) {
-    if (error instanceof LegacyFormatError) throw error;
+    // A file that cannot be read (EIO, EACCES…) is no broken JSON: the run stays resumable.
+    if (error instanceof LegacyFormatError || typeof (error as { code?: unknown }).code === 'string') throw error;
     throw new LegacyFormatError(
       `JSON illisible${await jsonErrorPosition(path)} (après ${index} dossier${index > 1 ? 's' : ''} lu${index > 1 ? 's' : ''})`,
     );

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { normaliseEmail } from '../domain/email.ts';
 import type { DsState, LegacyField, LegacyStatus } from '../domain/legacy-dossiers.ts';
 
 export type LegacyDossier = {
@@ -64,7 +65,7 @@ function visibleTo(db: Knex, user: { id: string; email: string }) {
           .where({ 'm.user_id': user.id, 'm.status': 'active' })
           .select('mo.siret'),
       )
-      .orWhere('d.email', user.email);
+      .orWhere('d.email', normaliseEmail(user.email));
 }
 
 const NUMBER = /^\d{1,15}$/;

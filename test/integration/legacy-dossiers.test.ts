@@ -169,6 +169,12 @@ describe('instruction', () => {
     assert.deepEqual(await numbers('q=219 200 235 00014'), ['2044', '2041', '1103', '1101'], 'a SIRET');
     assert.deepEqual(await numbers('q=achat%40numerique.gouv.fr'), ['1104', '1102'], 'an email');
     assert.deepEqual(await numbers('statut=refused'), ['2042', '1103']);
+    assert.deepEqual(await numbers('statut=draft'), ['2045'], 'their own statuses, drafts among them');
+    const sentBack = await instructor.get('/instruction?origine=demarches-simplifiees&statut=changes_requested');
+    assert.equal(sentBack.status, 400, 'never sent back for changes on démarches simplifiées');
+    const ignored = await instructor.get('/instruction?origine=demarches-simplifiees&attribution=moi');
+    assert.equal(ignored.$('title').text().split(' – ')[0], 'Demandes à instruire (dossiers démarches simplifiées)');
+    assert.match(ignored.$('#filtres-sans-effet').text(), /ne s’appliquent pas aux dossiers démarches simplifiées/);
     assert.deepEqual(await numbers('du=01/01/2019&au=31/07/2019'), ['2044', '2043']);
   });
 

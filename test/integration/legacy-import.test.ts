@@ -107,13 +107,19 @@ describe('the API’s JSON', () => {
   it('rejects a node without number or with an unknown state, and imports the others', async () => {
     const file = path.join(tmp, 'nodes.json');
     const nodes = [{ number: 9001, state: 'accepte' }, { state: 'accepte' }, { number: 9003, state: 'perdu' }, 'texte'];
+    // Text PostgreSQL refuses: a NUL in a field, half a UTF-16 pair elsewhere in the node.
+    nodes.push({ number: 9005, state: 'accepte', champs: [{ label: 'Cadre', stringValue: 'a\u0000b' }] } as never);
+    nodes.push({ number: 9006, state: 'accepte', demandeur: { nom: '\ud800' } } as never);
     writeFileSync(file, JSON.stringify({ data: { demarche: { dossiers: { nodes } } } }));
     const { summaries, rejections } = await run([file]);
-    assert.deepEqual(counts(summaries[0]!), { read: 4, added: 1, updated: 0, unchanged: 0, rejected: 3 });
+    assert.deepEqual(counts(summaries[0]!), { read: 6, added: 1, updated: 0, unchanged: 0, rejected: 5 });
+    const unstorable = ['caractère nul ou invalide dans le texte du dossier'];
     assert.deepEqual(rejections, [
       { where: 'dossier n° 2 du fichier', problems: ['numéro de dossier (« number ») absent'] },
       { where: 'dossier n° 3 du fichier', problems: ['état « perdu » inconnu'] },
       { where: 'dossier n° 4 du fichier', problems: ['le dossier n’est pas un objet JSON'] },
+      { where: 'dossier n° 5 du fichier', problems: unstorable },
+      { where: 'dossier n° 6 du fichier', problems: unstorable },
     ]);
   });
 });
@@ -137,6 +143,15 @@ describe('the spreadsheet’s dossiers sheet', () => {
     assert.equal((await dossier(1101))?.status, 'validated', 'the older export did not undo the decision');
     const original = decided?.original as [string, string][];
     assert.deepEqual(original[0], ['État du dossier', 'Accepté'], 'the row as exported, in its order');
+  });
+
+  it('never lets an export that does not say when a dossier last changed replace one that does', async () => {
+    await run([fixture('api-page-1.json')]);
+    const undated = path.join(tmp, 'sans-date.csv');
+    writeFileSync(undated, 'ID,État du dossier,Email\n2041,En instruction,ancien.agent@clamart.fr\n9100,Accepté,\n');
+    const { summaries } = await run([undated]);
+    assert.deepEqual(counts(summaries[0]!), { read: 2, added: 1, updated: 0, unchanged: 1, rejected: 0 });
+    assert.equal((await dossier(2041))?.status, 'validated', 'the dated API export stays');
   });
 
   it('reports each malformed row with its line and why, and imports the others', async () => {

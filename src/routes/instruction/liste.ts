@@ -18,15 +18,17 @@ const TITLE = 'Demandes à instruire';
 
 /** The title says which list this is (RGAA 8.6): its filters, and whether it is a following page. */
 function listTitle({ form, useCases }: InstructionList): string {
+  // The use case, the assignment and the order do not apply to démarches simplifiées' dossiers: not named either.
+  const legacy = form.origine === 'demarches-simplifiees';
   const parts = [
     form.origine === 'demarches-simplifiees' && 'dossiers démarches simplifiées',
     form.statut && STATUS_LABELS[form.statut as RequestStatus].text.toLowerCase(),
-    form['cas-usage'] && useCases.find((u) => u.id === form['cas-usage'])?.label,
-    form.attribution && `attribuées ${ASSIGNMENTS[form.attribution as Assignment].toLowerCase()}`,
+    !legacy && form['cas-usage'] && useCases.find((u) => u.id === form['cas-usage'])?.label,
+    !legacy && form.attribution && `attribuées ${ASSIGNMENTS[form.attribution as Assignment].toLowerCase()}`,
     form.q && `recherche « ${form.q.trim()} »`,
     form.du && `déposées depuis le ${form.du}`,
     form.au && `jusqu’au ${form.au}`,
-    form.tri === 'modification' && 'par dernière modification',
+    !legacy && form.tri === 'modification' && 'par dernière modification',
   ].filter(Boolean);
   return parts.length ? `${TITLE} (${parts.join(', ')})` : TITLE;
 }
@@ -37,7 +39,8 @@ export function instructionListRoutes(services: Services): Router {
   router.get('/instruction', async (req, res) => {
     const list = await services.instruction.list(req.query, currentUserOf(res));
     const title = list.problems.length ? TITLE : listTitle(list);
-    const statuses = INSTRUCTION_STATUSES.map((status) => ({ value: status, text: STATUS_LABELS[status].text }));
+    const shown = list.form.origine === 'demarches-simplifiees' ? LEGACY_STATUSES : INSTRUCTION_STATUSES;
+    const statuses = shown.map((status) => ({ value: status, text: STATUS_LABELS[status].text }));
     const errors = list.problems.filter((p) => p.field !== 'apres');
     const announcement = list.counts
       ? resultAnnouncement(
