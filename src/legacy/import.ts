@@ -78,7 +78,7 @@ function batchRows(records: LegacyRecord[]) {
 
 type Run = { id: string; recordsDone: number };
 
-async function commitBatch(client: pg.Client, run: Run, records: LegacyRecord[], done: number, counts: Counts) {
+async function commitBatch(client: pg.Client, run: Run, records: LegacyRecord[], done: number, rejected: number) {
   const rows = batchRows(records);
   await client.query('BEGIN');
   try {
@@ -88,7 +88,7 @@ async function commitBatch(client: pg.Client, run: Run, records: LegacyRecord[],
     const added = written.filter((w) => w.inserted).length;
     // A dossier twice in one batch is written once: its other occurrence counts as unchanged (read = the sum).
     const batch = { added, updated: written.length - added, unchanged: records.length - written.length };
-    await client.query(ADVANCE_RUN, [run.id, done, batch.added, batch.updated, batch.unchanged, counts.rejected]);
+    await client.query(ADVANCE_RUN, [run.id, done, batch.added, batch.updated, batch.unchanged, rejected]);
     await client.query('COMMIT');
     return batch;
   } catch (error) {
@@ -111,7 +111,7 @@ async function importFile(client: pg.Client, file: string, options: LegacyImport
   let pendingRejected = 0;
   let seen = 0;
   const write = async (records: LegacyRecord[], rejected: number, done: number) => {
-    const batch = await commitBatch(client, run, records, done, { ...zero(), rejected });
+    const batch = await commitBatch(client, run, records, done, rejected);
     summary.added += batch.added;
     summary.updated += batch.updated;
     summary.unchanged += batch.unchanged;

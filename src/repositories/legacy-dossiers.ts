@@ -76,6 +76,20 @@ export async function legacyDossiersOfUser(db: Knex, user: { id: string; email: 
     .orderByRaw('d.deposited_at DESC NULLS LAST, d.number DESC')) as LegacyDossier[];
 }
 
+/** The numbers among `numbers` of dossiers the user may see. */
+export async function visibleLegacyNumbers(
+  db: Knex,
+  user: { id: string; email: string },
+  numbers: string[],
+): Promise<string[]> {
+  if (!numbers.length) return [];
+  const rows = (await db('legacy_dossiers as d')
+    .whereIn('d.number', numbers)
+    .where(visibleTo(db, user))
+    .select('d.number')) as { number: string }[];
+  return rows.map((r) => String(r.number));
+}
+
 export async function findLegacyDossierForUser(
   db: Knex,
   number: string,

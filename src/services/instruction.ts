@@ -13,7 +13,8 @@ import { unreadCounts } from '../repositories/conversation.ts';
 import { instructionCounts, instructionPage, type InstructionRow } from '../repositories/instruction.ts';
 
 import type { User } from '../repositories/users.ts';
-import { legacyListing, legacyMatches, type LegacyListing } from './legacy-dossiers.ts';
+import { legacyMatchCount } from '../repositories/legacy-instruction.ts';
+import { legacyListing, type LegacyListing } from './legacy-dossiers.ts';
 
 export type InstructionList = {
   form: ListForm;
@@ -50,7 +51,7 @@ export function instructionService(db: Knex) {
       const [found, { counts, sampled, sample }, matches] = await Promise.all([
         instructionPage(db, filters, viewer.id, PAGE_SIZE),
         instructionCounts(db, filters, viewer.id),
-        filters.search ? legacyMatches(db, filters.search) : 0,
+        filters.search ? legacyMatchCount(db, filters.search) : 0,
       ]);
       const page = found.slice(0, PAGE_SIZE);
       const unread = await unreadCounts(

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { DS_STATE_LABELS } from '../domain/legacy-dossiers.ts';
 import { listQuery, PAGE_SIZE, type ListFilters, type ListForm } from '../domain/instruction-list.ts';
 import { recordAudit } from '../repositories/audit.ts';
 import { findAuthorizationById, findAuthorizationForUser } from '../repositories/authorizations.ts';
@@ -11,17 +10,11 @@ import {
   legacyDossiersOfRequest,
   legacyDossiersOfUser,
   setLegacyLink,
+  visibleLegacyNumbers,
   type LegacyDossier,
 } from '../repositories/legacy-dossiers.ts';
-import {
-  legacyListCounts,
-  legacyListPage,
-  legacyMatchCount,
-  type LegacyListRow,
-} from '../repositories/legacy-instruction.ts';
+import { legacyListCounts, legacyListPage, type LegacyListRow } from '../repositories/legacy-instruction.ts';
 import type { User } from '../repositories/users.ts';
-
-export { DS_STATE_LABELS };
 
 export type LegacyListing = {
   rows: LegacyListRow[];
@@ -78,12 +71,13 @@ export function legacyDossierService(db: Knex) {
     /** The same, from the request that became the authorization (instruction's request page). */
     replacedByRequest: (requestId: string): Promise<LegacyDossier[]> => legacyDossiersOfRequest(db, requestId),
 
-    /** Dossiers among them the user may open (the others are named without a link). */
-    async visibleNumbers(user: User, dossiers: LegacyDossier[]): Promise<Set<string>> {
-      const visible = await legacyDossiersOfUser(db, user);
-      const numbers = new Set(visible.map((d) => String(d.number)));
-      return new Set(dossiers.map((d) => String(d.number)).filter((n) => numbers.has(n)));
-    },
+    /** The numbers among `dossiers` the user may open (the others are named without a link). */
+    visibleNumbers: (user: User, dossiers: LegacyDossier[]): Promise<string[]> =>
+      visibleLegacyNumbers(
+        db,
+        user,
+        dossiers.map((d) => String(d.number)),
+      ),
 
     async link(actor: User, number: string, authorizationText: string): Promise<LinkOutcome> {
       const dossier = await findLegacyDossier(db, number);
@@ -132,5 +126,3 @@ export async function legacyListing(db: Knex, filters: ListFilters, form: ListFo
     first: filters.beforeNumber ? listQuery(form) : undefined,
   };
 }
-
-export const legacyMatches = (db: Knex, search: string) => legacyMatchCount(db, search);

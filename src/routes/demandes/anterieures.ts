@@ -1,8 +1,8 @@
 import { Router } from 'express';
+import { DS_STATE_LABELS } from '../../domain/legacy-dossiers.ts';
 import { STATUS_LABELS } from '../../domain/request-states.ts';
 import { currentUserOf } from '../../middleware/auth.ts';
 import type { Services } from '../../services/index.ts';
-import { DS_STATE_LABELS } from '../../services/legacy-dossiers.ts';
 
 /**
  * `/demandes/anterieures/:numero`: a dossier made on démarches simplifiées before 27/08/2019, read-only, for the

@@ -1,8 +1,8 @@
 import { Router, type Response } from 'express';
+import { DS_STATE_LABELS } from '../../domain/legacy-dossiers.ts';
 import { STATUS_LABELS } from '../../domain/request-states.ts';
 import { currentUserOf, requireRole } from '../../middleware/auth.ts';
 import type { Services } from '../../services/index.ts';
-import { DS_STATE_LABELS } from '../../services/legacy-dossiers.ts';
 
 const PATH = '/instruction/demarches-simplifiees/:numero';
 

@@ -38,7 +38,7 @@ export function dashboardRoutes(services: Services): Router {
       ...page,
       tokens,
       replaced,
-      replacedVisible: [...(await services.legacyDossiers.visibleNumbers(currentUserOf(res), replaced))],
+      replacedVisible: await services.legacyDossiers.visibleNumbers(currentUserOf(res), replaced),
       steps: STEPS,
       contactRoles: CONTACT_ROLES,
       contactParts: CONTACT_PARTS,
