@@ -70,6 +70,9 @@ function lostUpdates(slots: Slot[], before: Map<string, Draft>, after: Map<strin
   });
 }
 
+/** `BENCH_ONLY=étape` or `BENCH_ONLY=autosave`: the baselines and only those rows (a CPU profile of one request). */
+const wanted = (row: 'étape' | 'autosave') => !process.env.BENCH_ONLY || process.env.BENCH_ONLY === row;
+
 async function measureAll(signUp: RunningSignUp, baselineUrl: string, settings: LoadSettings) {
   const databaseUrl = embeddedDatabaseUrl(signUp.ports.postgres);
   process.stderr.write(`Creating ${settings.connections} applicants with a draft each, signing them in…\n`);
@@ -87,20 +90,21 @@ async function measureAll(signUp: RunningSignUp, baselineUrl: string, settings: 
   const runs: Run[] = [];
   runs.push(await loadPage('baseline GET / (accueil)', baselineUrl, () => '/', settings));
   runs.push(await loadPage('baseline GET étape 1 (gabarit)', baselineUrl, () => '/demandes/1/demarche', settings));
-  runs.push(
-    await loadPage('SignUp GET étape 1 (connecté)', signUp.url, (slot) => slot!.applicant.stepPath, settings, slots),
-  );
+  if (wanted('étape'))
+    runs.push(
+      await loadPage('SignUp GET étape 1 (connecté)', signUp.url, (slot) => slot!.applicant.stepPath, settings, slots),
+    );
   const problems: string[] = [];
+  const saves = { accepted: 0, unread: 0 };
+  if (!wanted('autosave')) return { runs, problems, saves, sizes };
   const before = await readDrafts(databaseUrl, ids);
   const changed = await loadAutosave('SignUp autosave, texte changé', signUp.url, slots, settings, false, () =>
     settle(databaseUrl, slots, problems),
   );
   runs.push(changed);
   problems.push(...lostUpdates(slots, before, await readDrafts(databaseUrl, ids)));
-  const saves = {
-    accepted: slots.reduce((n, s) => n + s.accepted, 0),
-    unread: slots.reduce((n, s) => n + s.unread, 0),
-  };
+  saves.accepted = slots.reduce((n, s) => n + s.accepted, 0);
+  saves.unread = slots.reduce((n, s) => n + s.unread, 0);
   for (const slot of slots) Object.assign(slot, { accepted: 0, unread: 0 });
   runs.push(
     await loadAutosave('SignUp autosave, même texte', signUp.url, slots, settings, true, () =>

@@ -23,7 +23,7 @@ import { sessionStack } from './middleware/session-stack.ts';
 import { sessionExpiryLocals } from './middleware/session-expiry.ts';
 import { setUpViews } from './middleware/views.ts';
 import { adminArea } from './routes/admin/index.ts';
-import type { AreaDeps } from './routes/area.ts';
+import { ownAddressesOnly, type AreaDeps } from './routes/area.ts';
 import { accountArea } from './routes/compte/index.ts';
 import { ATTACHMENT_UPLOAD_PATH, requestArea, UPLOAD_LIMITS } from './routes/demandes/index.ts';
 import { devArea } from './routes/dev/index.ts';
@@ -65,15 +65,16 @@ export function createApp({ config, db, logger, services, views, assets, session
   const session = visitorSession(config, services, sessions);
 
   const deps: AreaDeps = { config, services, limits: createRateLimits(db), views, session };
-  app.use(publicArea(deps)); // pages anyone reads: the session only when the browser has one
+  // Each area sees only the requests for its own addresses (the first segments of its routes).
+  app.use(ownAddressesOnly(publicArea(deps))); // pages anyone reads: the session only when the browser has one
   app.use(session.always);
-  app.use(accountArea(deps));
-  app.use(organisationArea(deps));
-  app.use(requestArea(deps));
-  app.use(instructionArea(deps));
-  app.use(dashboardArea(deps));
-  app.use(adminArea(deps));
-  if (config.devPages) app.use(devArea(deps));
+  app.use(ownAddressesOnly(accountArea(deps)));
+  app.use(ownAddressesOnly(organisationArea(deps)));
+  app.use(ownAddressesOnly(requestArea(deps)));
+  app.use(ownAddressesOnly(instructionArea(deps)));
+  app.use(ownAddressesOnly(dashboardArea(deps)));
+  app.use(ownAddressesOnly(adminArea(deps)));
+  if (config.devPages) app.use(ownAddressesOnly(devArea(deps)));
 
   app.use(notFound);
   app.use(errorPages);

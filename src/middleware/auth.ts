@@ -4,6 +4,7 @@ import { isStaff } from '../domain/staff.ts';
 import type { User } from '../repositories/users.ts';
 import type { AccountService } from '../services/accounts.ts';
 import { HttpError } from './http-error.ts';
+import { userReadWithSession } from './session.ts';
 
 export const ABSOLUTE_SESSION_MS = 12 * 3600_000;
 /** How long a staff member has to type the second factor after the password. */
@@ -29,7 +30,8 @@ export function loadCurrentUser(accounts: AccountService, config: Config): Reque
     const { userId, authAt } = req.session;
     res.locals.awaitingSecondFactor = awaitingSecondFactor(req) !== undefined;
     if (!userId) return next();
-    const user = authAt && Date.now() - authAt < ABSOLUTE_SESSION_MS ? await accounts.findUser(userId) : undefined;
+    const user =
+      authAt && Date.now() - authAt < ABSOLUTE_SESSION_MS ? await sessionUser(req, userId, accounts) : undefined;
     if (!user || !user.activatedAt) {
       delete req.session.userId;
       delete req.session.authAt;
@@ -50,6 +52,12 @@ export function loadCurrentUser(accounts: AccountService, config: Config): Reque
     res.set('Cache-Control', 'no-store');
     next();
   };
+}
+
+/** The session's user: the one read with the session when it is that user (the usual case), otherwise looked up. */
+async function sessionUser(req: Request, userId: string, accounts: AccountService): Promise<User | undefined> {
+  const read = userReadWithSession(req);
+  return read && read.id === String(userId) ? read : accounts.findUser(userId);
 }
 
 /** Only a same-site path may be a destination after sign-in (no open redirect). */

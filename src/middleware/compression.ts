@@ -1,5 +1,6 @@
 import { gzip, gzipSync } from 'node:zlib';
 import type { Request, RequestHandler, Response } from 'express';
+import { pageGzip } from './gzip-parts.ts';
 
 /** Below this size, compression saves less than its own headers cost. */
 export const COMPRESS_FROM_BYTES = 1024;
@@ -10,6 +11,7 @@ const AT_ONCE_UP_TO_BYTES = 64 * 1024;
  * (3.64 → 3.85 KB); gzip was a fifth of a public page's CPU (bench/README.md).
  */
 const GZIP = { level: 3 };
+const pages = pageGzip(GZIP);
 const COMPRESSIBLE = /^(?:text\/|application\/(?:json|javascript|xml)|image\/svg\+xml)/;
 
 function wantsGzip(req: Request): boolean {
@@ -44,9 +46,20 @@ export const compressWholeAnswers: RequestHandler = (req, res, next) => {
     if (typeof body === 'string' && !res.get('Content-Type')) res.type('html'); // what Express gives a string body
     res.set('Content-Encoding', 'gzip');
     const raw = body as string | Buffer;
-    if (size <= AT_ONCE_UP_TO_BYTES) return send(gzipSync(raw, GZIP));
-    gzip(raw, GZIP, (error, compressed) => (error ? next(error) : send(compressed)));
-    return res;
+    if (size > AT_ONCE_UP_TO_BYTES) {
+      gzip(raw, GZIP, (error, compressed) => (error ? next(error) : send(compressed)));
+      return res;
+    }
+    const nonce = res.locals.cspNonce;
+    // A page caches may keep (no personal data: those say no-store) is the same for every visitor but for its nonce.
+    if (
+      typeof raw === 'string' &&
+      req.method === 'GET' &&
+      nonce &&
+      !/\bno-store\b/.test(res.get('Cache-Control') ?? '')
+    )
+      return send(pages.gzip(req.originalUrl, raw, nonce));
+    return send(gzipSync(raw, GZIP));
   }) as Response['send'];
   next();
 };

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { prepared } from '../db/knex.ts';
+import { compiledQuery } from '../db/compiled-query.ts';
 import { EDITABLE_STATUSES, type RequestStatus } from '../domain/request-states.ts';
 
 export type AccessRequest = {
@@ -40,17 +41,20 @@ function base(db: Knex) {
 }
 
 /** A request, only when `userId` is an active member of its organisation; otherwise undefined (callers answer 404). */
-export async function findRequestForMember(db: Knex, id: string, userId: string): Promise<AccessRequest | undefined> {
-  if (!/^\d{1,18}$/.test(id)) return undefined;
-  return base(db)
+const requestForMember = compiledQuery<[string, string], AccessRequest>('requests-for-member', (db, id, userId) =>
+  base(db)
     .where('r.id', id)
     .whereExists(
       db('memberships as m')
         .whereRaw('m.organisation_id = r.organisation_id')
         .where({ 'm.user_id': userId, 'm.status': 'active' }),
     )
-    .first()
-    .options(prepared('requests-for-member'));
+    .limit(1),
+);
+
+export async function findRequestForMember(db: Knex, id: string, userId: string): Promise<AccessRequest | undefined> {
+  if (!/^\d{1,18}$/.test(id)) return undefined;
+  return (await requestForMember(db, id, userId))[0];
 }
 
 /** Who created a request (its applicant). */

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { prepared } from '../db/knex.ts';
+import { compiledQuery } from '../db/compiled-query.ts';
 
 export type User = {
   id: string;
@@ -29,8 +29,16 @@ const columns = [
   'signup_mission_justification as signupMissionJustification',
 ];
 
+/** The user's columns as `User` names them, of the table known as `alias` in a query. */
+export const userColumns = (alias: string) => columns.map((column) => `${alias}.${column}`);
+
+const userById = compiledQuery<[string], User>('users-by-id', (db, id) =>
+  db('users').where({ id }).select(columns).limit(1),
+);
+
+/** The user of every signed-in request. */
 export async function findUserById(db: Knex, id: string): Promise<User | undefined> {
-  return db('users').where({ id }).first(columns).options(prepared('users-by-id'));
+  return (await userById(db, id))[0];
 }
 
 export async function findUserByEmail(

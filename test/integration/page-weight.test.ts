@@ -37,6 +37,18 @@ describe('page weight', () => {
     assert.ok(total < FIRST_VISIT_LIMIT, `première visite : ${(total / 1024).toFixed(1)} Ko compressés (${detail})`);
   });
 
+  it('a public page answered again and again is, once decoded, the page with that answer’s own nonce', async () => {
+    const texts = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      const res = await request(app.app).get('/').set('Accept-Encoding', 'gzip');
+      assert.equal(res.headers['content-encoding'], 'gzip');
+      const nonce = /'nonce-([^']+)'/.exec(res.headers['content-security-policy'] as string)?.[1];
+      assert.ok(nonce && res.text.includes(`nonce="${nonce}"`), `réponse ${i + 1} : le nonce de sa politique`);
+      texts.add(res.text.split(nonce).join('·'));
+    }
+    assert.equal(texts.size, 1, 'le reste de la page est le même à chaque réponse');
+  });
+
   it('serves the DSFR rules our pages use, not the whole of its components', async () => {
     const page = await request(app.app).get('/');
     const dsfr = /href="(\/assets\/dsfr\.[0-9a-f]{12}\.css)"/.exec(page.text)?.[1];

@@ -79,4 +79,22 @@ describe('queries per request', () => {
     // Nothing new to write: the lock shows the stored answers are the same.
     assert.ok(same.length <= 5, report('enregistrement sans changement', same));
   });
+
+  it('a signed-in page reads its session and its user in one statement (no query of the user alone)', async () => {
+    const account = await createAccount(app.db, { email: 'seule@clamart.fr', siret: CLAMART });
+    const client = await signedInClient(app.app, 'seule@clamart.fr');
+    const id = await createRequest(app.db, account.id, CLAMART);
+    await client.get(`/demandes/${id}/demarche`);
+    const touch = /^UPDATE "session" SET expire/; // at most once a minute, whatever the page
+    const page = (await counted(() => client.get(`/demandes/${id}/demarche`))).filter((text) => !touch.test(text));
+    const sessions = page.filter((text) => /from "session"/i.test(text));
+    assert.equal(sessions.length, 1, page.join('\n'));
+    assert.match(sessions[0]!, /left join "users"/i);
+    assert.deepEqual(
+      page.filter((text) => /^select .* from "users"/i.test(text)),
+      [],
+      page.join('\n'),
+    );
+    assert.equal(page.length, 2, `la session et son utilisateur, la demande : ${page.join(' | ')}`);
+  });
 });

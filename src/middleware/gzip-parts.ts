@@ -1,0 +1,79 @@
+import { constants, crc32, deflateRawSync, gzipSync, type ZlibOptions } from 'node:zlib';
+
+/**
+ * A page that is the same for every visitor but for its CSP nonce is compressed once, in parts: the text between two
+ * nonces is deflated on its own, ending on a sync flush (a byte boundary, no final block), and each answer is those
+ * parts with the request's nonce between them as a stored (uncompressed) block, a final empty block and the gzip
+ * trailer (RFC 1951 § 3.2.3–3.2.5, RFC 1952). An answer thus costs a comparison, a CRC and a copy instead of a
+ * deflate of the whole page (about 5 µs instead of 75 µs for the 12 KB home page: gzip was a fifth of its CPU).
+ * The parts are reused only when the page's text is exactly the same as when they were made: nothing is ever served
+ * that the page did not say this time.
+ */
+type Parts = {
+  texts: string[];
+  /** Made on the second sight of the same text (a page seen once is compressed as usual). */
+  compressed?: { bytes: Buffer[]; deflated: Buffer[]; length: number };
+};
+
+/** Pages kept, the oldest forgotten first (a page is about 30 KB: its text, its bytes, its deflate). */
+const KEPT_PAGES = 128;
+const STORED_BLOCK_MAX = 0xffff;
+/** A final, empty block with fixed Huffman codes: BFINAL = 1, BTYPE = 01, end of block. */
+const FINAL_BLOCK = Buffer.from([0x03, 0x00]);
+
+function storedBlock(bytes: Buffer): Buffer {
+  const header = Buffer.alloc(5);
+  header.writeUInt16LE(bytes.length, 1);
+  header.writeUInt16LE(~bytes.length & 0xffff, 3);
+  return Buffer.concat([header, bytes]);
+}
+
+function compress(texts: string[], options: ZlibOptions): NonNullable<Parts['compressed']> {
+  const bytes = texts.map((text) => Buffer.from(text));
+  const deflated = bytes.map((part) => deflateRawSync(part, { ...options, finishFlush: constants.Z_SYNC_FLUSH }));
+  return { bytes, deflated, length: bytes.reduce((sum, part) => sum + part.length, 0) };
+}
+
+/** The gzip member of `parts` joined by `nonce`. */
+function splice(header: Buffer, parts: NonNullable<Parts['compressed']>, nonce: Buffer): Buffer {
+  const nonceBlock = storedBlock(nonce);
+  const pieces: Buffer[] = [header];
+  let crc = 0;
+  parts.deflated.forEach((deflated, i) => {
+    if (i > 0) {
+      pieces.push(nonceBlock);
+      crc = crc32(nonce, crc);
+    }
+    pieces.push(deflated);
+    crc = crc32(parts.bytes[i]!, crc);
+  });
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  trailer.writeUInt32LE((parts.length + nonce.length * (parts.deflated.length - 1)) >>> 0, 4);
+  pieces.push(FINAL_BLOCK, trailer);
+  return Buffer.concat(pieces);
+}
+
+const sameTexts = (a: string[], b: string[]) => a.length === b.length && a.every((text, i) => text === b[i]);
+
+/** Gzip of pages, each kept in parts under a key (its address) while its text between nonces stays the same. */
+export function pageGzip(options: ZlibOptions) {
+  const header = gzipSync(Buffer.alloc(0), options).subarray(0, 10);
+  const pages = new Map<string, Parts>();
+  return {
+    /** `body` compressed; `nonce` is the request's, which may appear anywhere in it (or nowhere). */
+    gzip(key: string, body: string, nonce: string): Buffer {
+      const texts = body.split(nonce);
+      const kept = pages.get(key);
+      if (texts.length === 1 || Buffer.byteLength(nonce) > STORED_BLOCK_MAX) return gzipSync(body, options);
+      if (!kept || !sameTexts(kept.texts, texts)) {
+        if (kept) pages.delete(key);
+        else if (pages.size >= KEPT_PAGES) pages.delete(pages.keys().next().value!);
+        pages.set(key, { texts });
+        return gzipSync(body, options);
+      }
+      kept.compressed ??= compress(texts, options);
+      return splice(header, kept.compressed, Buffer.from(nonce));
+    },
+  };
+}
