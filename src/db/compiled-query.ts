@@ -1,10 +1,6 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
-
-type PoolClient = {
-  acquireConnection(): Promise<pg.PoolClient>;
-  releaseConnection(connection: pg.PoolClient): Promise<void>;
-};
+import { onPoolConnection } from './knex.ts';
 
 /** Stands for the i-th parameter while knex builds the query once; never a value a caller could pass. */
 const marker = (i: number) => `\u0000compiled-query-parameter-${i}\u0000`;
@@ -40,17 +36,12 @@ export function compiledQuery<P extends unknown[], Row>(
   return async (db, ...params) => {
     if (db.isTransaction) return (await build(db, ...params).options({ name })) as Row[];
     compiled ??= compile(build(db, ...(params.map((_, i) => marker(i)) as P)), params.length);
-    const client = db.client as PoolClient;
-    const connection = await client.acquireConnection();
-    try {
-      const result = await connection.query<Row & pg.QueryResultRow>({
-        name,
-        text: compiled.text,
-        values: compiled.values(params),
-      });
-      return result.rows;
-    } finally {
-      await client.releaseConnection(connection);
-    }
+    // knex refuses an undefined binding rather than sending NULL: so does this
+    if (params.includes(undefined)) throw new Error(`requête compilée ${name} : paramètre absent`);
+    const { text, values } = compiled;
+    const result = await onPoolConnection(db, (connection) =>
+      connection.query<Row & pg.QueryResultRow>({ name, text, values: values(params) }),
+    );
+    return result.rows;
   };
 }

@@ -157,19 +157,25 @@ function statementName(text: string): string {
   return name;
 }
 
-export function poolFromKnex(db: Db): Pick<pg.Pool, 'query'> {
+/** `use` on a connection of knex's pool (or of the transaction `db` is), given back to it afterwards. */
+export async function onPoolConnection<T>(db: Db, use: (connection: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = db.client as {
     acquireConnection(): Promise<pg.PoolClient>;
     releaseConnection(c: pg.PoolClient): Promise<void>;
   };
+  const connection = await client.acquireConnection();
+  try {
+    return await use(connection);
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
+
+export function poolFromKnex(db: Db): Pick<pg.Pool, 'query'> {
   return {
-    query: (async (text: string, params?: unknown[]) => {
-      const connection = await client.acquireConnection();
-      try {
-        return await connection.query({ name: statementName(text), text, values: params });
-      } finally {
-        await client.releaseConnection(connection);
-      }
-    }) as pg.Pool['query'],
+    query: ((text: string, params?: unknown[]) =>
+      onPoolConnection(db, (connection) =>
+        connection.query({ name: statementName(text), text, values: params }),
+      )) as pg.Pool['query'],
   };
 }

@@ -15,7 +15,7 @@ type Parts = {
   compressed?: { bytes: Buffer[]; deflated: Buffer[]; length: number };
 };
 
-/** Pages kept, the oldest forgotten first (a page is about 30 KB: its text, its bytes, its deflate). */
+/** Pages kept, the one asked least recently forgotten first (a page is about 30 KB: its text, its bytes, its deflate). */
 const KEPT_PAGES = 128;
 const STORED_BLOCK_MAX = 0xffff;
 /** A final, empty block with fixed Huffman codes: BFINAL = 1, BTYPE = 01, end of block. */
@@ -45,7 +45,8 @@ function splice(header: Buffer, parts: NonNullable<Parts['compressed']>, nonce: 
       crc = crc32(nonce, crc);
     }
     pieces.push(deflated);
-    crc = crc32(parts.bytes[i]!, crc);
+    // An empty part changes nothing (and Node's crc32 of an empty Buffer without memory answers 0, not `crc`).
+    if (parts.bytes[i]!.length > 0) crc = crc32(parts.bytes[i]!, crc);
   });
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc >>> 0, 0);
@@ -66,12 +67,14 @@ export function pageGzip(options: ZlibOptions) {
       const texts = body.split(nonce);
       const kept = pages.get(key);
       if (texts.length === 1 || Buffer.byteLength(nonce) > STORED_BLOCK_MAX) return gzipSync(body, options);
+      if (kept)
+        pages.delete(key); // put back last: the pages asked most stay
+      else if (pages.size >= KEPT_PAGES) pages.delete(pages.keys().next().value!);
       if (!kept || !sameTexts(kept.texts, texts)) {
-        if (kept) pages.delete(key);
-        else if (pages.size >= KEPT_PAGES) pages.delete(pages.keys().next().value!);
         pages.set(key, { texts });
         return gzipSync(body, options);
       }
+      pages.set(key, kept);
       kept.compressed ??= compress(texts, options);
       return splice(header, kept.compressed, Buffer.from(nonce));
     },

@@ -46,22 +46,43 @@ export function userReadWithSession(req: Request): User | null | undefined {
  */
 function readUsersWithSessions(store: session.Store, db: Db): () => User | null | undefined {
   let justRead: User | null | undefined;
+  const deliver = (sid: string, found: Awaited<ReturnType<typeof sessionWithUser>>, callback: GetCallback) => {
+    if (!found) return callback(null);
+    const data = sessionData(found.sess);
+    // A row that is not a session (never written by us): ended, and the visitor gets a new one, as connect-pg-simple does.
+    if (!data) return store.destroy(sid, (error?: unknown) => callback(error ?? null));
+    justRead = found.user;
+    try {
+      callback(null, data);
+    } finally {
+      justRead = undefined;
+    }
+  };
   store.get = (sid, callback) => {
     sessionWithUser(db, sid).then(
-      (found) =>
-        process.nextTick(() => {
-          if (!found) return callback(null);
-          justRead = found.user;
-          try {
-            callback(null, found.sess as session.SessionData);
-          } finally {
-            justRead = undefined;
-          }
-        }),
+      (found) => process.nextTick(deliver, sid, found, callback),
       (error: unknown) => process.nextTick(callback, error),
     );
   };
   return () => justRead;
+}
+
+type GetCallback = Parameters<session.Store['get']>[1];
+
+function isSessionData(value: unknown): value is session.SessionData {
+  return typeof value === 'object' && value !== null && typeof (value as { cookie?: unknown }).cookie === 'object';
+}
+
+/** What the `sess` column holds, as a session (the `json` column arrives parsed; a string is parsed), if it is one. */
+function sessionData(stored: unknown): session.SessionData | undefined {
+  let value = stored;
+  if (typeof stored === 'string')
+    try {
+      value = JSON.parse(stored) as unknown;
+    } catch {
+      return undefined;
+    }
+  return isSessionData(value) ? value : undefined;
 }
 
 /** express-session on `store`, with redirects that wait for the session to be saved (see `saveBeforeRedirect`). */

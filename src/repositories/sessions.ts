@@ -50,7 +50,7 @@ const sessionRow = compiledQuery<[string, number], Row>('session-with-user', (db
 
 /**
  * A session that has not expired, as the session store reads it (connect-pg-simple's `get`: same table, same test of
- * expiry), with the user it names read in the same statement: a signed-in request costs one round trip for both.
+ * expiry; `sess` as stored), with the user it names read in the same statement: one round trip for both.
  */
 export async function sessionWithUser(
   db: Knex,
@@ -60,5 +60,5 @@ export async function sessionWithUser(
   const row = (await sessionRow(db, sid, Math.ceil(now.getTime() / 1000)))[0];
   if (!row) return undefined;
   const { sess, id, ...user } = row;
-  return { sess: typeof sess === 'string' ? (JSON.parse(sess) as unknown) : sess, user: id ? { id, ...user } : null };
+  return { sess, user: id ? { id, ...user } : null };
 }

@@ -41,7 +41,7 @@ export function firstSegments(stack: StackLayer[], prefix = ''): Set<string> | u
         nested.forEach((segment) => segments.add(segment));
       } else if (layer.route || full !== '/') {
         const segment = firstSegment(full);
-        if (segment.startsWith(':') || /[*?()[\]{}]/.test(segment)) return undefined;
+        if (/[:*?()[\]{}\\]/.test(segment)) return undefined; // a parameter or a pattern in it
         segments.add(segment);
       }
     }

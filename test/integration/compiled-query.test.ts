@@ -65,6 +65,7 @@ describe('compiled queries', () => {
     await assert.rejects(single(app.db, 'x'), /limit\(1\), pas first\(\)/);
     const unbound = compiledQuery<[string], unknown>('test-unbound', (db) => db('users').select('id'));
     await assert.rejects(unbound(app.db, 'x'), /paramètre 0/);
+    await assert.rejects(byEmail(app.db, undefined as unknown as string), /paramètre absent/);
   });
 
   it('read a session and the user it names in one statement; a session without a user, or expired, as the store would', async () => {

@@ -34,6 +34,9 @@ describe('an area sees only the requests for its own addresses', () => {
     pattern.get(/^\/x/, (_req, res) => void res.send('x'));
     assert.equal(firstSegments(stackOf(pattern)), undefined);
     assert.equal(ownAddressesOnly(parameter), parameter);
+    const inside = Router();
+    inside.get('/demande-:id', (_req, res) => void res.send('x'));
+    assert.equal(firstSegments(stackOf(inside)), undefined, 'un paramètre au milieu du premier segment');
   });
 
   it('answers its own addresses as before (whatever their case), and lets the others through untouched', async () => {
