@@ -12,7 +12,7 @@ import { constants, crc32, deflateRawSync, gzipSync, type ZlibOptions } from 'no
 type Parts = {
   texts: string[];
   /** Made on the second sight of the same text (a page seen once is compressed as usual). */
-  compressed?: { bytes: Buffer[]; deflated: Buffer[]; length: number };
+  compressed?: { bytes: Buffer[]; deflated: Buffer[]; length: number; nonceBytes: number };
 };
 
 /** Pages kept, the one asked least recently forgotten first (a page is about 30 KB: its text, its bytes, its deflate). */
@@ -28,10 +28,24 @@ function storedBlock(bytes: Buffer): Buffer {
   return Buffer.concat([header, bytes]);
 }
 
-function compress(texts: string[], options: ZlibOptions): NonNullable<Parts['compressed']> {
+const WINDOW_BYTES = 32 * 1024;
+
+/**
+ * Each part is deflated with what precedes it in the page as its dictionary, the nonces replaced by NUL bytes: the
+ * part may then refer to the text before it, as one deflate of the whole page would (the decoder has that text in its
+ * window). No page holds a NUL, so no reference can reach into a nonce, whose bytes change with every answer; a page
+ * that held one would be compressed without dictionaries.
+ */
+function compress(texts: string[], nonceBytes: number, options: ZlibOptions): NonNullable<Parts['compressed']> {
   const bytes = texts.map((text) => Buffer.from(text));
-  const deflated = bytes.map((part) => deflateRawSync(part, { ...options, finishFlush: constants.Z_SYNC_FLUSH }));
-  return { bytes, deflated, length: bytes.reduce((sum, part) => sum + part.length, 0) };
+  const linked = !texts.some((text) => text.includes('\0'));
+  const hole = Buffer.alloc(nonceBytes);
+  const deflated = bytes.map((part, i) => {
+    const before = linked && i > 0 ? Buffer.concat(bytes.slice(0, i).flatMap((b) => [b, hole])) : undefined;
+    const dictionary = before && before.length > WINDOW_BYTES ? before.subarray(-WINDOW_BYTES) : before;
+    return deflateRawSync(part, { ...options, finishFlush: constants.Z_SYNC_FLUSH, ...(dictionary && { dictionary }) });
+  });
+  return { bytes, deflated, length: bytes.reduce((sum, part) => sum + part.length, 0), nonceBytes };
 }
 
 /** The gzip member of `parts` joined by `nonce`. */
@@ -75,8 +89,11 @@ export function pageGzip(options: ZlibOptions) {
         return gzipSync(body, options);
       }
       pages.set(key, kept);
-      kept.compressed ??= compress(texts, options);
-      return splice(header, kept.compressed, Buffer.from(nonce));
+      const nonceBytes = Buffer.from(nonce);
+      kept.compressed ??= compress(texts, nonceBytes.length, options);
+      // The parts refer to the text before them at distances made for nonces of this length.
+      if (kept.compressed.nonceBytes !== nonceBytes.length) return gzipSync(body, options);
+      return splice(header, kept.compressed, nonceBytes);
     },
   };
 }

@@ -64,6 +64,12 @@ describe('gzip of pages in parts', () => {
       }
   });
 
+  it('a nonce of another length than the one the parts were made with: still the page, with that nonce', () => {
+    const gzip = pageGzip({ level: 3 });
+    for (const n of [nonce(), nonce(), nonce(), 'court', nonce(), `${nonce()}${nonce()}`, nonce()])
+      assert.equal(gunzipSync(gzip.gzip('/', page(n), n)).toString(), page(n), n);
+  });
+
   it('more pages than it keeps: the least asked are forgotten, each answer still right', () => {
     const gzip = pageGzip({ level: 3 });
     for (let round = 0; round < 3; round++)
