@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { compiledQuery } from '../../src/db/compiled-query.ts';
 import { sessionWithUser } from '../../src/repositories/sessions.ts';
-import { findUserById } from '../../src/repositories/users.ts';
+import { findUserById, userColumns } from '../../src/repositories/users.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CLAMART, createAccount } from '../helpers/fixtures.ts';
 
@@ -27,25 +27,11 @@ describe('compiled queries', () => {
     assert.deepEqual(await byEmail(app.db, 'une@clamart.fr'), [{ id: first.id, email: 'une@clamart.fr' }]);
     assert.deepEqual(await byEmail(app.db, 'deux@clamart.fr'), [{ id: second.id, email: 'deux@clamart.fr' }]);
     assert.deepEqual(await byEmail(app.db, 'personne@clamart.fr'), []);
-    assert.deepEqual(
-      await findUserById(app.db, first.id),
-      await app
-        .db('users')
-        .where({ id: first.id })
-        .first(
-          'id',
-          'email',
-          'given_name as givenName',
-          'family_name as familyName',
-          'job_title as jobTitle',
-          'phone',
-          'roles',
-          'activated_at as activatedAt',
-          'session_idle_minutes as sessionIdleMinutes',
-          'signup_siret as signupSiret',
-          'signup_mission_justification as signupMissionJustification',
-        ),
-    );
+    const user = await findUserById(app.db, first.id);
+    assert.equal(user?.id, first.id);
+    assert.equal(user?.email, 'une@clamart.fr');
+    assert.deepEqual(user, await app.db('users').where({ id: first.id }).first(userColumns('users')));
+    assert.equal(await findUserById(app.db, '999999999'), undefined);
   });
 
   it('run on the transaction they are given (its uncommitted rows are seen)', async () => {
