@@ -7,9 +7,21 @@ const dateFormat = new Intl.DateTimeFormat('fr-FR', {
   timeZone: 'Europe/Paris',
 });
 
-/** "14 h 32", the French typographic form. */
+/** The texts of recent minutes: every page of a signed-in user shows one or two, and formatting costs ~10 µs each. */
+const timesByMinute = new Map<number, string>();
+const KEPT_MINUTES = 1024;
+
+/** "14 h 32", the French typographic form. A minute reads the same whatever its seconds (offsets are whole minutes). */
 export function frenchTime(value: Date): string {
-  return timeFormat.format(value).replace(':', ' h ');
+  const minute = Math.floor(value.getTime() / 60_000);
+  if (Number.isNaN(minute)) return timeFormat.format(value); // an invalid date: Intl's RangeError, as before
+  let text = timesByMinute.get(minute);
+  if (text === undefined) {
+    text = timeFormat.format(value).replace(':', ' h ');
+    if (timesByMinute.size >= KEPT_MINUTES) timesByMinute.clear();
+    timesByMinute.set(minute, text);
+  }
+  return text;
 }
 
 /**
