@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { onPoolConnection } from './knex.ts';
+import { onPoolConnection, prepared } from './knex.ts';
 
 /** Stands for the i-th parameter while knex builds the query once; never a value a caller could pass. */
 const marker = (i: number) => `\u0000compiled-query-parameter-${i}\u0000`;
@@ -34,7 +34,7 @@ export function compiledQuery<P extends unknown[], Row>(
 ): (db: Knex, ...params: P) => Promise<Row[]> {
   let compiled: Compiled | undefined;
   return async (db, ...params) => {
-    if (db.isTransaction) return (await build(db, ...params).options({ name })) as Row[];
+    if (db.isTransaction) return (await build(db, ...params).options(prepared(name))) as Row[];
     compiled ??= compile(build(db, ...(params.map((_, i) => marker(i)) as P)), params.length);
     // knex refuses an undefined binding rather than sending NULL: so does this
     if (params.includes(undefined)) throw new Error(`requête compilée ${name} : paramètre absent`);

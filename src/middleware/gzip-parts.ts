@@ -79,8 +79,9 @@ export function pageGzip(options: ZlibOptions) {
     /** `body` compressed; `nonce` is the request's, which may appear anywhere in it (or nowhere). */
     gzip(key: string, body: string, nonce: string): Buffer {
       const texts = body.split(nonce);
+      const nonceBytes = Buffer.from(nonce);
+      if (texts.length === 1 || nonceBytes.length > STORED_BLOCK_MAX) return gzipSync(body, options);
       const kept = pages.get(key);
-      if (texts.length === 1 || Buffer.byteLength(nonce) > STORED_BLOCK_MAX) return gzipSync(body, options);
       if (kept)
         pages.delete(key); // put back last: the pages asked most stay
       else if (pages.size >= KEPT_PAGES) pages.delete(pages.keys().next().value!);
@@ -89,7 +90,6 @@ export function pageGzip(options: ZlibOptions) {
         return gzipSync(body, options);
       }
       pages.set(key, kept);
-      const nonceBytes = Buffer.from(nonce);
       kept.compressed ??= compress(texts, nonceBytes.length, options);
       // The parts refer to the text before them at distances made for nonces of this length.
       if (kept.compressed.nonceBytes !== nonceBytes.length) return gzipSync(body, options);

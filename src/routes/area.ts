@@ -56,10 +56,11 @@ export function firstSegments(stack: StackLayer[], prefix = ''): Set<string> | u
  * for its own addresses, which is what it is for.
  */
 export function ownAddressesOnly(router: Router): RequestHandler {
-  const segments = firstSegments((router as unknown as { stack: StackLayer[] }).stack);
+  const { stack } = router as unknown as { stack: StackLayer[] };
+  const segments = firstSegments(stack);
   if (!segments) return router;
   const handler: RequestHandler = (req, res, next) =>
     segments.has(firstSegment(req.path)) ? router(req, res, next) : next();
   // Whoever lists the application's routes (the route × actor matrix) still finds the area's under it.
-  return Object.assign(handler, { stack: (router as unknown as { stack: StackLayer[] }).stack });
+  return Object.assign(handler, { stack });
 }
